@@ -1,0 +1,31 @@
+{
+  "targets": [
+    {
+      "target_name": "pidlock",
+      "sources": ["native/addon.cc"],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "MACOSX_DEPLOYMENT_TARGET": "10.15"
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "ExceptionHandling": 1 }
+      },
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/liveness_linux.cc", "native/lockfile_posix.cc", "native/errors_posix.cc"]
+        }],
+        ["OS=='mac'", {
+          "sources": ["native/liveness_darwin.cc", "native/lockfile_posix.cc", "native/errors_posix.cc"]
+        }],
+        ["OS=='win'", {
+          "sources": ["native/liveness_win.cc", "native/lockfile_win.cc", "native/errors_win.cc"],
+          "defines": ["UNICODE", "_UNICODE", "WIN32_LEAN_AND_MEAN", "NOMINMAX"]
+        }]
+      ]
+    }
+  ]
+}

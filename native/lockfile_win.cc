@@ -1,0 +1,104 @@
+#include <windows.h>
+
+#include "platform.h"
+#include "win_util.h"
+
+namespace pidlock {
+
+namespace {
+
+bool Fail(SysError* err, const char* syscall) {
+  err->code = static_cast<long>(GetLastError());
+  err->syscall = syscall;
+  return false;
+}
+
+}  // namespace
+
+// CREATE_NEW is the exclusive create. The handle omits FILE_SHARE_DELETE and
+// stays open while the lock is held, so no other process can delete a live
+// lock, and the OS closes it when the holder dies. A temp file + hard link
+// cannot be used here: the temp name could not be deleted while that handle is
+// open. The file is empty for the instant before WriteFile; readers treat an
+// empty lock as held during the grace period, and cannot delete it anyway.
+bool Publish(const std::string& path, const std::string& /*tmp*/, const std::string& content, Held* out,
+             SysError* err) {
+  std::wstring wpath = Wide(path);
+  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, nullptr, CREATE_NEW,
+                         FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return Fail(err, "open");
+  DWORD written = 0;
+  if (!WriteFile(h, content.data(), static_cast<DWORD>(content.size()), &written, nullptr) ||
+      written != content.size()) {
+    Fail(err, "write");
+    CloseHandle(h);
+    DeleteFileW(wpath.c_str());
+    return false;
+  }
+  BY_HANDLE_FILE_INFORMATION info;
+  if (GetFileInformationByHandle(h, &info)) {
+    out->dev = info.dwVolumeSerialNumber;
+    out->ino = (static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+  }
+  out->handle = reinterpret_cast<int64_t>(h);
+  return true;
+}
+
+int Inspect(const std::string& path, FileState* out, SysError* err) {
+  std::wstring wpath = Wide(path);
+  // OPEN_REPARSE_POINT: a symlink at the lock path is reported, never followed.
+  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  if (h == INVALID_HANDLE_VALUE) {
+    DWORD e = GetLastError();
+    if (e == ERROR_FILE_NOT_FOUND) return 0;
+    Fail(err, "open");
+    return -1;
+  }
+  BY_HANDLE_FILE_INFORMATION info;
+  if (!GetFileInformationByHandle(h, &info)) {
+    Fail(err, "fstat");
+    CloseHandle(h);
+    return -1;
+  }
+  if (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    CloseHandle(h);
+    err->code = ERROR_CANT_RESOLVE_FILENAME;  // reported as ELOOP, as O_NOFOLLOW would
+    err->syscall = "open";
+    return -1;
+  }
+  out->type = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? kDirectory : kRegular;
+  out->dev = info.dwVolumeSerialNumber;
+  out->ino = (static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+  out->size = (static_cast<uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+  int64_t m = FileTime100ns(info.ftLastWriteTime);
+  int64_t c = FileTime100ns(info.ftCreationTime);
+  out->mtime_sec = m / 10000000;
+  out->mtime_nsec = (m % 10000000) * 100;
+  out->ctime_sec = c / 10000000;
+  out->ctime_nsec = (c % 10000000) * 100;
+  out->head_len = 0;
+  out->kernel_held = -1;
+  if (out->type == kRegular) {
+    DWORD n = 0;
+    if (ReadFile(h, out->head, static_cast<DWORD>(kHeadBytes), &n, nullptr)) out->head_len = n;
+    // Asking for DELETE fails with a sharing violation exactly while a holder's
+    // handle (opened without FILE_SHARE_DELETE) is open: the kernel's proof of a live holder.
+    HANDLE probe = CreateFileW(wpath.c_str(), DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                               nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    if (probe != INVALID_HANDLE_VALUE) {
+      out->kernel_held = 0;
+      CloseHandle(probe);
+    } else if (GetLastError() == ERROR_SHARING_VIOLATION) {
+      out->kernel_held = 1;
+    }
+  }
+  CloseHandle(h);
+  return 1;
+}
+
+void Close(int64_t handle) {
+  if (handle != -1) CloseHandle(reinterpret_cast<HANDLE>(handle));
+}
+
+}  // namespace pidlock

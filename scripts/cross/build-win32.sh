@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Cross-compiles the addon for win32-x64 with MinGW-w64 (posix threads flavour,
+# because node-addon-api needs std::mutex, which the win32 flavour lacks).
+#
+# N-API is imported through DELAY-LOAD import libraries plus a notify hook
+# (win_delay_load_hook.cc), so the .node binds to whatever executable hosts it
+# (node.exe, electron.exe, MyApp.exe) instead of requiring a file named node.exe.
+#
+# Env overrides (used to test the toolchain on a throwaway addon):
+#   SRC_DIR  dir with the .cc files   (default: <repo>/native)
+#   OUT      output file              (default: <repo>/prebuilds/win32-x64/node.napi.node)
+# node-gyp-build loads prebuilds/win32-x64/node.napi.node, and @electron/rebuild
+# treats exactly that name as "prebuilt".
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
+check_addon_api
+
+SRC_DIR="${SRC_DIR:-$REPO_ROOT/native}"
+OUT="${OUT:-$REPO_ROOT/prebuilds/win32-x64/node.napi.node}"
+CXX=x86_64-w64-mingw32-g++-posix
+DLLTOOL=x86_64-w64-mingw32-dlltool
+OBJDUMP=x86_64-w64-mingw32-objdump
+
+# Every native/*.cc except the other platforms' files (the shared addon.cc plus
+# *_win.cc, and any further shared file that is added later).
+sources=()
+for f in "$SRC_DIR"/*.cc; do
+  [ -e "$f" ] || continue
+  case "$(basename "$f")" in
+    *_linux.cc|*_darwin.cc|*_posix.cc) continue ;;
+  esac
+  sources+=("$f")
+done
+[ "${#sources[@]}" -gt 0 ] || die "no sources in $SRC_DIR"
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# Delay-load import libraries (-y) from node-api-headers' .def files; -l would make
+# ordinary imports, which break in renamed hosts. Both .def files name node.exe.
+for def in node_api js_native_api; do
+  "$DLLTOOL" -d "$NODE_API_HEADERS/def/$def.def" -D node.exe -y "$WORK/lib${def}_delay.a"
+done
+
+mkdir -p "$(dirname "$OUT")"
+echo "[build-win32] sources: ${sources[*]##*/} + win_delay_load_hook.cc"
+# -static* keeps libstdc++/libgcc/winpthread inside the .node: a user's machine has
+# no MinGW runtime DLLs. -s strips symbols (prebuildify --strip does the same).
+"$CXX" -std=c++17 -O2 -shared -static -static-libgcc -static-libstdc++ -s \
+  "${NAPI_DEFINES[@]}" -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
+  -I"$NODE_API_HEADERS/include" -I"$NODE_ADDON_API_DIR" -I"$SRC_DIR" \
+  "${sources[@]}" "$CROSS_SCRIPTS/win_delay_load_hook.cc" \
+  "$WORK/libnode_api_delay.a" "$WORK/libjs_native_api_delay.a" \
+  -lkernel32 -Wl,-Map="$WORK/link.map" -o "$OUT"
+
+# Show what the DLL needs at load time. The ordinary import table (all that
+# objdump -p lists) must not name node.exe: that is the Electron failure this
+# script exists to avoid.
+echo "[build-win32] load-time DLL imports (objdump -p | grep 'DLL Name'):"
+"$OBJDUMP" -p "$OUT" | grep 'DLL Name' | sed 's/^[[:space:]]*/  /' | tee "$WORK/imports.txt"
+if grep -qi 'node\.exe' "$WORK/imports.txt"; then
+  die "node.exe is a normal (load-time) import: the addon would not load in electron.exe"
+fi
+# GNU ld (binutils 2.40) leaves the PE "Delay Import Directory" entry empty, so
+# objdump cannot list delay imports; Windows does not need that entry (the delay
+# helper walks its own descriptors). Prove the delay path from the link map instead:
+# the delay-import descriptor and the helper must have been linked in.
+grep -q '__DELAY_IMPORT_DESCRIPTOR_' "$WORK/link.map" && grep -q '__delayLoadHelper2' "$WORK/link.map" \
+  || die "no delay-import descriptor linked: N-API calls would not resolve"
+echo "[build-win32] delay-loaded: node.exe (bound to the host executable by win_delay_load_hook.cc)"
+ls -l "$OUT"

@@ -1,0 +1,15 @@
+'use strict';
+// Writes dist/index.mjs: named ESM exports over the CommonJS build, so `import`
+// and `require` share one module instance (one lock registry, one backend).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dist = path.join(__dirname, '..', 'dist');
+const names = Object.keys(require(path.join(dist, 'index.js'))).filter((n) => n !== '__esModule');
+const body = [
+  "import cjs from './index.js';",
+  `export const { ${names.join(', ')} } = cjs;`,
+  'export default cjs;',
+  '',
+].join('\n');
+fs.writeFileSync(path.join(dist, 'index.mjs'), body);

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Backend, FileState, Held } from './types';
+
+interface Addon {
+  isProcessAlive(pid: number): boolean | null;
+  getProcessStartTime(pid: number): number | null;
+  publish(path: string, tmp: string, content: string): Held;
+  inspect(path: string): FileState | null;
+  close(handle: number): void;
+}
+
+const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 'close'] as const;
+
+/** Throws when no usable binary loads; the caller then falls back to the JS backend. */
+export function loadNativeBackend(): Backend {
+  // dist/backend/ -> package root, where node-gyp-build looks for build/ and prebuilds/.
+  const root = path.join(__dirname, '..', '..');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addon = require('node-gyp-build')(root) as Partial<Addon>;
+  // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
+  for (const name of EXPORTS) {
+    if (typeof addon[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
+  }
+  const a = addon as Addon;
+  const windows = process.platform === 'win32';
+  return {
+    name: 'native',
+    isProcessAlive: a.isProcessAlive,
+    getProcessStartTime: a.getProcessStartTime,
+    publish(file, tmp, content) {
+      const held = a.publish(file, tmp, content);
+      if (windows) {
+        // release() compares with fs.lstat, whose Windows dev/ino encoding is libuv's.
+        const st = fs.lstatSync(file, { bigint: true });
+        return { handle: held.handle, dev: st.dev, ino: st.ino };
+      }
+      return held;
+    },
+    inspect: a.inspect,
+    close: a.close,
+  };
+}

@@ -1,0 +1,37 @@
+/** What one read of a lock path saw, all from one open file (so from one inode). */
+export interface FileState {
+  type: 'file' | 'dir' | 'other';
+  dev: bigint;
+  ino: bigint;
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  /** The first bytes; enough for any valid content. */
+  head: Buffer;
+  /** true: a kernel lock proves a live holder; false: none held; null: this backend cannot tell. */
+  kernelHeld: boolean | null;
+}
+
+/** A published lock: the handle keeping its kernel lock (or -1) and the file's identity. */
+export interface Held {
+  handle: number;
+  dev: bigint;
+  ino: bigint;
+}
+
+/**
+ * The narrow questions both implementations answer. The lock algorithm and the
+ * stale rules are written once above this (src/pidlock.ts, src/staleness.ts).
+ * Arguments are validated before they get here.
+ */
+export interface Backend {
+  readonly name: 'native' | 'js';
+  isProcessAlive(pid: number): boolean | null;
+  getProcessStartTime(pid: number): number | null;
+  /** Creates `path` with `content`, never visible half-written. Throws errno-style errors; EEXIST: taken. */
+  publish(path: string, tmp: string, content: string): Held;
+  /** null when the path does not exist. Never follows a final symlink, never blocks on a FIFO. */
+  inspect(path: string): FileState | null;
+  /** Drops what publish() kept open. */
+  close(handle: number): void;
+}

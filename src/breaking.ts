@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Backend, Held } from './backend/types';
+import { isErrno, PidLockError } from './errors';
+import { formatPid } from './lockfile';
+import { observe } from './observe';
+import { ballotPath, classify, tmpPath } from './sidefiles';
+import { judge, type Observation } from './staleness';
+
+/** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
+const MAX_ROUNDS = 256;
+
+export type BreakResult = 'broken' | 'busy' | 'changed';
+
+/**
+ * Removes the lock file `seen` if it is still there and still stale, such that
+ * no two processes ever remove "the same" stale lock and one of them deletes a
+ * fresh lock that the other created meanwhile.
+ *
+ * Breakers of one stale file elect a single one: ballots named after that
+ * file's identity are created exclusively, round 1 first. A ballot whose owner
+ * is alive means "busy"; one whose owner is proven dead sends us to the next
+ * round. Dead processes do nothing, so at most one live process ever holds a
+ * ballot for a given file. The winner re-reads the lock under its ballot and
+ * unlinks only if it is still the same file (inode, mtime, ctime) and still
+ * stale. Nobody else unlinks that file meanwhile: its owner is dead and every
+ * other breaker lost. Ballots of files that are gone can never matter again,
+ * which is what makes collecting them safe.
+ */
+export function breakStale(backend: Backend, lockPath: string, seen: Observation): BreakResult {
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const ballot = ballotPath(lockPath, seen.id, round);
+    let held: Held;
+    try {
+      held = backend.publish(ballot, tmpPath(ballot), formatPid(process.pid));
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
+      const other = observe(backend, ballot);
+      if (other === null) return 'changed'; // its breaker finished: the file was dealt with
+      if (!judge(backend, other).stale) return 'busy';
+      continue;
+    }
+    try {
+      const now = observe(backend, lockPath);
+      if (now === null || now.id !== seen.id || !judge(backend, now).stale) return 'changed';
+      try {
+        fs.unlinkSync(lockPath);
+      } catch (err) {
+        throw PidLockError.from(err, 'unlink', lockPath);
+      }
+      collectLitter(backend, lockPath);
+      return 'broken';
+    } finally {
+      removeOwn(backend, ballot, held);
+    }
+  }
+  return 'busy';
+}
+
+function removeOwn(backend: Backend, file: string, held: Held): void {
+  // On Windows our own handle blocks deletion until it is closed.
+  if (process.platform === 'win32') backend.close(held.handle);
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // Left behind, it reads as a dead breaker's ballot and is collected later.
+  }
+  if (process.platform !== 'win32') backend.close(held.handle);
+}
+
+/**
+ * Deletes temp files and ballots of this lock left by processes that died
+ * mid-way. Their names are unique to their creator (temp files) or to a lock
+ * file that no longer exists (ballots), so no live process can be using a name
+ * we judge stale here.
+ */
+export function collectLitter(backend: Backend, lockPath: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.dirname(lockPath));
+  } catch {
+    return;
+  }
+  let currentId: string | null = null;
+  try {
+    currentId = observe(backend, lockPath)?.id ?? null;
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const side = classify(lockPath, entry);
+    if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
+    const file = path.join(path.dirname(lockPath), entry);
+    try {
+      const o = observe(backend, file);
+      if (o !== null && judge(backend, o).stale) fs.unlinkSync(file);
+    } catch {
+      // Litter is harmless; never let collecting it fail a lock operation.
+    }
+  }
+}

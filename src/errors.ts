@@ -1,0 +1,63 @@
+import * as os from 'node:os';
+
+/** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
+const ADVICE: Record<string, string> = {
+  EACCES: 'this user may not create or open files there; fix the permissions or pass another { dir }',
+  EPERM: 'the operation was refused by the OS; fix the permissions or pass another { dir }',
+  EROFS: 'the filesystem is read-only; pass a writable { dir }',
+  ENOSPC: 'the filesystem is full; free some space or pass another { dir }',
+  EDQUOT: 'the disk quota is exhausted; free some space or pass another { dir }',
+  ENOENT: 'the directory does not exist; create it or pass another { dir }',
+  ENOTDIR: 'a component of the path is not a directory; pass another { dir }',
+  ELOOP: 'the lock path is a symbolic link, which pidlock never follows; remove the link or choose another path',
+  EISDIR: 'the lock path is a directory; remove it or choose another path',
+  ENXIO: 'the lock path is a socket or device, not a regular file; remove it or choose another path',
+  EINVAL: 'the lock path is not a regular file (a FIFO, socket or device); remove it or choose another path',
+  ENAMETOOLONG: 'the path is too long for this filesystem; use a shorter { name } or { dir }',
+  EMFILE: 'this process has too many open files; close some and retry',
+  ENFILE: 'the system has too many open files; retry later',
+  EBUSY: 'the file is in use by another process; retry later',
+};
+
+function errnoOf(code: string): number {
+  const n = (os.constants.errno as Record<string, number | undefined>)[code];
+  return n === undefined ? -1 : -n; // negative, like Node's own fs errors
+}
+
+/** A lock operation could not decide: the path cannot be read, created or removed. */
+export class PidLockError extends Error {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path: string;
+
+  constructor(code: string, syscall: string, path: string, detail?: string) {
+    const advice = ADVICE[code] ?? 'check the path and its directory';
+    super(`${code}: cannot ${syscall} lock file '${path}'${detail ? ` (${detail})` : ''}: ${advice}`);
+    this.name = 'PidLockError';
+    this.code = code;
+    this.errno = errnoOf(code);
+    this.syscall = syscall;
+    this.path = path;
+  }
+
+  /** Wraps a Node or addon error, keeping its code and syscall. */
+  static from(err: unknown, syscall: string, path: string): PidLockError {
+    if (err instanceof PidLockError) return err;
+    const e = err as NodeJS.ErrnoException;
+    const code = typeof e?.code === 'string' ? e.code : 'EIO';
+    const out = new PidLockError(code, e?.syscall ?? syscall, path);
+    if (typeof e?.errno === 'number') (out as { errno: number }).errno = e.errno;
+    return out;
+  }
+}
+
+export function invalidArg(message: string, code = 'ERR_INVALID_ARG_VALUE', Ctor: ErrorConstructor = TypeError): Error {
+  const err = new Ctor(message) as Error & { code: string };
+  err.code = code;
+  return err;
+}
+
+export function isErrno(err: unknown, ...codes: string[]): boolean {
+  return typeof err === 'object' && err !== null && codes.includes((err as { code?: string }).code ?? '');
+}

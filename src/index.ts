@@ -1,0 +1,14 @@
+import { selected } from './backend';
+
+/** Which implementation is active: the C++ addon, or the pure-JS fallback. */
+export const backend: 'native' | 'js' = selected.backend.name;
+/** Why the addon did not load, when the JS path was chosen for that reason. */
+export const loadError: Error | undefined = selected.loadError;
+
+export { isProcessAlive, getProcessStartTime, removeStaleLock } from './functions';
+export { lockFilePath, type LockPathOptions } from './paths';
+export { readLockFilePid } from './lockfile';
+export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
+export { PidLockError } from './errors';
+export { AbortError, type WaitOptions } from './wait';
+export { SingletonInstanceMixin, SingletonInstance } from './singleton';

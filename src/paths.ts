@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { invalidArg, PidLockError } from './errors';
+
+export interface LockPathOptions {
+  name: string;
+  port?: number | string;
+  dir?: string;
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string') {
+    throw invalidArg(`name must be a string, received ${typeof name}`, 'ERR_INVALID_ARG_TYPE');
+  }
+  // Each of these could place the file outside the directory, or truncate its name.
+  if (name === '' || /[\\/\0]/.test(name) || name.includes('..')) {
+    throw invalidArg(
+      `invalid lock name ${JSON.stringify(name)}: use a non-empty name without '/', '\\', '..' or NUL bytes`,
+    );
+  }
+  return name;
+}
+
+function checkPort(port: unknown): string | undefined {
+  if (port === undefined) return undefined;
+  const ok =
+    (typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535) ||
+    (typeof port === 'string' && /^[0-9]{1,5}$/.test(port) && Number(port) <= 65535);
+  if (!ok) {
+    throw invalidArg(
+      `invalid port ${JSON.stringify(port)}: use an integer from 0 to 65535 (a number or a decimal string)`,
+      'ERR_INVALID_ARG_VALUE',
+      typeof port === 'number' ? RangeError : TypeError,
+    );
+  }
+  return String(Number(port));
+}
+
+/** `.<name>_lock_<port>.pid`, the name the original design (and its Python users) expect. */
+export function lockFileName(name: unknown, port?: unknown): string {
+  const n = checkName(name);
+  const p = checkPort(port);
+  return p === undefined ? `.${n}_lock.pid` : `.${n}_lock_${p}.pid`;
+}
+
+function usable(dir: string): boolean {
+  try {
+    if (!fs.statSync(dir).isDirectory()) return false;
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fallbackDir(): string | null {
+  let home: string;
+  try {
+    home = os.homedir();
+  } catch {
+    return null;
+  }
+  const dir = process.platform === 'win32' ? home : path.join(home, '.cache');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    // Judged below like any other candidate.
+  }
+  return usable(dir) ? dir : null;
+}
+
+/** The temp directory if it is a writable directory, else ~/.cache (home on Windows). */
+export function defaultLockDir(): string {
+  const tmp = os.tmpdir();
+  if (usable(tmp)) return tmp;
+  const fallback = fallbackDir();
+  if (fallback !== null) return fallback;
+  throw new PidLockError('EACCES', 'find a directory for', tmp, 'neither the temp directory nor the home directory is writable');
+}
+
+export function lockFilePath(options: LockPathOptions): string {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArg('options must be an object like { name, port?, dir? }', 'ERR_INVALID_ARG_TYPE');
+  }
+  const file = lockFileName(options.name, options.port);
+  if (options.dir === undefined) return path.join(defaultLockDir(), file);
+  if (typeof options.dir !== 'string' || options.dir === '' || options.dir.includes('\0')) {
+    throw invalidArg('dir must be a non-empty string without NUL bytes', 'ERR_INVALID_ARG_VALUE');
+  }
+  return path.join(path.resolve(options.dir), file);
+}
+
+export function checkLockPath(p: unknown): string {
+  if (typeof p !== 'string' || p === '' || p.includes('\0')) {
+    throw invalidArg('path must be a non-empty string without NUL bytes', 'ERR_INVALID_ARG_VALUE');
+  }
+  return path.resolve(p);
+}

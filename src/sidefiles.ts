@@ -1,0 +1,43 @@
+import * as path from 'node:path';
+
+/**
+ * Names of the helper files kept beside a lock: temp files that become the lock
+ * through link(), and break ballots. All start with the lock's own name, so they
+ * stay in its directory (link() needs that) and are easy to find and collect.
+ */
+const MAX_BASE = 180; // leaves room for the suffixes below NAME_MAX (255)
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+export function sideBase(lockPath: string): string {
+  const base = path.basename(lockPath);
+  return base.length <= MAX_BASE ? base : `${base.slice(0, 120)}~${fnv1a(base)}`;
+}
+
+let counter = 0;
+
+export function tmpPath(lockPath: string): string {
+  const unique = `${process.pid}.${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return path.join(path.dirname(lockPath), `${sideBase(lockPath)}.${unique}.tmp`);
+}
+
+export function ballotPath(lockPath: string, lockId: string, round: number): string {
+  return path.join(path.dirname(lockPath), `${sideBase(lockPath)}.break.${lockId}.${round}`);
+}
+
+/** Which side file a directory entry is, if it belongs to this lock. */
+export function classify(lockPath: string, entry: string): { kind: 'tmp' } | { kind: 'ballot'; lockId: string } | null {
+  const prefix = `${sideBase(lockPath)}.`;
+  if (!entry.startsWith(prefix)) return null;
+  const rest = entry.slice(prefix.length);
+  if (/(^|\.)\d+\.[0-9a-z]+\.tmp$/.test(rest)) return { kind: 'tmp' };
+  const m = /^break\.([0-9a-z-]+)\.\d+$/.exec(rest);
+  return m ? { kind: 'ballot', lockId: m[1] } : null;
+}

@@ -1,0 +1,121 @@
+import { selected } from './backend';
+import { PidLockError } from './errors';
+import { observe } from './observe';
+import { lockFilePath } from './paths';
+import { emitWarning, PidLock, type PidLockOptions } from './pidlock';
+import { removeStaleLock } from './functions';
+import { judge } from './staleness';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Constructor = new (...args: any[]) => object;
+
+/**
+ * The app-level singleton of the original design: a policy layer over PidLock
+ * that never blocks startup on a lock it cannot write. It warns and carries on.
+ */
+export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
+  return class SingletonInstanceMixed extends Base {
+    /** The lock file is `.<singletonLockName>_lock_<port>.pid`. */
+    static singletonLockName = 'pidlock';
+    /** An environment variable that, when set to a port, overrides the default port. */
+    static singletonPortEnvVar: string | null = null;
+    /** The port used when none is passed and the environment variable is unset. */
+    static singletonDefaultPort: number | string | undefined = undefined;
+    /** A directory instead of the temp directory (with its home-directory fallback). */
+    static singletonLockDir: string | undefined = undefined;
+    /** Receives warnings; default: process.emitWarning with a PIDLOCK_* code. */
+    static onSingletonWarning: PidLockOptions['onWarning'] = undefined;
+
+    _lockFile: string | null = null;
+    #lock: PidLock | null = null;
+    #running = false;
+
+    static resolvePort(port?: number | string): number | string | undefined {
+      if (port !== undefined) return port;
+      const fromEnv = this.singletonPortEnvVar ? process.env[this.singletonPortEnvVar] : undefined;
+      return fromEnv !== undefined && fromEnv !== '' ? fromEnv : this.singletonDefaultPort;
+    }
+
+    static getLockFilePath(port?: number | string): string {
+      return lockFilePath({ name: this.singletonLockName, port: this.resolvePort(port), dir: this.singletonLockDir });
+    }
+
+    /** Whether a live instance holds the lock. Removes a stale lock; any error: a warning and false. */
+    static isInstanceRunning(port?: number | string): boolean {
+      try {
+        const file = this.getLockFilePath(port);
+        const seen = observe(selected.backend, file);
+        if (seen === null) return false;
+        if (!judge(selected.backend, seen).stale) return true;
+        removeStaleLock(file, this.onSingletonWarning);
+        return false;
+      } catch (err) {
+        emitWarning(this.onSingletonWarning, 'PIDLOCK_CHECK_FAILED', `could not check for a running instance, assuming none: ${(err as Error).message}`);
+        return false;
+      }
+    }
+
+    initSingletonInstanceMixin(): void {
+      this._lockFile = null;
+      this.#lock = null;
+      this.#running = false;
+    }
+
+    getLockFilePath(port?: number | string): string {
+      return this.#statics().getLockFilePath(port);
+    }
+
+    /**
+     * false only when another live instance holds the lock. A lock that cannot
+     * be written (permissions, disk full, read-only) is a warning, and true.
+     */
+    acquireSingletonLock(port?: number | string): boolean {
+      const statics = this.#statics();
+      const warn = statics.onSingletonWarning;
+      if (this.#lock !== null) return true;
+      try {
+        const lock = new PidLock({ path: this.getLockFilePath(port), onWarning: warn });
+        if (!lock.tryAcquire()) return false;
+        this.#lock = lock;
+        this._lockFile = lock.path;
+      } catch (err) {
+        if (!(err instanceof PidLockError)) throw err;
+        emitWarning(warn, 'PIDLOCK_UNAVAILABLE', `running without a singleton lock: ${err.message}`);
+      }
+      this.#running = true;
+      this.markInstanceRunning();
+      return true;
+    }
+
+    /** Deletes the lock only if this instance holds it; errors are warnings. */
+    releaseSingletonLock(): void {
+      const lock = this.#lock;
+      this.#lock = null;
+      this._lockFile = null;
+      if (lock !== null) {
+        try {
+          lock.release();
+        } catch (err) {
+          emitWarning(this.#statics().onSingletonWarning, 'PIDLOCK_RELEASE_FAILED', `could not release the singleton lock: ${(err as Error).message}`);
+        }
+      }
+      if (this.#running) {
+        this.#running = false;
+        this.markInstanceStopped();
+      }
+    }
+
+    /** Hook: called once the lock is taken (or skipped fail-open). */
+    markInstanceRunning(): void {}
+
+    /** Hook: called after the lock is released. */
+    markInstanceStopped(): void {}
+
+    #statics(): typeof SingletonInstanceMixed {
+      return this.constructor as typeof SingletonInstanceMixed;
+    }
+  };
+}
+
+/** The mixin over an empty base, for apps that do not need their own base class. */
+export class SingletonInstance extends SingletonInstanceMixin(class {}) {}

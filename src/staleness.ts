@@ -1,0 +1,74 @@
+import type { Backend, FileState } from './backend/types';
+import { parsePid } from './lockfile';
+import { fileKey, isHeldHere } from './held';
+
+/** How long an empty or unparsable lock counts as a writer that has not finished yet. */
+export const GRACE_MS = 1000;
+/**
+ * How much later than the lock's mtime its owner must have started to count as
+ * a reused PID. Start times are exact to a clock tick; the margin absorbs the
+ * filesystem's coarse timestamps and small clock adjustments.
+ */
+export const START_MARGIN_MS = 1000;
+/** When this process started; a lock naming our PID but older than us is a previous run's. */
+export const PROCESS_START_MS = Date.now() - process.uptime() * 1000;
+
+/** One read of a lock file, as the stale rules need it. */
+export interface Observation {
+  /** Changes whenever the path names another file or the file is rewritten. */
+  id: string;
+  key: string;
+  type: FileState['type'];
+  pid: number | null;
+  mtimeMs: number;
+  kernelHeld: boolean | null;
+}
+
+export function observation(st: FileState): Observation {
+  return {
+    id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`,
+    key: fileKey(st.dev, st.ino),
+    type: st.type,
+    pid: st.type === 'file' ? parsePid(st.head, st.size) : null,
+    mtimeMs: Number(st.mtimeNs / 1000000n),
+    kernelHeld: st.kernelHeld,
+  };
+}
+
+export interface Verdict {
+  stale: boolean;
+  alive: boolean | null;
+  reason: string;
+}
+
+/**
+ * The one place that decides "stale". Stale needs proof: a dead owner, or one
+ * that started after the lock was written (its PID was reused). Anything
+ * uncertain (permission denied, unknown start time) means held.
+ */
+export function judge(backend: Backend, o: Observation, now = Date.now()): Verdict {
+  if (o.kernelHeld === true) {
+    // Whatever the PID says (another PID namespace, EPERM): only a live process holds a kernel lock.
+    return { stale: false, alive: true, reason: 'a live process holds its kernel lock' };
+  }
+  if (o.pid === null) {
+    return now - o.mtimeMs > GRACE_MS
+      ? { stale: true, alive: null, reason: `invalid content, older than ${GRACE_MS} ms` }
+      : { stale: false, alive: null, reason: 'invalid content, but young enough to be a writer at work' };
+  }
+  if (o.pid === process.pid) {
+    if (isHeldHere(o.key)) return { stale: false, alive: true, reason: 'held by this process' };
+    // A container restart gives the same PID again; a lock written before we started is not ours.
+    return o.mtimeMs < PROCESS_START_MS
+      ? { stale: true, alive: true, reason: 'names this process but predates it (a previous run with the same PID)' }
+      : { stale: false, alive: true, reason: 'held by another thread of this process' };
+  }
+  const alive = backend.isProcessAlive(o.pid);
+  if (alive === false) return { stale: true, alive, reason: `owner ${o.pid} is not running` };
+  if (alive === null) return { stale: false, alive, reason: `owner ${o.pid} cannot be checked; assumed alive` };
+  const start = backend.getProcessStartTime(o.pid);
+  if (start !== null && start > o.mtimeMs + START_MARGIN_MS) {
+    return { stale: true, alive, reason: `PID ${o.pid} was reused: its process started after the lock was written` };
+  }
+  return { stale: false, alive, reason: `owner ${o.pid} is running` };
+}
