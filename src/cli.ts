@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { main } from './cli/main';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // A bug, not a user error: keep the stack so it can be reported.
+    process.stderr.write(`pidlock: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,24 @@
+/**
+ * Exit codes, documented in docs/cli.md. The sysexits(3) values keep pidlock's
+ * own outcomes apart from the small codes most commands use.
+ */
+export const EXIT = {
+  OK: 0,
+  /** status: free or stale; alive: some PID is not alive; clean: held by a live process. */
+  NO: 1,
+  /** Bad arguments (every command); status/clean: the lock path cannot be read or removed. */
+  USAGE: 2,
+  ERROR: 2,
+  /** EX_SOFTWARE: a bug in pidlock. */
+  INTERNAL: 70,
+  /** EX_OSERR: the lock file could not be created, read or removed. */
+  LOCK_ERROR: 71,
+  /** EX_TEMPFAIL: the lock is held and the wait ran out; retry later. */
+  BUSY: 75,
+  /** As shells do: the command exists but cannot be executed. */
+  CANNOT_EXECUTE: 126,
+  /** As shells do: the command was not found. */
+  NOT_FOUND: 127,
+  /** run: a child killed by signal N gives SIGNAL_BASE + N. */
+  SIGNAL_BASE: 128,
+} as const;

@@ -1,0 +1,80 @@
+const LOCK = `Lock (one of):
+  --name NAME     the lock file .NAME_lock[_PORT].pid in the temp directory
+  --port PORT     an integer 0-65535 appended to the name
+  --dir DIR       another directory for --name
+  --path FILE     the lock file itself`;
+
+export const HELP: Record<string, string> = {
+  pidlock: `Usage: pidlock <command> [options]
+
+PID-file locks for scripts and cron jobs, and who holds them.
+
+Commands:
+  run      hold a lock while a command runs
+  status   show who holds a lock, and whether it is stale
+  alive    check whether processes are alive
+  clean    remove a lock only if it is stale
+
+Run 'pidlock <command> --help' for a command's options and exit codes.
+Docs: docs/cli.md in the pidlock-native package.`,
+
+  run: `Usage: pidlock run <lock> [--wait SECONDS] [--json] -- command [args...]
+
+Holds the lock while the command runs, forwards SIGINT, SIGTERM and SIGHUP to
+it, and exits with its exit code.
+
+${LOCK}
+  --wait SECONDS  wait up to this long for a held lock (default 0: try once;
+                  "inf" waits for ever)
+  --json          report a busy lock or an error as one JSON line on stderr
+  -h, --help      this help
+
+Exit codes:
+  the command's own exit code; 128+N if it was killed by signal N
+  75   the lock is held by another process and the wait ran out (EX_TEMPFAIL);
+       the holder's PID and the lock path are printed to stderr
+  71   the lock file could not be created or read
+  126  the command cannot be executed; 127 the command was not found
+  2    bad arguments`,
+
+  status: `Usage: pidlock status <lock> [--json]
+
+Prints the lock path, the holder's PID, whether the holder is alive, and
+whether the lock is stale.
+
+${LOCK}
+  --json          one JSON object on stdout
+  -h, --help      this help
+
+Exit codes:
+  0  held by a live process (or one that cannot be checked, e.g. another user's)
+  1  free, or stale
+  2  error: bad arguments, or the lock path cannot be read`,
+
+  alive: `Usage: pidlock alive [--json] <pid>...
+
+Prints "PID true", "PID false" or "PID unknown" for each PID (unknown: it
+exists but cannot be checked, e.g. another user's process on some systems).
+
+  --json          one JSON array on stdout
+  -h, --help      this help
+
+Exit codes:
+  0  every PID is alive
+  1  at least one is not alive, or unknown
+  2  bad arguments`,
+
+  clean: `Usage: pidlock clean <lock> [--json]
+
+Removes the lock file only if it is stale (its owner is proven dead), using
+the same safe breaking as the library, and says what it did.
+
+${LOCK}
+  --json          one JSON object on stdout
+  -h, --help      this help
+
+Exit codes:
+  0  the lock was stale and is removed, or there was no lock
+  1  the lock is held by a live process; left alone
+  2  error: bad arguments, or the lock path cannot be read or removed`,
+};

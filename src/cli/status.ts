@@ -1,0 +1,25 @@
+import { parseArgs } from 'node:util';
+import { EXIT } from './exit';
+import { inspectLock, type LockReport } from './inspect';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse } from './options';
+import { aliveColour, aliveWord, json, out, paint } from './output';
+
+const STATE_COLOUR = { held: 'green', stale: 'yellow', free: 'dim' } as const;
+
+export function printReport(r: LockReport): void {
+  const o = process.stdout;
+  out(`path:   ${r.path}`);
+  out(`state:  ${paint(o, STATE_COLOUR[r.state], r.state)}`);
+  out(`pid:    ${r.pid ?? '-'}`);
+  out(`alive:  ${r.pid === null ? '-' : paint(o, aliveColour(r.alive), aliveWord(r.alive))}`);
+  out(`stale:  ${r.stale}`);
+  out(`reason: ${r.reason}`);
+}
+
+export function status(args: string[]): number {
+  const { values } = parse('status', () => parseArgs({ args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
+  const report = inspectLock(lockFrom(values).path);
+  if (values.json) json(report);
+  else printReport(report);
+  return report.state === 'held' ? EXIT.OK : EXIT.NO;
+}
