@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SingleInstanceError } from './errors';
+
+/** sun_path is 108 bytes on Linux and 104 on macOS, NUL included; keep clear of both. */
+const SUN_PATH_MAX = 100;
+const SOCKET_NAME = 's';
+
+export interface Endpoint {
+  /** What net.connect / server.listen take: a socket path, or a Windows pipe name. */
+  address: string;
+  /** The private directory holding the socket (POSIX only). */
+  dir: string | null;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+/**
+ * Where the first instance of the lock at `lockPath`, run by `uid`, listens.
+ * The uid is part of the name so that one user's leftovers never block
+ * another user's first instance; a second instance reads it from the lock
+ * file's owner.
+ */
+export function endpointFor(lockPath: string, uid: number): Endpoint {
+  if (process.platform === 'win32') {
+    // Pipe names are case-insensitive like the paths they stand for.
+    return { address: `\\\\.\\pipe\\pidlock-si-${hash(lockPath.toLowerCase())}`, dir: null };
+  }
+  const beside = `${lockPath}-si.${uid}`;
+  if (Buffer.byteLength(path.join(beside, SOCKET_NAME)) <= SUN_PATH_MAX) {
+    return { address: path.join(beside, SOCKET_NAME), dir: beside };
+  }
+  const short = path.join(os.tmpdir(), `pidlock-si-${hash(`${lockPath}\0${uid}`)}`);
+  if (Buffer.byteLength(path.join(short, SOCKET_NAME)) > SUN_PATH_MAX) {
+    throw new SingleInstanceError(
+      'ERR_SINGLE_INSTANCE_UNSAFE_DIR',
+      `no socket path short enough for '${lockPath}': set TMPDIR to a shorter directory`,
+    );
+  }
+  return { address: path.join(short, SOCKET_NAME), dir: short };
+}
+
+export function ownUid(): number {
+  return typeof process.getuid === 'function' ? process.getuid() : -1;
+}
+
+/** The uid of the lock file's owner, i.e. of the first instance; null if the file is gone. */
+export function holderUid(lockPath: string): number | null {
+  if (process.platform === 'win32') return -1;
+  try {
+    return fs.lstatSync(lockPath).uid;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Creates the socket directory with mode 0700, or accepts an existing one
+ * only if it is a real directory of ours, so nobody else can connect, plant a
+ * socket or redirect us through a symlink. Removes a socket left by a crashed
+ * first instance: we hold the lock, so no live first instance owns it.
+ */
+export function prepare(endpoint: Endpoint): void {
+  const { dir } = endpoint;
+  if (dir === null) return;
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const st = fs.lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== ownUid()) {
+    throw new SingleInstanceError(
+      'ERR_SINGLE_INSTANCE_UNSAFE_DIR',
+      `'${dir}' is not a directory owned by this user; remove it so the first instance can listen`,
+    );
+  }
+  if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+  try {
+    fs.unlinkSync(endpoint.address);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+export function cleanup(endpoint: Endpoint): void {
+  if (endpoint.dir === null) return;
+  for (const remove of [() => fs.unlinkSync(endpoint.address), () => fs.rmdirSync(endpoint.dir as string)]) {
+    try {
+      remove();
+    } catch {
+      // Left behind, it is removed by the next first instance.
+    }
+  }
+}

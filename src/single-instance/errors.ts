@@ -1,0 +1,23 @@
+/** Codes a second instance can see; documented in docs/single-instance section of the README. */
+export type SingleInstanceErrorCode =
+  | 'ERR_SINGLE_INSTANCE_TIMEOUT'
+  | 'ERR_SINGLE_INSTANCE_HANDLER'
+  | 'ERR_SINGLE_INSTANCE_TOO_LARGE'
+  | 'ERR_SINGLE_INSTANCE_REPLY'
+  | 'ERR_SINGLE_INSTANCE_NO_REPLY'
+  | 'ERR_SINGLE_INSTANCE_PROTOCOL'
+  | 'ERR_SINGLE_INSTANCE_UNSAFE_DIR'
+  | 'ERR_SINGLE_INSTANCE_CONNECT';
+
+export class SingleInstanceError extends Error {
+  readonly code: SingleInstanceErrorCode;
+  /** The first instance's PID, when known. */
+  readonly pid: number | null;
+
+  constructor(code: SingleInstanceErrorCode, message: string, pid: number | null = null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SingleInstanceError';
+    this.code = code;
+    this.pid = pid;
+  }
+}

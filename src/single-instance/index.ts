@@ -1,0 +1,88 @@
+import { invalidArg } from '../errors';
+import { PidLock } from '../pidlock';
+import { sleep } from '../wait';
+import { endpointFor, holderUid, ownUid } from './endpoint';
+import { SingleInstanceError } from './errors';
+import { encode } from './framing';
+import { PrimaryInstance } from './primary';
+import { exchange, Retry } from './secondary';
+import type { SecondaryInstance, SingleInstanceOptions } from './types';
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+const RETRY_MS = 25;
+
+function positive(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw invalidArg(`${name} must be a finite number > 0, received ${String(value)}`, 'ERR_OUT_OF_RANGE', RangeError);
+  }
+  return value;
+}
+
+function lockOf(options: SingleInstanceOptions): PidLock {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArg('options must be an object: { name, port?, dir? } or { path }, plus messaging options', 'ERR_INVALID_ARG_TYPE');
+  }
+  if ('path' in options && options.path !== undefined) return new PidLock({ path: options.path });
+  const { name, port, dir } = options as { name: string; port?: number | string; dir?: string };
+  return new PidLock({ name, port, dir });
+}
+
+/**
+ * Electron's requestSingleInstanceLock() and 'second-instance' event for any
+ * Node program, with a reply. The first caller gets the lock and a
+ * PrimaryInstance; later callers send { argv, cwd, data, pid } to it and get
+ * its reply. Rejects with SingleInstanceError when no reply comes (timeout, the
+ * handler threw, a message over the size limit, another user's instance).
+ */
+export async function requestSingleInstance<R = unknown, D = unknown>(
+  options: SingleInstanceOptions<R, D>,
+): Promise<PrimaryInstance | SecondaryInstance<R>> {
+  const lock = lockOf(options as SingleInstanceOptions);
+  const timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT_MS);
+  const maxBytes = positive(options.maxMessageBytes, 'maxMessageBytes', DEFAULT_MAX_BYTES);
+  const payload = encode({ argv: options.argv ?? process.argv, cwd: options.cwd ?? process.cwd(), data: options.data, pid: process.pid });
+  if (payload.length - 1 > maxBytes) {
+    throw new SingleInstanceError('ERR_SINGLE_INSTANCE_TOO_LARGE', `the message is ${payload.length - 1} bytes, over maxMessageBytes (${maxBytes})`);
+  }
+  const deadline = Date.now() + timeout;
+  let last: Error | null = null;
+  for (;;) {
+    // Tried on every round: a first instance that died meanwhile leaves a stale lock we can take over.
+    if (lock.tryAcquire()) {
+      return PrimaryInstance.start(lock, endpointFor(lock.path, ownUid()), options.onSecondInstance as never, maxBytes, timeout);
+    }
+    const uid = holderUid(lock.path);
+    const left = deadline - Date.now();
+    if (uid !== null && left > 0) {
+      try {
+        return (await exchange(endpointFor(lock.path, uid).address, payload, maxBytes, left)) as SecondaryInstance<R>;
+      } catch (err) {
+        if (!(err instanceof Retry)) throw err;
+        last = err.cause;
+      }
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      let holder: number | null = null;
+      try {
+        holder = lock.owner()?.pid ?? null;
+      } catch {
+        // Only for the message.
+      }
+      throw new SingleInstanceError(
+        'ERR_SINGLE_INSTANCE_TIMEOUT',
+        `the lock '${lock.path}' is held${holder === null ? '' : ` by PID ${holder}`}, but no first instance answered within ${timeout} ms` +
+          (last ? ` (last error: ${(last as NodeJS.ErrnoException).code ?? last.message})` : ''),
+        holder,
+      );
+    }
+    await sleep(Math.min(RETRY_MS, remaining));
+  }
+}
+
+export { PrimaryInstance, SingleInstanceError };
+export type { SecondaryInstance, SingleInstanceOptions };
+export type { SecondInstanceHandler, SecondInstanceMessage, SingleInstanceLockOptions } from './types';
+export type { SingleInstanceErrorCode } from './errors';
