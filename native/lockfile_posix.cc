@@ -6,15 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "filestat_posix.h"
 #include "platform.h"
-
-#ifdef __APPLE__
-#define PIDLOCK_MTIM(st) (st).st_mtimespec
-#define PIDLOCK_CTIM(st) (st).st_ctimespec
-#else
-#define PIDLOCK_MTIM(st) (st).st_mtim
-#define PIDLOCK_CTIM(st) (st).st_ctim
-#endif
 
 namespace pidlock {
 
@@ -48,13 +41,13 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return Fail(err, "open");
   bool ok = true;
-  struct stat st;
+  FileStat st;
   // A filesystem without flock (some FUSE mounts) still gets a correct pidfile;
   // only the extra proof of liveness is lost, so that failure is not fatal.
   (void)flock(fd, LOCK_EX | LOCK_NB);
   if (WriteAll(fd, content.data(), content.size()) < 0) {
     ok = Fail(err, "write");
-  } else if (fstat(fd, &st) != 0) {
+  } else if (StatFd(fd, &st) != 0) {
     ok = Fail(err, "fstat");
   } else if (link(tmp.c_str(), path.c_str()) != 0) {
     ok = Fail(err, "link");
@@ -67,8 +60,8 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
     return false;
   }
   out->handle = fd;
-  out->dev = static_cast<uint64_t>(st.st_dev);
-  out->ino = static_cast<uint64_t>(st.st_ino);
+  out->dev = st.dev;
+  out->ino = st.ino;
   return true;
 }
 
@@ -80,20 +73,20 @@ int Inspect(const std::string& path, FileState* out, SysError* err) {
     Fail(err, "open");
     return -1;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
+  FileStat st;
+  if (StatFd(fd, &st) != 0) {
     Fail(err, "fstat");
     close(fd);
     return -1;
   }
-  out->type = S_ISREG(st.st_mode) ? kRegular : S_ISDIR(st.st_mode) ? kDirectory : kOther;
-  out->dev = static_cast<uint64_t>(st.st_dev);
-  out->ino = static_cast<uint64_t>(st.st_ino);
-  out->size = static_cast<uint64_t>(st.st_size);
-  out->mtime_sec = PIDLOCK_MTIM(st).tv_sec;
-  out->mtime_nsec = PIDLOCK_MTIM(st).tv_nsec;
-  out->ctime_sec = PIDLOCK_CTIM(st).tv_sec;
-  out->ctime_nsec = PIDLOCK_CTIM(st).tv_nsec;
+  out->type = st.regular ? kRegular : st.directory ? kDirectory : kOther;
+  out->dev = st.dev;
+  out->ino = st.ino;
+  out->size = st.size;
+  out->mtime_sec = st.mtime_sec;
+  out->mtime_nsec = st.mtime_nsec;
+  out->ctime_sec = st.ctime_sec;
+  out->ctime_nsec = st.ctime_nsec;
   out->head_len = 0;
   out->kernel_held = -1;
   if (out->type == kRegular) {

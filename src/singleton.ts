@@ -70,9 +70,9 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
      * be written (permissions, disk full, read-only) is a warning, and true.
      */
     acquireSingletonLock(port?: number | string): boolean {
-      const statics = this.#statics();
-      const warn = statics.onSingletonWarning;
       if (this.#lock !== null) return true;
+      // Looked up when a warning happens, so later changes to the class setting apply.
+      const warn = (w: Error & { code: string }) => emitWarning(this.#statics().onSingletonWarning, w.code, w.message);
       try {
         const lock = new PidLock({ path: this.getLockFilePath(port), onWarning: warn });
         if (!lock.tryAcquire()) return false;
@@ -80,7 +80,7 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
         this._lockFile = lock.path;
       } catch (err) {
         if (!(err instanceof PidLockError)) throw err;
-        emitWarning(warn, 'PIDLOCK_UNAVAILABLE', `running without a singleton lock: ${err.message}`);
+        emitWarning(this.#statics().onSingletonWarning, 'PIDLOCK_UNAVAILABLE', `running without a singleton lock: ${err.message}`);
       }
       this.#running = true;
       this.markInstanceRunning();

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # vars below are used by the sourcing scripts
 # Sourced by the other scripts in scripts/cross/ (not run directly).
 # Loads the paths that setup.sh recorded, so no script hard-codes versions.
 

@@ -42,7 +42,9 @@ for def in node_api js_native_api; do
   "$DLLTOOL" -d "$NODE_API_HEADERS/def/$def.def" -D node.exe -y "$WORK/lib${def}_delay.a"
 done
 
-mkdir -p "$(dirname "$OUT")"
+# Link into the temp dir and move into place only after the checks below, so a
+# rejected binary never lands in prebuilds/.
+BIN="$WORK/node.napi.node"
 echo "[build-win32] sources: ${sources[*]##*/} + win_delay_load_hook.cc"
 # -static* keeps libstdc++/libgcc/winpthread inside the .node: a user's machine has
 # no MinGW runtime DLLs. -s strips symbols (prebuildify --strip does the same).
@@ -51,13 +53,13 @@ echo "[build-win32] sources: ${sources[*]##*/} + win_delay_load_hook.cc"
   -I"$NODE_API_HEADERS/include" -I"$NODE_ADDON_API_DIR" -I"$SRC_DIR" \
   "${sources[@]}" "$CROSS_SCRIPTS/win_delay_load_hook.cc" \
   "$WORK/libnode_api_delay.a" "$WORK/libjs_native_api_delay.a" \
-  -lkernel32 -Wl,-Map="$WORK/link.map" -o "$OUT"
+  -lkernel32 -Wl,-Map="$WORK/link.map" -o "$BIN"
 
 # Show what the DLL needs at load time. The ordinary import table (all that
 # objdump -p lists) must not name node.exe: that is the Electron failure this
 # script exists to avoid.
 echo "[build-win32] load-time DLL imports (objdump -p | grep 'DLL Name'):"
-"$OBJDUMP" -p "$OUT" | grep 'DLL Name' | sed 's/^[[:space:]]*/  /' | tee "$WORK/imports.txt"
+"$OBJDUMP" -p "$BIN" | grep 'DLL Name' | sed 's/^[[:space:]]*/  /' | tee "$WORK/imports.txt"
 if grep -qi 'node\.exe' "$WORK/imports.txt"; then
   die "node.exe is a normal (load-time) import: the addon would not load in electron.exe"
 fi
@@ -65,7 +67,10 @@ fi
 # objdump cannot list delay imports; Windows does not need that entry (the delay
 # helper walks its own descriptors). Prove the delay path from the link map instead:
 # the delay-import descriptor and the helper must have been linked in.
-grep -q '__DELAY_IMPORT_DESCRIPTOR_' "$WORK/link.map" && grep -q '__delayLoadHelper2' "$WORK/link.map" \
-  || die "no delay-import descriptor linked: N-API calls would not resolve"
+if ! grep -q '__DELAY_IMPORT_DESCRIPTOR_' "$WORK/link.map" || ! grep -q '__delayLoadHelper2' "$WORK/link.map"; then
+  die "no delay-import descriptor linked: N-API calls would not resolve"
+fi
 echo "[build-win32] delay-loaded: node.exe (bound to the host executable by win_delay_load_hook.cc)"
+mkdir -p "$(dirname "$OUT")"
+mv -f "$BIN" "$OUT"
 ls -l "$OUT"

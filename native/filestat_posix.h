@@ -1,0 +1,54 @@
+// fstat() without the glibc 2.33 symbol. Built on a new glibc, a plain fstat()
+// call binds to fstat@GLIBC_2.33 and the prebuild would not load on systems
+// Node 18/20 still support (glibc 2.28); statx() exists since 2.28.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#ifdef __linux__
+#include <sys/sysmacros.h>
+#endif
+
+#include <cstdint>
+
+namespace pidlock {
+
+struct FileStat {
+  bool regular = false, directory = false;
+  uint64_t dev = 0, ino = 0, size = 0;
+  int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
+};
+
+inline int StatFd(int fd, FileStat* out) {
+#ifdef __linux__
+  struct statx sx;
+  if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
+    return -1;
+  }
+  out->regular = S_ISREG(sx.stx_mode);
+  out->directory = S_ISDIR(sx.stx_mode);
+  out->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);  // the same encoding Node reports
+  out->ino = sx.stx_ino;
+  out->size = sx.stx_size;
+  out->mtime_sec = sx.stx_mtime.tv_sec;
+  out->mtime_nsec = sx.stx_mtime.tv_nsec;
+  out->ctime_sec = sx.stx_ctime.tv_sec;
+  out->ctime_nsec = sx.stx_ctime.tv_nsec;
+#else
+  struct stat st;
+  if (fstat(fd, &st) != 0) return -1;
+  out->regular = S_ISREG(st.st_mode);
+  out->directory = S_ISDIR(st.st_mode);
+  out->dev = static_cast<uint64_t>(st.st_dev);
+  out->ino = static_cast<uint64_t>(st.st_ino);
+  out->size = static_cast<uint64_t>(st.st_size);
+  out->mtime_sec = st.st_mtimespec.tv_sec;
+  out->mtime_nsec = st.st_mtimespec.tv_nsec;
+  out->ctime_sec = st.st_ctimespec.tv_sec;
+  out->ctime_nsec = st.st_ctimespec.tv_nsec;
+#endif
+  return 0;
+}
+
+}  // namespace pidlock

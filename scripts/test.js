@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the whole suite once per backend: the native addon, then the pure-JS
+// fallback (PIDLOCK_NO_NATIVE=1). Children inherit the choice. Each run asserts
+// the backend it expects, so a silent fallback cannot pass as "native".
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = only.length
+  ? only
+  : fs.readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join('test', f));
+const backends = (process.env.PIDLOCK_TEST_BACKENDS || 'native,js').split(',');
+
+const totals = { pass: 0, fail: 0, skipped: 0 };
+const lines = [];
+for (const backend of backends) {
+  console.log(`\n=== backend: ${backend} ===`);
+  const env = { ...process.env, PIDLOCK_EXPECT_BACKEND: backend };
+  if (backend === 'js') env.PIDLOCK_NO_NATIVE = '1';
+  else delete env.PIDLOCK_NO_NATIVE;
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  process.stdout.write(r.stdout);
+  const count = (name) => Number((new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(r.stdout) || [])[1] || 0);
+  const pass = count('pass');
+  const fail = count('fail') + count('cancelled') + (r.status !== 0 && count('fail') === 0 ? 1 : 0);
+  const skipped = count('skipped') + count('todo');
+  totals.pass += pass;
+  totals.fail += fail;
+  totals.skipped += skipped;
+  lines.push(`${backend}: ${pass} passed, ${fail} failed, ${skipped} skipped`);
+}
+console.log('');
+for (const l of lines) console.log(l);
+console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(totals.fail === 0 && totals.pass > 0 ? 0 : 1);

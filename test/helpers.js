@@ -1,0 +1,106 @@
+'use strict';
+// Shared by every test: the package under test, real child processes, and
+// temp directories that an unprivileged child can use too.
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const pkg = require(root);
+
+/** The backend this run must be on; a silent fallback fails here, not later. */
+function checkBackend() {
+  const want = process.env.PIDLOCK_EXPECT_BACKEND;
+  if (want) assert.equal(pkg.backend, want, `expected backend ${want}, got ${pkg.backend} (${pkg.loadError})`);
+}
+checkBackend();
+
+/** A fresh directory under the temp dir, world-writable with the sticky bit like /tmp. */
+function tmpDir(prefix = 'pidlock-test-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o1777);
+  return dir;
+}
+
+const fixture = (name) => path.join(__dirname, 'fixtures', name);
+
+/**
+ * Starts a child running a fixture and resolves once it prints its first line
+ * (for holders: "acquired <pid>" or "refused <pid>").
+ */
+function startChild(script, args = [], { env, uid } = {}) {
+  const argv = [script, ...args];
+  const cmd = uid === undefined ? process.execPath : 'setpriv';
+  const full = uid === undefined ? argv : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
+  const child = spawn(cmd, full, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const firstLine = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl));
+    });
+    child.on('exit', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before reporting: ${err}`)));
+  });
+  firstLine.catch(() => {});
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
+  return { child, firstLine, exited, output: () => out, stderr: () => err };
+}
+
+/** Runs a fixture to completion and returns { status, stdout, stderr }. */
+function runChild(script, args = [], { env, uid, timeout = 20000 } = {}) {
+  const argv = [script, ...args];
+  const cmd = uid === undefined ? process.execPath : 'setpriv';
+  const full = uid === undefined ? argv : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
+  return spawnSync(cmd, full, { env: { ...process.env, ...env }, encoding: 'utf8', timeout });
+}
+
+/** A PID that is certainly not running now: a child that has exited and been reaped. */
+function deadPid() {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const inCI = !!process.env.CI;
+
+/**
+ * For tests that need root (setpriv, mounts, namespaces). Outside CI without
+ * root they skip with a loud reason; inside CI a missing privilege is a failure.
+ */
+function needRoot(t) {
+  if (isRoot) return true;
+  if (inCI) assert.fail('this test needs root, and CI runs as root');
+  t.skip('NEEDS ROOT: run as root to exercise this case');
+  return false;
+}
+
+/**
+ * Copies the built package (dist, the native build, runtime deps) into a
+ * world-readable temp dir, so a child running as another user can load it
+ * even when the checkout itself is under a private directory like /root.
+ */
+let staged;
+function stagePackage() {
+  if (staged) return staged;
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'pidlock-pkg-'));
+  const copy = (rel) => {
+    const from = path.join(root, rel);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(dest, rel), { recursive: true });
+  };
+  for (const rel of ['package.json', 'dist', 'build/Release', 'prebuilds', 'node_modules/node-gyp-build', 'node_modules/signal-exit']) copy(rel);
+  fs.cpSync(path.join(__dirname, 'fixtures'), path.join(dest, 'fixtures'), { recursive: true });
+  spawnSync('chmod', ['-R', 'a+rX', dest]);
+  staged = { root: dest, fixture: (name) => path.join(dest, 'fixtures', name) };
+  return staged;
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+module.exports = { pkg, root, tmpDir, fixture, startChild, runChild, deadPid, isRoot, inCI, needRoot, stagePackage, sleep };

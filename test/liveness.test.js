@@ -1,0 +1,92 @@
+'use strict';
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const { pkg, deadPid, sleep } = require('./helpers');
+
+test('own PID is alive', () => {
+  assert.equal(pkg.isProcessAlive(process.pid), true);
+});
+
+test('a reaped child is dead', () => {
+  assert.equal(pkg.isProcessAlive(deadPid()), false);
+});
+
+test('a running child is alive, and dead once killed and reaped', async () => {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  await new Promise((r) => child.once('spawn', r));
+  assert.equal(pkg.isProcessAlive(child.pid), true);
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  assert.equal(pkg.isProcessAlive(child.pid), false);
+});
+
+test('an unreaped zombie is dead', { skip: process.platform === 'win32' && 'no zombies on Windows' }, async () => {
+  // `true` exits at once; its parent execs into sleep, which never reaps it.
+  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = Number(await new Promise((r) => parent.stdout.once('data', (d) => r(String(d).trim()))));
+  let state = '';
+  for (let i = 0; i < 100 && state !== 'Z'; i++) {
+    await sleep(20);
+    state = /\nState:\s*(\S)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'))[1];
+  }
+  assert.equal(state, 'Z', 'the fixture must really be a zombie');
+  try {
+    assert.equal(pkg.isProcessAlive(pid), false);
+  } finally {
+    parent.kill('SIGKILL');
+  }
+});
+
+test('a thread id of another process is not a process', { skip: process.platform !== 'linux' && 'Linux /proc only' }, async () => {
+  // A worker thread has its own tid, which kill() accepts; it must not read as a live process.
+  const child = spawn(process.execPath, ['-e', `
+    const { Worker } = require('worker_threads');
+    new Worker('setInterval(() => {}, 1000)', { eval: true });
+    setTimeout(() => console.log(require('fs').readdirSync('/proc/self/task').join(' ')), 300);
+    setTimeout(() => {}, 30000);`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const tids = (await new Promise((r) => child.stdout.once('data', (d) => r(String(d))))).trim().split(' ').map(Number);
+  const tid = tids.find((t) => t !== child.pid);
+  try {
+    assert.ok(tid, 'the child must have a thread besides its main one');
+    assert.equal(pkg.isProcessAlive(child.pid), true);
+    assert.equal(pkg.isProcessAlive(tid), false);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('invalid PIDs throw instead of being coerced', () => {
+  for (const bad of ['123', true, null, undefined, [], {}, 1n]) {
+    assert.throws(() => pkg.isProcessAlive(bad), TypeError, `input ${String(bad)}`);
+  }
+  for (const bad of [0, -1, 1.5, NaN, Infinity, 4294967296, -0.5]) {
+    assert.throws(() => pkg.isProcessAlive(bad), RangeError, `input ${bad}`);
+    assert.throws(() => pkg.getProcessStartTime(bad), RangeError, `input ${bad}`);
+  }
+});
+
+test('the largest PID is accepted and reads as not running', () => {
+  assert.equal(pkg.isProcessAlive(4294967295), false);
+});
+
+test('getProcessStartTime of a child matches when it was spawned', { skip: process.platform !== 'linux' && 'the JS path has no start time here' }, async () => {
+  const before = Date.now();
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  await new Promise((r) => child.once('spawn', r));
+  const after = Date.now();
+  try {
+    const start = pkg.getProcessStartTime(child.pid);
+    assert.equal(typeof start, 'number');
+    // Start times are good to a clock tick (10 ms); allow a little more for scheduling.
+    assert.ok(start >= before - 50 && start <= after + 50, `start ${start} not within [${before}, ${after}]`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('getProcessStartTime of a dead PID is null', () => {
+  assert.equal(pkg.getProcessStartTime(deadPid()), null);
+});
