@@ -11,7 +11,7 @@ interface Releasable {
 }
 
 const holders = new Map<string, Releasable>();
-let unhook: (() => void) | null = null;
+let hooked = false;
 
 export function fileKey(dev: bigint, ino: bigint): string {
   return `${dev}:${ino}`;
@@ -19,8 +19,11 @@ export function fileKey(dev: bigint, ino: bigint): string {
 
 export function register(key: string, lock: Releasable): void {
   holders.set(key, lock);
-  if (unhook === null) {
-    unhook = onExit(() => {
+  // Installed once, on the first lock, and kept: installing and removing the
+  // signal handlers on every acquire/release would cost more than the lock itself.
+  if (!hooked) {
+    hooked = true;
+    onExit(() => {
       for (const lock of [...holders.values()]) {
         try {
           lock.release();
@@ -34,11 +37,6 @@ export function register(key: string, lock: Releasable): void {
 
 export function unregister(key: string): void {
   holders.delete(key);
-  // With nothing held, leave the process's signal handling exactly as it was.
-  if (holders.size === 0 && unhook !== null) {
-    unhook();
-    unhook = null;
-  }
 }
 
 export function isHeldHere(key: string): boolean {
