@@ -1,0 +1,97 @@
+/*
+ * The physical floor the JS numbers are compared with: the same syscalls a
+ * minimal PID-file lock needs, with no runtime in between.
+ *
+ *   floor cycle DIR ITERS BATCHES   open(O_CREAT|O_EXCL), write(pid), close, unlink
+ *   floor alive PID ITERS BATCHES   kill(pid, 0)
+ *   floor status PID ITERS BATCHES  kill(pid, 0) + read /proc/<pid>/status, which is
+ *                                   what a zombie- and thread-id-aware check costs
+ *
+ * Prints one JSON line: nanoseconds per operation for each batch.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cycle_once(const char *path, const char *content, size_t len) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (write(fd, content, len) != (ssize_t)len) return -1;
+  if (close(fd) != 0) return -1;
+  return unlink(path);
+}
+
+static int alive_once(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM ? 0 : -1; }
+
+static int status_once(pid_t pid, const char *path) {
+  char buf[512];
+  if (alive_once(pid) != 0) return -1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  /* The same two lookups the addon does, so the parse is counted too. */
+  return strstr(buf, "\nState:") != NULL && strstr(buf, "\nTgid:") != NULL ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: floor cycle|alive|status DIR|PID ITERS BATCHES\n");
+    return 2;
+  }
+  const char *mode = argv[1];
+  long iters = atol(argv[3]);
+  long batches = atol(argv[4]);
+  char path[4096];
+  char content[32];
+  size_t len = (size_t)snprintf(content, sizeof content, "%d\n", (int)getpid());
+  pid_t pid = 0;
+  int which;
+  if (strcmp(mode, "cycle") == 0) {
+    which = 0;
+    snprintf(path, sizeof path, "%s/floor.lock", argv[2]);
+  } else if (strcmp(mode, "alive") == 0 || strcmp(mode, "status") == 0) {
+    which = mode[0] == 'a' ? 1 : 2;
+    pid = (pid_t)atol(argv[2]);
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  } else {
+    fprintf(stderr, "unknown mode %s\n", mode);
+    return 2;
+  }
+  /* Warm-up: the first operations pay for dentry and page-cache misses. */
+  for (long i = 0; i < iters / 4 + 1; i++) {
+    int rc = which == 0 ? cycle_once(path, content, len) : which == 1 ? alive_once(pid) : status_once(pid, path);
+    if (rc != 0) {
+      perror(mode);
+      return 1;
+    }
+  }
+  printf("{\"nsPerOp\":[");
+  for (long b = 0; b < batches; b++) {
+    double t0 = now_ns();
+    for (long i = 0; i < iters; i++) {
+      int rc = which == 0 ? cycle_once(path, content, len) : which == 1 ? alive_once(pid) : status_once(pid, path);
+      if (rc != 0) {
+        perror(mode);
+        return 1;
+      }
+    }
+    printf("%s%.1f", b ? "," : "", (now_ns() - t0) / iters);
+  }
+  printf("]}\n");
+  return 0;
+}

@@ -1,0 +1,101 @@
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..', '..');
+const WORKERS = path.join(__dirname, '..', 'workers');
+
+/** The child's environment for one pidlock backend; competitors ignore the variable. */
+function envFor(backend) {
+  const env = { ...process.env };
+  delete env.PIDLOCK_NO_NATIVE;
+  if (backend === 'js') env.PIDLOCK_NO_NATIVE = '1';
+  return env;
+}
+
+/**
+ * A child whose stdout carries one JSON object per line. `next(event)` resolves
+ * with the next line whose `event` matches (any line when event is omitted).
+ */
+function start(cmd, args, { env = process.env, timeoutMs = 120_000 } = {}) {
+  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const pending = [];
+  let stderr = '';
+  let buf = '';
+  let exited = null;
+  const exit = new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      exited = { code, signal };
+      for (const p of pending.splice(0)) p.reject(new Error(`${path.basename(args[0] || cmd)} exited (${code ?? signal}) before '${p.event}': ${stderr.trim()}`));
+      resolve(exited);
+    });
+  });
+  const pump = () => {
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i];
+      const at = lines.findIndex((l) => p.event === undefined || l.event === p.event);
+      if (at >= 0) {
+        pending.splice(i--, 1);
+        p.resolve(lines.splice(at, 1)[0]);
+      }
+    }
+  };
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line));
+      } catch {
+        lines.push({ event: 'text', text: line });
+      }
+    }
+    pump();
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  exit.then(() => clearTimeout(timer));
+  return {
+    child,
+    exit,
+    get stderr() {
+      return stderr;
+    },
+    next(event) {
+      return new Promise((resolve, reject) => {
+        if (exited && !lines.some((l) => event === undefined || l.event === event)) {
+          return reject(new Error(`${path.basename(args[0] || cmd)} exited (${exited.code ?? exited.signal}) before '${event}': ${stderr.trim()}`));
+        }
+        pending.push({ event, resolve, reject });
+        pump();
+      });
+    },
+    kill(signal = 'SIGKILL') {
+      if (exited === null) child.kill(signal);
+    },
+  };
+}
+
+/** Runs a worker to completion and returns its last JSON line; any failure throws with its stderr. */
+async function runWorker(name, args, opts) {
+  const c = start(process.execPath, [path.join(WORKERS, name), ...args.map(String)], opts);
+  const { code, signal } = await c.exit;
+  if (code !== 0) throw new Error(`${name} ${args.join(' ')} failed (${code ?? signal}): ${c.stderr.trim()}`);
+  const out = await c.next();
+  return out;
+}
+
+function worker(name, args, opts) {
+  return start(process.execPath, [path.join(WORKERS, name), ...args.map(String)], opts);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { ROOT, envFor, start, runWorker, worker, sleep };

@@ -1,0 +1,73 @@
+'use strict';
+// Renders all results as one markdown table; ratios are of medians from this same run.
+const { ratio } = require('./stats');
+
+const us = (ns) => (Number.isFinite(ns) ? `${(ns / 1000).toFixed(ns < 10000 ? 2 : 1)} µs` : 'n/a');
+const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 100 ? 1 : 0)} ms` : 'n/a');
+const x = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)}x` : 'n/a');
+const by = (rows, id) => rows.find((r) => r.id === id) ?? {};
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+
+function render(r) {
+  const rows = [];
+  const add = (section, what, value, rel, target) => rows.push(`| ${section} | ${what} | ${value} | ${rel} | ${target} |`);
+
+  if (r.cycle) {
+    const floor = by(r.cycle, 'floor').median;
+    const proper = by(r.cycle, 'proper-lockfile').median;
+    for (const c of r.cycle) {
+      let rel = c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`;
+      if (c.id !== 'proper-lockfile' && c.id !== 'floor') rel += `; proper-lockfile is ${x(ratio(proper, c.median))} this`;
+      let target = '';
+      if (c.id === 'native') {
+        target = `≤ 2x floor: ${verdict(ratio(c.median, floor) <= 2)}; ≥ 5x faster than proper-lockfile: ${verdict(ratio(proper, c.median) >= 5)}`;
+      } else if (c.id === 'js') {
+        target = `≤ 2.5x floor: ${verdict(ratio(c.median, floor) <= 2.5)}`;
+      }
+      add('1 cycle', c.label, us(c.median), rel, target);
+    }
+  }
+  if (r.liveness) {
+    const floor = by(r.liveness, 'floor').median;
+    for (const c of r.liveness) {
+      const target = c.id === 'native' ? `≤ 1.5x floor: ${verdict(ratio(c.median, floor) <= 1.5)}` : '';
+      add('2 liveness', c.label, us(c.median), c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`, target);
+    }
+  }
+  if (r.crash) {
+    const proper = by(r.crash, 'proper-default').median;
+    for (const c of r.crash) {
+      const n = c.samples.length;
+      const rel = c.lib === 'pidlock' ? `proper-lockfile (default) is ${x(ratio(proper, c.median))} this` : '';
+      const target = c.lib === 'pidlock' ? `≤ 50 ms: ${verdict(c.median <= 50)}` : c.lib === 'proper-lockfile' ? `≥ 2000 ms expected: ${c.median >= 2000 ? 'yes' : 'no'}` : '';
+      add('3 crash recovery', `${c.label} (n=${n})`, ms(c.median), rel, target);
+    }
+  }
+  if (r.frozen) {
+    for (const c of r.frozen) {
+      const n = c.trials.length;
+      const value = c.stolen ? `**STOLEN** ${c.stolen}/${n}` : `kept ${n}/${n}`;
+      const note = c.noticed ? `resumed holder saw ECOMPROMISED ${c.noticed}/${n}` : '';
+      add('4 frozen holder (5 s stop, 4 s wait)', c.label, value, note, `no stolen lock: ${verdict(c.stolen === 0)}`);
+    }
+  }
+  if (r.contention) {
+    for (const c of r.contention) {
+      const spread = c.min > 0 ? x(c.max / c.min) : `∞ (least busy: 0)`;
+      const target = `exclusion violations: ${c.violations}${c.violations ? ' **FAILURE**' : ''}${c.timeouts ? `; waits timed out: ${c.timeouts}` : ''}`;
+      add('5 contention (8 procs)', c.label, `${Math.round(c.perSec)} acq/s`, `busiest/least busy: ${Math.round(c.max)}/${Math.round(c.min)} = ${spread}`, target);
+    }
+  }
+  if (r.load) {
+    const empty = by(r.load, 'empty').wallMs;
+    for (const c of r.load) {
+      const extra = c.wallMs - empty;
+      const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}`;
+      const target = c.id === 'native' || c.id === 'js' ? `≤ +10 ms: ${verdict(extra <= 10)}` : '';
+      add('6 cold load', c.label, ms(c.wallMs), rel, target);
+    }
+  }
+  return ['| # | Measurement | Median | Same-run comparison | Target |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+module.exports = { render };

@@ -1,0 +1,62 @@
+'use strict';
+// (3) A holder is SIGKILLed while a waiter waits: time from the kill to the
+// waiter holding the lock. Holder and waiter use the same library and options.
+const { median } = require('../lib/stats');
+const { envFor, worker, sleep } = require('../lib/proc');
+const { freshDir } = require('../lib/tmp');
+
+/** proper-lockfile's retries option as a number uses the `retry` package's backoff: 1 s, 2 s, 4 s, ... */
+const DEFAULT_BACKOFF = 20;
+const EVERY_20MS = { retries: 5000, factor: 1, minTimeout: 20, maxTimeout: 20 };
+
+const CONFIGS = [
+  { id: 'native-sync', label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 30000 } },
+  { id: 'native-async', label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 30000, async: true } },
+  { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'js', opts: { timeout: 30000 } },
+  { id: 'js-async', label: 'pidlock-native, JS, await acquire() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'js', opts: { timeout: 30000, async: true } },
+  { id: 'proper-default', label: 'proper-lockfile, stale 10000 (default), retries: 20 (default backoff)', lib: 'proper-lockfile', opts: { retries: DEFAULT_BACKOFF }, slow: true },
+  { id: 'proper-min', label: 'proper-lockfile, stale 2000 (its minimum), retries: 20 (default backoff)', lib: 'proper-lockfile', opts: { stale: 2000, retries: DEFAULT_BACKOFF }, slow: true },
+  { id: 'proper-min-fast', label: 'proper-lockfile, stale 2000 (its minimum), retry every 20 ms', lib: 'proper-lockfile', opts: { stale: 2000, retries: EVERY_20MS }, slow: true },
+  { id: 'lockfile', label: 'lockfile, { wait: 30000, stale: 2000 } (default pollPeriod 100 ms)', lib: 'lockfile', opts: { timeout: 30000, stale: 2000 }, slow: true },
+];
+
+async function once(c, cfg) {
+  const dir = freshDir(`crash-${c.id}`);
+  const env = envFor(c.backend);
+  const json = JSON.stringify(c.opts);
+  const holder = worker('holder.js', [c.lib, dir, json], { env });
+  let waiter = null;
+  try {
+    await holder.next('held');
+    waiter = worker('waiter.js', [c.lib, dir, json], { env });
+    await waiter.next('waiting');
+    // Let the waiter get into its retry loop before the holder dies.
+    await sleep(cfg.killAfterMs);
+    const killedAt = process.hrtime.bigint();
+    holder.kill('SIGKILL');
+    const got = await waiter.next('acquired');
+    return Number(BigInt(got.at) - killedAt) / 1e6;
+  } finally {
+    holder.kill('SIGKILL');
+    if (waiter) waiter.kill('SIGKILL');
+    await holder.exit;
+    if (waiter) await waiter.exit;
+  }
+}
+
+async function run(cfg, log) {
+  const results = [];
+  for (const c of CONFIGS) {
+    const n = c.slow ? cfg.slowRepeats : cfg.repeats;
+    const samples = [];
+    for (let i = 0; i < n; i++) {
+      const ms = await once(c, cfg);
+      samples.push(ms);
+      log(`crash ${c.id} ${i + 1}/${n}: ${ms.toFixed(1)} ms`);
+    }
+    results.push({ ...c, samples, median: median(samples) });
+  }
+  return results;
+}
+
+module.exports = { run };

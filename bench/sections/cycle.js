@@ -1,0 +1,45 @@
+'use strict';
+// (1) Uncontended acquire+release, each competitor in its own process, rounds
+// interleaved so that drift in machine load hits every competitor alike.
+const { median } = require('../lib/stats');
+const { envFor, runWorker, start } = require('../lib/proc');
+const { freshDir } = require('../lib/tmp');
+
+const COMPETITORS = [
+  { id: 'floor', label: 'C floor: open(O_EXCL)+write+close+unlink' },
+  { id: 'native', label: 'pidlock-native, native backend: acquireSync()+release()', lib: 'pidlock', backend: 'native' },
+  { id: 'js', label: 'pidlock-native, JS backend: acquireSync()+release()', lib: 'pidlock', backend: 'js' },
+  { id: 'native-async', label: 'pidlock-native, native backend: await acquire()+release()', lib: 'pidlock-async', backend: 'native' },
+  { id: 'js-async', label: 'pidlock-native, JS backend: await acquire()+release()', lib: 'pidlock-async', backend: 'js' },
+  { id: 'proper-lockfile', label: 'proper-lockfile: lockSync()+release()', lib: 'proper-lockfile' },
+  { id: 'lockfile', label: 'lockfile: lockSync()+unlockSync()', lib: 'lockfile' },
+];
+
+async function runOne(c, cfg, floorBin) {
+  const dir = freshDir(`cycle-${c.id}`);
+  if (c.id === 'floor') {
+    const p = start(floorBin, ['cycle', dir, cfg.floorIters, cfg.batches]);
+    const { code } = await p.exit;
+    if (code !== 0) throw new Error(`floor failed: ${p.stderr}`);
+    return median((await p.next()).nsPerOp);
+  }
+  const out = await runWorker('cycle.js', [c.lib, dir, cfg.iters, cfg.batches], { env: envFor(c.backend) });
+  if (c.backend && out.backend !== c.backend) throw new Error(`expected the ${c.backend} backend, the child loaded ${out.backend}`);
+  return median(out.nsPerOp);
+}
+
+async function run(cfg, floorBin, log) {
+  const samples = Object.fromEntries(COMPETITORS.map((c) => [c.id, []]));
+  for (let round = 0; round < cfg.rounds; round++) {
+    // Rotate the order each round so no competitor always runs first or last.
+    const order = COMPETITORS.map((_, i) => COMPETITORS[(i + round) % COMPETITORS.length]);
+    for (const c of order) {
+      const ns = await runOne(c, cfg, floorBin);
+      samples[c.id].push(ns);
+      log(`cycle round ${round + 1}/${cfg.rounds} ${c.id}: ${(ns / 1000).toFixed(1)} us`);
+    }
+  }
+  return COMPETITORS.map((c) => ({ ...c, samples: samples[c.id], median: median(samples[c.id]) }));
+}
+
+module.exports = { run, COMPETITORS };

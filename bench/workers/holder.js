@@ -1,0 +1,20 @@
+'use strict';
+// Takes the lock, reports it, then keeps running until killed (or stopped).
+// argv: <lib> <dir> <options JSON>. Prints {"event":"held","pid":...}.
+const { waiters } = require('../lib/libs');
+
+const [lib, dir, json] = process.argv.slice(2);
+const opts = { timeout: 5000, ...JSON.parse(json) };
+
+waiters[lib](dir, opts).then((release) => {
+  if (release === null) {
+    process.stdout.write(`${JSON.stringify({ event: 'refused' })}\n`);
+    process.exit(3);
+  }
+  process.stdout.write(`${JSON.stringify({ event: 'held', pid: process.pid })}\n`);
+  // Stay alive (and keep proper-lockfile's refresh timer running) until killed.
+  setInterval(() => {}, 1 << 30);
+}, (err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});
