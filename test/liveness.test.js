@@ -24,8 +24,8 @@ test('a running child is alive, and dead once killed and reaped', async () => {
 });
 
 test('an unreaped zombie is dead', { skip: process.platform === 'win32' && 'no zombies on Windows' }, async () => {
-  // `true` exits at once; its parent execs into sleep, which never reaps it.
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The background child exits after its parent has exec'd into sleep, which never reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const pid = Number(await new Promise((r) => parent.stdout.once('data', (d) => r(String(d).trim()))));
   let state = '';
   for (let i = 0; i < 100 && state !== 'Z'; i++) {
