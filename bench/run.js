@@ -32,7 +32,7 @@ const CONFIG = quick
       liveness: { rounds: 5, iters: 5000, floorIters: 50000, batches: 5 },
       crash: { repeats: 7, slowRepeats: 3, killAfterMs: 300 },
       frozen: { repeats: 2 },
-      contention: { repeats: 3, durationMs: 3000, startDelayMs: 2500 },
+      contention: { repeats: 3, durationMs: 3000, startDelayMs: 4000 },
       load: { repeats: 30 },
     };
 
