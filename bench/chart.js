@@ -6,8 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const WIDTH = 900;
-const LABEL_W = 430;
+const WIDTH = 980;
+const LABEL_W = 500;
 const BAR_W = 330;
 const ROW_H = 24;
 
