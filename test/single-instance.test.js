@@ -1,0 +1,219 @@
+'use strict';
+// requestSingleInstance across real processes: test/fixtures/si-app.js is the app.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pkg, tmpDir, fixture, startChild, needRoot, stagePackage, sleep } = require('./helpers');
+
+/** Runs si-app.js; `lines()` parses what it reported so far. */
+function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.js') } = {}) {
+  const full = { ...process.env, SI_DIR: dir, SI_TIMEOUT: '20000', ...env };
+  const cmd = uid === undefined ? process.execPath : 'setpriv';
+  const argv = uid === undefined ? [script, ...args] : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script, ...args];
+  const child = spawn(cmd, argv, { env: full, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  let err = '';
+  const waiters = [];
+  const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  child.stdout.on('data', (d) => {
+    out += d;
+    for (const w of [...waiters]) w();
+  });
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  /** Resolves with the first report matching `pred`; rejects if the app exits first. */
+  const report = (pred) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = lines().find(pred);
+        if (hit) {
+          waiters.splice(waiters.indexOf(check), 1);
+          resolve(hit);
+        }
+      };
+      waiters.push(check);
+      check();
+      exited.then(() => {
+        check();
+        reject(new Error(`si-app exited without the expected report; stdout: ${out} stderr: ${err}`));
+      });
+    });
+  const final = () => report((l) => l.role === 'primary' || l.role === 'secondary' || l.role === 'error');
+  return { child, lines, report, final, exited, stderr: () => err };
+}
+
+async function primary(t, dir, env) {
+  const p = app(t, { dir, env });
+  const r = await p.final();
+  assert.equal(r.role, 'primary', JSON.stringify(r));
+  return { ...p, info: r };
+}
+
+test('a second instance sends argv exactly, cwd and data, and gets the reply', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const first = await primary(t, dir);
+  assert.equal(first.info.lock, path.join(dir, '.si-app_lock.pid'));
+  const elsewhere = tmpDir('pidlock-si-cwd-');
+  const args = ['open', 'a file with spaces.txt', '', '--flag=x', 'ünïcödé', 'line\nbreak', '"quoted"'];
+  const second = app(t, { dir, args, cwd: elsewhere, env: { SI_DATA: JSON.stringify({ n: 1, nested: [true, null] }) } });
+  const r = await second.final();
+  assert.equal(r.role, 'secondary', JSON.stringify(r));
+  assert.equal(r.primaryPid, first.child.pid);
+  assert.deepEqual(r.reply.argv, r.argv, 'argv arrives exactly, in order');
+  assert.deepEqual(r.reply.argv.slice(2), args);
+  assert.equal(r.reply.cwd, fs.realpathSync(elsewhere));
+  assert.deepEqual(r.reply.data, { n: 1, nested: [true, null] });
+  assert.equal(r.reply.by, first.child.pid);
+  assert.equal((await second.exited).code, 0);
+  const got = await first.report((l) => l.role === 'got');
+  assert.equal(got.from, second.child.pid);
+});
+
+test('close() stops answering, removes the socket and releases the lock', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const first = await primary(t, dir);
+  assert.ok(fs.existsSync(first.info.address));
+  assert.equal((fs.statSync(path.dirname(first.info.address)).mode & 0o777), 0o700, 'a directory only this user can use');
+  first.child.stdin.write('close\n');
+  assert.equal((await first.exited).code, 0);
+  assert.equal(fs.existsSync(first.info.lock), false);
+  assert.equal(fs.existsSync(first.info.address), false);
+  const next = await primary(t, dir);
+  assert.notEqual(next.info.pid, first.info.pid);
+});
+
+test('a first instance killed with SIGKILL leaves a stale socket; the next start takes over', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const first = await primary(t, dir);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  assert.ok(fs.existsSync(first.info.address), 'the dead instance left its socket file');
+  assert.ok(fs.existsSync(first.info.lock), 'and its lock file');
+  const next = await primary(t, dir);
+  assert.equal(next.info.address, first.info.address);
+  const second = app(t, { dir, args: ['after-crash'] });
+  const r = await second.final();
+  assert.equal(r.role, 'secondary', JSON.stringify(r));
+  assert.equal(r.primaryPid, next.child.pid);
+  assert.deepEqual(r.reply.argv.slice(2), ['after-crash']);
+});
+
+test('20 second instances at once each get their own reply', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const first = await primary(t, dir);
+  const seconds = Array.from({ length: 20 }, (_, i) => app(t, { dir, args: [`n${i}`], env: { SI_DATA: JSON.stringify({ i }) } }));
+  const results = await Promise.all(seconds.map((s) => s.final()));
+  results.forEach((r, i) => {
+    assert.equal(r.role, 'secondary', `instance ${i}: ${JSON.stringify(r)}`);
+    assert.equal(r.primaryPid, first.child.pid);
+    assert.deepEqual(r.reply.data, { i });
+    assert.deepEqual(r.reply.argv.slice(2), [`n${i}`]);
+    assert.equal(r.pid, seconds[i].child.pid);
+  });
+  const got = first.lines().filter((l) => l.role === 'got').map((l) => l.from).sort();
+  assert.deepEqual(got, seconds.map((s) => s.child.pid).sort(), 'the first instance saw each exactly once');
+});
+
+test('a throwing handler: the second instance gets an error, the first keeps running', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const env = { SI_HANDLER: 'throw-if-asked' };
+  const first = await primary(t, dir, env);
+  const failing = await app(t, { dir, env: { ...env, SI_DATA: JSON.stringify({ fail: true }) } }).final();
+  assert.equal(failing.role, 'error', JSON.stringify(failing));
+  assert.equal(failing.code, 'ERR_SINGLE_INSTANCE_HANDLER');
+  assert.match(failing.message, /boom from the handler/);
+  assert.equal(first.child.exitCode, null, 'the first instance is still running');
+  const fine = await app(t, { dir, env }).final();
+  assert.equal(fine.role, 'secondary', JSON.stringify(fine));
+  assert.equal(fine.primaryPid, first.child.pid);
+});
+
+test('a message over the first instance\'s limit is refused, and it keeps serving', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const first = await primary(t, dir, { SI_MAX: '2000' });
+  const big = JSON.stringify({ blob: 'x'.repeat(100000) });
+  const refused = await app(t, { dir, env: { SI_DATA: big } }).final();
+  assert.equal(refused.role, 'error', JSON.stringify(refused).slice(0, 300));
+  assert.equal(refused.code, 'ERR_SINGLE_INSTANCE_TOO_LARGE');
+  assert.match(refused.message, /first instance's limit of 2000 bytes/);
+  assert.equal(first.lines().filter((l) => l.role === 'got').length, 0, 'the handler never saw it');
+  // The sender's own limit refuses before sending.
+  const local = await app(t, { dir, env: { SI_DATA: big, SI_MAX: '500' } }).final();
+  assert.equal(local.code, 'ERR_SINGLE_INSTANCE_TOO_LARGE');
+  assert.match(local.message, /over maxMessageBytes \(500\)/);
+  const small = await app(t, { dir }).final();
+  assert.equal(small.role, 'secondary', JSON.stringify(small));
+});
+
+test('a lock holder that never listens: the second instance retries, then times out with an error', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const lock = path.join(dir, '.si-app_lock.pid');
+  const holder = startChild(fixture('holder.js'), [lock]);
+  t.after(() => holder.child.kill('SIGKILL'));
+  assert.match(await holder.firstLine, /^acquired /);
+  const r = await app(t, { dir, env: { SI_TIMEOUT: '1500' } }).final();
+  assert.equal(r.role, 'error');
+  assert.equal(r.code, 'ERR_SINGLE_INSTANCE_TIMEOUT');
+  assert.match(r.message, new RegExp(`held by PID ${holder.child.pid}, but no first instance answered within 1500 ms`));
+});
+
+test('a second instance waiting on a holder that dies becomes the first instance', async (t) => {
+  const dir = tmpDir('pidlock-si-');
+  const lock = path.join(dir, '.si-app_lock.pid');
+  const holder = startChild(fixture('holder.js'), [lock]);
+  t.after(() => holder.child.kill('SIGKILL'));
+  assert.match(await holder.firstLine, /^acquired /);
+  const waiting = app(t, { dir });
+  await waiting.report((l) => l.role === 'starting');
+  // Let it fail to connect at least once; the outcome below does not depend on how long.
+  await sleep(300);
+  holder.child.kill('SIGKILL');
+  const r = await waiting.final();
+  assert.equal(r.role, 'primary', JSON.stringify(r));
+  const second = await app(t, { dir }).final();
+  assert.equal(second.primaryPid, waiting.child.pid);
+});
+
+test('another user cannot connect to the first instance', async (t) => {
+  if (!needRoot(t)) return;
+  const staged = stagePackage();
+  const dir = tmpDir('pidlock-si-');
+  const env = { PIDLOCK_PKG: staged.root };
+  const first = app(t, { dir, env, script: staged.fixture('si-app.js') });
+  assert.equal((await first.final()).role, 'primary');
+  const stranger = app(t, { dir, env, uid: 65534, script: staged.fixture('si-app.js'), cwd: '/' });
+  const r = await stranger.final();
+  assert.equal(r.role, 'error', JSON.stringify(r));
+  assert.equal(r.code, 'ERR_SINGLE_INSTANCE_CONNECT');
+  assert.match(r.message, /EACCES/);
+  assert.equal(first.lines().filter((l) => l.role === 'got').length, 0, 'nothing reached the handler');
+  // The same request from this user does get through, so the refusal was about the user.
+  const own = await app(t, { dir, env, script: staged.fixture('si-app.js') }).final();
+  assert.equal(own.role, 'secondary');
+});
+
+test('options are checked up front', async () => {
+  await assert.rejects(pkg.requestSingleInstance({ name: 'x', timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(pkg.requestSingleInstance({ name: 'x', maxMessageBytes: 0 }), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(pkg.requestSingleInstance({ name: 'a/b' }), { code: 'ERR_INVALID_ARG_VALUE' });
+  await assert.rejects(pkg.requestSingleInstance(null), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test('a lock path too long for a socket falls back to a short private path', async (t) => {
+  let dir = tmpDir('pidlock-si-');
+  while (dir.length < 120) dir = path.join(dir, 'a-rather-long-directory-name');
+  fs.mkdirSync(dir, { recursive: true });
+  const first = await primary(t, dir);
+  assert.ok(!first.info.address.startsWith(dir), first.info.address);
+  assert.ok(Buffer.byteLength(first.info.address) <= 100, first.info.address);
+  assert.equal(fs.statSync(path.dirname(first.info.address)).mode & 0o777, 0o700);
+  const r = await app(t, { dir, args: ['long'] }).final();
+  assert.equal(r.role, 'secondary', JSON.stringify(r));
+  assert.equal(r.primaryPid, first.child.pid);
+  first.child.stdin.write('close\n');
+  await first.exited;
+  assert.equal(fs.existsSync(path.dirname(first.info.address)), false, 'close() removes the fallback directory');
+});
