@@ -1,0 +1,381 @@
+'use strict';
+// Hostile and broken environments, one table row per case. Every row states
+// what PidLock does (acquired true/false, or a typed error with code and path)
+// and what the fail-open singleton does (true plus a PIDLOCK_* warning, or
+// false when a live holder exists), and every row also checks: the case ran in
+// its own process and finished (a hang is a timeout), no call took more than
+// 1 s, nothing outside the lock path changed, and no one else's file went away.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { tmpDir, fixture, needRoot, stagePackage, deadPid, sleep } = require('./helpers');
+
+const NOBODY = 65534;
+const OTHER = 65533;
+const LOCK = '.h_lock_1.pid';
+const old = () => new Date(Date.now() - 60_000);
+
+/** Everything about a tree that a stray write, delete or follow-through would change. */
+function snapshot(root) {
+  const out = {};
+  const walk = (p, rel) => {
+    let st;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      out[rel] = 'absent';
+      return;
+    }
+    const kind = st.isSymbolicLink() ? `link->${fs.readlinkSync(p)}` : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'special';
+    let sum = '';
+    if (st.isFile() && st.size < 1 << 20) sum = crypto.createHash('sha1').update(fs.readFileSync(p)).digest('hex');
+    out[rel] = `${kind} ino=${st.ino} size=${st.size} mtime=${st.mtimeMs} mode=${st.mode.toString(8)} uid=${st.uid} ${sum}`;
+    if (st.isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e), `${rel}/${e}`);
+  };
+  walk(root, '.');
+  return out;
+}
+
+function mount(args, where) {
+  fs.mkdirSync(where, { recursive: true });
+  const r = spawnSync('mount', [...args, where], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `mount ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+function umount(where) {
+  spawnSync('umount', ['-l', where]);
+}
+
+/** A Unix socket file that stays on disk while its server lives. */
+async function unixSocket(p) {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(p, resolve));
+  return server;
+}
+
+function runCase(spec, { uid } = {}) {
+  const staged = uid === undefined ? null : stagePackage();
+  const script = staged ? staged.fixture('hostile-case.js') : fixture('hostile-case.js');
+  const env = { ...process.env, HOSTILE_SPEC: JSON.stringify(spec) };
+  if (staged) env.PIDLOCK_PKG = staged.root;
+  const cmd = uid === undefined ? [process.execPath, script] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script];
+  const r = spawnSync(cmd[0], cmd.slice(1), { env, encoding: 'utf8', timeout: 15_000, killSignal: 'SIGKILL' });
+  assert.notEqual(r.signal, 'SIGKILL', `the case hung (killed after 15 s): ${r.stderr}`);
+  assert.equal(r.status, 0, `the case crashed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  assert.equal(out.backend, process.env.PIDLOCK_EXPECT_BACKEND || out.backend, 'the child ran on the wrong backend');
+  assert.ok(out.maxCallMs < 1000, `a call blocked for ${out.maxCallMs} ms`);
+  return out;
+}
+
+// Each setup gets a fresh world-writable sticky dir `dir` (like /tmp) and a
+// sentinel dir `sentinel` holding a file the case must never touch. It returns
+// { lock, singleton, protect, uid, cleanup }: protect lists paths (files of
+// other processes, link targets) that must come out identical.
+const cases = [
+  {
+    id: 'lock path is a directory',
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      fs.mkdirSync(p);
+      fs.writeFileSync(path.join(p, 'inside'), 'keep');
+      return { protect: [p] };
+    },
+    pidlock: { code: 'EISDIR' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock path is a FIFO (must not hang on open)',
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      assert.equal(spawnSync('mkfifo', [p]).status, 0);
+      return { protect: [p] };
+    },
+    pidlock: { code: 'EINVAL' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock path is a Unix socket',
+    async setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      const server = await unixSocket(p);
+      return { protect: [p], cleanup: () => server.close() };
+    },
+    pidlock: { code: ['ENXIO', 'EINVAL'] },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock path is a symlink to a file elsewhere',
+    setup({ dir, sentinel }) {
+      fs.symlinkSync(path.join(sentinel, 'target'), path.join(dir, LOCK));
+      return { protect: [path.join(dir, LOCK)] };
+    },
+    pidlock: { code: 'ELOOP' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock path is a dangling symlink',
+    setup({ dir, sentinel }) {
+      fs.symlinkSync(path.join(sentinel, 'nothing-here'), path.join(dir, LOCK));
+      return { protect: [path.join(dir, LOCK)] };
+    },
+    pidlock: { code: 'ELOOP' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock file is 100 MB (sparse), older than the grace period',
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      const fd = fs.openSync(p, 'w');
+      fs.ftruncateSync(fd, 100 * 1024 * 1024);
+      fs.closeSync(fd);
+      fs.utimesSync(p, old(), old());
+      return {};
+    },
+    pidlock: { acquired: true },
+    singleton: true,
+    check: (out) => assert.ok(out.maxRssKb < 200 * 1024, `read too much: max RSS ${out.maxRssKb} kB`),
+  },
+  {
+    id: 'lock file is binary garbage, older than the grace period',
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      fs.writeFileSync(p, Buffer.from([0, 255, 1, 0x0a, 0x39, 0x39, 0xc3, 0x28]));
+      fs.utimesSync(p, old(), old());
+      return {};
+    },
+    pidlock: { acquired: true },
+    singleton: true,
+  },
+  {
+    id: 'lock file names PID 1, which is alive',
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      fs.writeFileSync(p, '1\n');
+      return { protect: [p] };
+    },
+    pidlock: { acquired: false },
+    singleton: false,
+  },
+  {
+    id: 'lock file names a live process of another user (EPERM on kill 0)',
+    root: true,
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      const sleeper = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'sleep', '60'], { stdio: 'ignore' });
+      fs.writeFileSync(p, `${sleeper.pid}\n`);
+      // The checker is another unprivileged user: kill(pid, 0) says EPERM, which proves existence, not death.
+      return { protect: [p], uid: OTHER, cleanup: () => sleeper.kill('SIGKILL') };
+    },
+    pidlock: { acquired: false },
+    singleton: false,
+  },
+  {
+    id: 'stale lock file of another uid in a sticky world-writable dir (cannot be removed)',
+    root: true,
+    setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      fs.writeFileSync(p, `${deadPid()}\n`);
+      fs.chownSync(p, NOBODY, NOBODY);
+      fs.utimesSync(p, old(), old());
+      return { protect: [p], uid: OTHER };
+    },
+    pidlock: { code: ['EPERM', 'EACCES'] },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock directory is not writable for this user (EACCES)',
+    root: true,
+    setup({ dir }) {
+      const d = path.join(dir, 'closed');
+      fs.mkdirSync(d, { mode: 0o755 });
+      return { lockDir: d, uid: NOBODY };
+    },
+    pidlock: { code: 'EACCES' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock directory is on a read-only mount (EROFS)',
+    root: true,
+    setup({ dir }) {
+      const d = path.join(dir, 'ro');
+      mount(['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs'], d);
+      return { lockDir: d, cleanup: () => umount(d) };
+    },
+    pidlock: { code: 'EROFS' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock directory is on a full filesystem (ENOSPC)',
+    root: true,
+    setup({ dir }) {
+      const d = path.join(dir, 'full');
+      mount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs'], d);
+      const fd = fs.openSync(path.join(d, 'filler'), 'w');
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(4096, 1));
+      } catch (err) {
+        assert.equal(err.code, 'ENOSPC');
+      }
+      fs.closeSync(fd);
+      return { lockDir: d, protect: [path.join(d, 'filler')], cleanup: () => umount(d) };
+    },
+    pidlock: { code: 'ENOSPC' },
+    singleton: 'warn',
+  },
+  {
+    id: 'lock directory is missing (ENOENT)',
+    setup({ dir }) {
+      return { lockDir: path.join(dir, 'missing') };
+    },
+    pidlock: { code: 'ENOENT' },
+    singleton: 'warn',
+    after: ({ dir }) => assert.equal(fs.existsSync(path.join(dir, 'missing')), false, 'the missing dir was created'),
+  },
+  {
+    id: 'a path component is a file (ENOTDIR)',
+    setup({ dir }) {
+      const f = path.join(dir, 'plainfile');
+      fs.writeFileSync(f, 'x');
+      return { lockDir: f, protect: [f] };
+    },
+    pidlock: { code: 'ENOTDIR' },
+    singleton: 'warn',
+  },
+  {
+    id: 'the lock file name is too long (ENAMETOOLONG)',
+    setup() {
+      return { name: 'n'.repeat(300) };
+    },
+    pidlock: { code: 'ENAMETOOLONG' },
+    singleton: 'warn',
+  },
+  {
+    id: 'the lock file is created empty by a slow writer that writes its PID 500 ms later',
+    async setup({ dir }) {
+      const p = path.join(dir, LOCK);
+      // sh creates the file empty at once, stays alive, and writes its own PID 0.5 s later.
+      const writer = spawn('sh', ['-c', `exec 3>'${p}'; sleep 0.5; echo $$ >&3; sleep 30`], { stdio: 'ignore' });
+      for (let i = 0; i < 200 && !fs.existsSync(p); i++) await sleep(5);
+      return { writer, cleanup: () => writer.kill('SIGKILL') };
+    },
+    // Tried at once, inside the grace period, and after the PID is there.
+    at: [0, 300, 800],
+    pidlock: { acquired: false },
+    singleton: false,
+    after: ({ dir, state }) => assert.equal(fs.readFileSync(path.join(dir, LOCK), 'utf8'), `${state.writer.pid}\n`),
+  },
+];
+
+// Arguments that no environment can make valid: PidLock throws a TypeError or
+// RangeError before touching the filesystem. The singleton takes its name
+// from the class, a programming error, so it throws too; its port may come
+// from an environment variable, which is the user's input (see below).
+const badArgs = [
+  { id: "name with '/'", opts: { name: 'a/b' }, type: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' },
+  { id: "name '..'", opts: { name: '..' }, type: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' },
+  { id: "name with '..' inside", opts: { name: 'x..y' }, type: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' },
+  { id: 'name with a NUL byte', opts: { name: 'a\0b' }, type: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' },
+  { id: 'negative port', opts: { name: 'h', port: -1 }, type: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' },
+  { id: 'non-integer port', opts: { name: 'h', port: 1.5 }, type: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' },
+  { id: 'non-numeric port string', opts: { name: 'h', port: '80a' }, type: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' },
+];
+
+async function world(c) {
+  const dir = tmpDir('pidlock-hostile-');
+  const sentinel = tmpDir('pidlock-sentinel-');
+  fs.writeFileSync(path.join(sentinel, 'target'), 'precious\n');
+  fs.mkdirSync(path.join(sentinel, 'sub'));
+  fs.writeFileSync(path.join(sentinel, 'sub', 'file'), 'also precious\n');
+  const state = (await c.setup({ dir, sentinel })) ?? {};
+  const lockDir = state.lockDir ?? dir;
+  const name = state.name ?? 'h';
+  const lock = { path: path.join(lockDir, `.${name}_lock_1.pid`) };
+  return { dir, sentinel, state, lockDir, name, lock };
+}
+
+function sideFiles(lockDir, base) {
+  try {
+    return fs.readdirSync(lockDir).filter((e) => e.startsWith(`${base}.`));
+  } catch {
+    return [];
+  }
+}
+
+async function runRow(t, c, mode) {
+  const w = await world(c);
+  const before = { sentinel: snapshot(w.sentinel), protect: (w.state.protect ?? []).map(snapshot) };
+  try {
+    const spec = {
+      mode,
+      lock: w.lock,
+      singleton: { dir: w.lockDir, name: w.name, port: 1 },
+      at: c.at,
+    };
+    const out = runCase(spec, { uid: w.state.uid });
+    for (const o of out.outcomes) {
+      if (mode === 'pidlock') {
+        if ('acquired' in c.pidlock) assert.deepEqual(o, { acquired: c.pidlock.acquired });
+        else {
+          assert.ok(o.error, `expected a PidLockError, got ${JSON.stringify(o)}`);
+          assert.equal(o.error.name, 'PidLockError', o.error.message);
+          assert.ok([c.pidlock.code].flat().includes(o.error.code), `code ${o.error.code}: ${o.error.message}`);
+          assert.equal(o.error.path, w.lock.path, 'the error names the lock path');
+        }
+      } else {
+        assert.equal(o.error, undefined, `the singleton threw: ${o.error?.message}`);
+        if (c.singleton === 'warn') {
+          assert.equal(o.result, true, 'fail-open: the app starts');
+          assert.ok(o.warnings.length > 0 && o.warnings.every((x) => /^PIDLOCK_/.test(x)), `warnings: ${o.warnings}`);
+        } else {
+          assert.equal(o.result, c.singleton);
+        }
+      }
+    }
+    c.check?.(out);
+    c.after?.({ dir: w.dir, state: w.state });
+    assert.deepEqual(snapshot(w.sentinel), before.sentinel, 'something outside the lock path changed');
+    assert.deepEqual((w.state.protect ?? []).map(snapshot), before.protect, 'a file that is not ours changed or vanished');
+    assert.deepEqual(sideFiles(w.lockDir, path.basename(w.lock.path)), [], 'temp files or ballots were left behind');
+  } finally {
+    await w.state.cleanup?.();
+  }
+  void t;
+}
+
+for (const c of cases) {
+  for (const mode of ['pidlock', 'singleton']) {
+    test(`${c.id} [${mode}]`, async (t) => {
+      if (c.root && !needRoot(t)) return;
+      await runRow(t, c, mode);
+    });
+  }
+}
+
+for (const b of badArgs) {
+  test(`${b.id}: PidLock and the singleton throw ${b.type} ${b.code}`, () => {
+    const dir = tmpDir('pidlock-hostile-');
+    const before = snapshot(dir);
+    const spec = { mode: 'pidlock', lock: { ...b.opts, dir } };
+    const [p] = runCase(spec).outcomes;
+    assert.equal(p.error?.name, b.type, JSON.stringify(p));
+    assert.equal(p.error.code, b.code);
+    if (b.opts.port === undefined) {
+      const [s] = runCase({ mode: 'singleton', singleton: { dir, name: b.opts.name, port: 1 } }).outcomes;
+      assert.equal(s.error?.name, b.type, JSON.stringify(s));
+    }
+    assert.deepEqual(snapshot(dir), before, 'an invalid name wrote something');
+  });
+}
+
+test('a bad port from the environment variable: the singleton still starts, with a warning', () => {
+  const dir = tmpDir('pidlock-hostile-');
+  const [s] = runCase({ mode: 'singleton', singleton: { dir, name: 'h', portEnv: 'not-a-port' } }).outcomes;
+  assert.equal(s.error, undefined, `the singleton threw on a bad ${'HOSTILE_PORT'} value: ${s.error?.message}`);
+  assert.equal(s.result, true);
+  assert.ok(s.warnings.some((x) => /^PIDLOCK_/.test(x)), `warnings: ${s.warnings}`);
+});
