@@ -1,4 +1,4 @@
-/** Codes a second instance can see; documented in docs/single-instance section of the README. */
+/** Why a second instance got no reply; the table in docs/electron.md explains each. */
 export type SingleInstanceErrorCode =
   | 'ERR_SINGLE_INSTANCE_TIMEOUT'
   | 'ERR_SINGLE_INSTANCE_HANDLER'
