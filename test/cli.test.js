@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, tmpDir, fixture, startChild, deadPid } = require('./helpers');
+const { root, tmpDir, fixture, startChild, deadPid, inCI } = require('./helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 
@@ -153,7 +153,7 @@ test('run forwards SIGINT, SIGTERM and SIGHUP to the command', async (t) => {
     const run = startChild(CLI, ['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, 'wait']);
     t.after(() => run.child.kill('SIGKILL'));
     const seen = JSON.parse(await run.firstLine);
-    // The child reports once its handlers are installed: the same tick as its first line.
+    // The child installs its handlers before it prints that line.
     run.child.kill(sig);
     const { code, out } = await run.exited;
     assert.ok(out.includes(`got ${sig}`), `${sig}: ${out}`);
@@ -249,4 +249,35 @@ test('run takes over a stale lock left by a killed holder', async (t) => {
   assert.equal(r.status, 0, r.stderr);
   const seen = JSON.parse(r.stdout);
   assert.equal(seen.lockContent, String(seen.ppid));
+});
+
+test('colour only on a terminal, never in --json', (t) => {
+  if (spawnSync('script', ['--version']).error) {
+    // util-linux script(1) gives the child a pseudo-terminal; without it there is no TTY to test.
+    if (inCI) assert.fail('script(1) is missing in CI');
+    t.skip('NEEDS script(1) from util-linux to run the CLI on a pseudo-terminal');
+    return;
+  }
+  const onTty = (args) => spawnSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { encoding: 'utf8' });
+  const text = onTty(['alive', String(process.pid)]);
+  assert.equal(text.status, 0);
+  assert.ok(text.stdout.includes('\x1b[32mtrue\x1b[0m'), JSON.stringify(text.stdout));
+  const asJson = onTty(['alive', '--json', String(process.pid)]);
+  assert.equal(asJson.status, 0);
+  assert.ok(!asJson.stdout.includes('\x1b'), JSON.stringify(asJson.stdout));
+  assert.deepEqual(JSON.parse(asJson.stdout), [{ pid: process.pid, alive: true }]);
+  const noColor = spawnSync('script', ['-qec', [process.execPath, CLI, 'alive', String(process.pid)].join(' '), '/dev/null'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  assert.ok(!noColor.stdout.includes('\x1b'), 'NO_COLOR turns it off');
+});
+
+test('run: a lock file that cannot be created exits 71 without running the command', () => {
+  const s = setup();
+  const lock = path.join(s.dir, 'missing-dir', 'x.pid');
+  const r = cli(['run', '--path', lock, '--', process.execPath, '-e', 'console.log("ran")']);
+  assert.equal(r.status, 71);
+  assert.equal(r.stdout, '');
+  assert.match(oneLine(r.stderr), /ENOENT: cannot \w+ lock file .*the directory does not exist/);
 });
