@@ -1,6 +1,8 @@
 'use strict';
 // Writes dist/index.mjs: named ESM exports over the CommonJS build, so `import`
 // and `require` share one module instance (one lock registry, one backend).
+// Also marks the CLI executable: tsc writes 0644, and `npm link` or a direct
+// ./dist/cli.js needs the x bit (npm install sets it only for installed bins).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -13,3 +15,4 @@ const body = [
   '',
 ].join('\n');
 fs.writeFileSync(path.join(dist, 'index.mjs'), body);
+fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
