@@ -27,10 +27,13 @@ Liveness ProcessAlive(uint32_t pid) {
 }
 
 double ProcessStartMs(uint32_t pid) {
-  HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  HANDLE h = OpenProcess(kAccess, FALSE, pid);
   if (h == nullptr) return -1;
   FILETIME creation, exit_time, kernel, user;
-  BOOL ok = GetProcessTimes(h, &creation, &exit_time, &kernel, &user);
+  // An exited process whose object someone's open handle keeps around still has
+  // times, but it is not running: no start time, as for a PID nobody uses.
+  bool running = WaitForSingleObject(h, 0) == WAIT_TIMEOUT;
+  BOOL ok = running && GetProcessTimes(h, &creation, &exit_time, &kernel, &user);
   CloseHandle(h);
   if (!ok) return -1;
   return FileTime100ns(creation) / 10000.0;
