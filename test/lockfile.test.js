@@ -78,7 +78,7 @@ test('lockFilePath rejects names and ports that could leave the directory', () =
   }
 });
 
-test('lockFilePath falls back to ~/.cache when the temp dir is unusable', () => {
+test('lockFilePath falls back to ~/.cache when the temp dir is unusable', { skip: process.platform === 'win32' && 'os.tmpdir() reads TEMP/TMP and os.homedir() USERPROFILE on Windows, not TMPDIR/HOME' }, () => {
   const home = tmpDir();
   const script = `
     const pkg = require(${JSON.stringify(path.join(__dirname, '..'))});
