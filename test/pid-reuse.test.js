@@ -24,7 +24,7 @@ function inNamespace(scenario) {
   return out;
 }
 
-test('a dead holder whose PID now belongs to an unrelated live process: stale, taken over', (t) => {
+test('a dead holder whose PID now belongs to an unrelated live process: stale, taken over', { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' }, (t) => {
   if (!needRoot(t)) return;
   const out = inNamespace('reuse');
   assert.match(out.holderLine, /^acquired /);
@@ -35,7 +35,7 @@ test('a dead holder whose PID now belongs to an unrelated live process: stale, t
   assert.equal(out.fileNow, out.nsPid, 'the lock file now names the new holder');
 });
 
-test('a live holder older than the start-time margin is never judged stale', (t) => {
+test('a live holder older than the start-time margin is never judged stale', { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' }, (t) => {
   if (!needRoot(t)) return;
   const out = inNamespace('live');
   assert.match(out.holderLine, /^acquired /);
@@ -45,7 +45,7 @@ test('a live holder older than the start-time margin is never judged stale', (t)
   assert.equal(out.fileStill, out.holderPid, 'the holder lock file is untouched');
 });
 
-test('container restart: the new process has the PID its old lock names, and takes it over', (t) => {
+test('container restart: the new process has the PID its old lock names, and takes it over', { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' }, (t) => {
   if (!needRoot(t)) return;
   const out = inNamespace('restart');
   assert.match(out.holderLine, /^acquired /);

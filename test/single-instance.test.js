@@ -177,7 +177,7 @@ test('a second instance waiting on a holder that dies becomes the first instance
   assert.equal(second.primaryPid, waiting.child.pid);
 });
 
-test('another user cannot connect to the first instance', async (t) => {
+test('another user cannot connect to the first instance', { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' }, async (t) => {
   if (!needRoot(t)) return;
   const staged = stagePackage();
   const dir = tmpDir('pidlock-si-');

@@ -86,7 +86,7 @@ test('releaseSingletonLock leaves another instance\'s lock alone', () => {
   assert.deepEqual(warnings, ['PIDLOCK_REPLACED']);
 });
 
-test('fail-open: an unwritable lock directory warns and lets startup continue (unprivileged)', (t) => {
+test('fail-open: an unwritable lock directory warns and lets startup continue (unprivileged)', { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' }, (t) => {
   if (!needRoot(t)) return;
   const staged = stagePackage();
   const dir = tmpDir();
@@ -110,7 +110,7 @@ test('fail-open: an unwritable lock directory warns and lets startup continue (u
   assert.deepEqual(JSON.parse(s.stdout), { name: 'PidLockError', code: 'EACCES', path: path.join(dir, '.x_lock.pid') });
 });
 
-test('a live lock of another user is respected by an unprivileged instance', async (t) => {
+test('a live lock of another user is respected by an unprivileged instance', { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' }, async (t) => {
   if (!needRoot(t)) return;
   const staged = stagePackage();
   const dir = tmpDir();
