@@ -46,10 +46,14 @@ function check(text) {
     overlaps: [],
     violations: [],
     recoveriesMs: [],
+    maxRecoveryMs: null,
+    worstRecovery: null,
     raceTakeoverMs: [],
     backends: {},
   };
-  let pendingKill = null; // ns of a kill that left a lock behind, until the next enter
+  let pendingKill = null;
+  let pendingKillLine = 0;
+  let pendingReady = []; // ns of a kill that left a lock behind, until the next enter
   let pendingRace = null;
   let lineNo = 0;
   for (const rec of parse(text)) {
@@ -78,7 +82,12 @@ function check(text) {
         r.acquisitions++;
         r.backends[f[3]] = (r.backends[f[3]] || 0) + 1;
         if (pendingKill !== null) {
-          r.recoveriesMs.push(Number(ns - pendingKill) / 1e6);
+          const ms = Number(ns - pendingKill) / 1e6;
+          if (ms > (r.maxRecoveryMs ?? -1)) {
+            r.maxRecoveryMs = ms;
+            r.worstRecovery = { from: pendingKillLine, to: lineNo, contenders: pendingReady };
+          }
+          r.recoveriesMs.push(ms);
           pendingKill = null;
         }
         if (pendingRace !== null) {
@@ -102,10 +111,19 @@ function check(text) {
         r.kills++;
         dead.add(pid);
         ready.delete(pid);
+        if (pendingKill !== null) {
+          // Every contender that could have taken over is dead too: what follows is a replacement's start-up.
+          pendingReady = pendingReady.filter((p) => p !== pid);
+          if (pendingReady.length === 0) pendingKill = null;
+        }
         const held = inside.has(pid) || f[2] === '1';
         if (inside.has(pid)) r.holderKills++;
         // With no live contender left, the wait is for a replacement to start, not for the lock.
-        if (held && pendingKill === null && ready.size > 0) pendingKill = BigInt(f[3]);
+        if (held && pendingKill === null && ready.size > 0) {
+          pendingKill = BigInt(f[3]);
+          pendingKillLine = lineNo;
+          pendingReady = [...ready];
+        }
         break;
       }
       case 'stop':
@@ -129,7 +147,6 @@ function check(text) {
         r.violations.push(`${at}: unknown record (a torn or interleaved write?)`);
     }
   }
-  r.maxRecoveryMs = r.recoveriesMs.length ? Math.max(...r.recoveriesMs) : null;
   r.maxRaceTakeoverMs = r.raceTakeoverMs.length ? Math.max(...r.raceTakeoverMs) : null;
   return r;
 }

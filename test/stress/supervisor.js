@@ -333,7 +333,9 @@ async function runConfig(opts) {
         nextRace = Date.now() + rand(3000, 5000);
         continue;
       }
-      const roll = Math.random();
+      // Behind the kill schedule (a slow or loaded machine): kill rather than freeze or plant.
+      const behind = kills < (minKills * (Date.now() - started)) / (0.6 * maxMs);
+      const roll = behind ? Math.random() * 0.75 : Math.random();
       if (sabotage) continue;
       if (roll < 0.45) {
         const w = insidePid !== null ? workers.get(insidePid) : undefined;
@@ -387,7 +389,19 @@ async function runConfig(opts) {
   const leftovers = fs.readdirSync(lockDir);
   fs.closeSync(logFd);
   fs.closeSync(readFd);
-  const verdict = check(fs.readFileSync(logPath, 'latin1'));
+  const logText = fs.readFileSync(logPath, 'latin1');
+  const verdict = check(logText);
+  // The lines around the slowest takeover, so that a bad figure can be explained without the whole log.
+  const worst = verdict.worstRecovery;
+  const all = logText.split('\n');
+  const worstRecoveryLines = worst ? all.slice(Math.max(0, worst.from - 4), worst.to + 1) : [];
+  if (worst) {
+    // What each other contender was last seen doing before the takeover.
+    for (const pid of worst.contenders) {
+      const last = all.slice(0, worst.to).findLast((l) => l.split(' ')[1] === String(pid));
+      worstRecoveryLines.push(`  contender ${pid} last: ${last}`);
+    }
+  }
   const result = {
     name,
     workers: backends.length,
@@ -408,6 +422,7 @@ async function runConfig(opts) {
     overlapSamples: verdict.overlaps.slice(0, 5),
     violations: verdict.violations.slice(0, 10),
     maxRecoveryMs: verdict.maxRecoveryMs,
+    worstRecoveryLines,
     maxRaceTakeoverMs: verdict.maxRaceTakeoverMs,
     leftovers,
     failures,
