@@ -47,12 +47,15 @@ function check(text) {
     violations: [],
     recoveriesMs: [],
     maxRecoveryMs: null,
+    maxRecoveryAfterExitMs: null,
     worstRecovery: null,
     raceTakeoverMs: [],
     backends: {},
   };
   let pendingKill = null;
   let pendingKillLine = 0;
+  let pendingVictim = 0;
+  let pendingReaped = null;
   let pendingReady = []; // ns of a kill that left a lock behind, until the next enter
   let pendingRace = null;
   let lineNo = 0;
@@ -88,6 +91,9 @@ function check(text) {
             r.worstRecovery = { from: pendingKillLine, to: lineNo, contenders: pendingReady };
           }
           r.recoveriesMs.push(ms);
+          // From the observed exit: a SIGKILLed process still needs CPU to die, and releases its files last.
+          const afterExit = pendingReaped === null ? 0 : Math.max(0, Number(ns - pendingReaped) / 1e6);
+          r.maxRecoveryAfterExitMs = Math.max(r.maxRecoveryAfterExitMs ?? 0, afterExit);
           pendingKill = null;
         }
         if (pendingRace !== null) {
@@ -122,6 +128,8 @@ function check(text) {
         if (held && pendingKill === null && ready.size > 0) {
           pendingKill = BigInt(f[3]);
           pendingKillLine = lineNo;
+          pendingVictim = pid;
+          pendingReaped = null;
           pendingReady = [...ready];
         }
         break;
@@ -139,6 +147,7 @@ function check(text) {
         break;
       case 'reaped':
         ready.delete(pid);
+        if (pendingKill !== null && pid === pendingVictim) pendingReaped = BigInt(f[2]);
       case 'cont':
       case 'race':
       case 'note':

@@ -51,7 +51,7 @@ function row(r) {
     `${r.name}: ${r.acquisitions} acquisitions, ${r.kills} kills (holder ${r.killsBy.holder}, acquiring ${r.killsBy.acquiring},`,
     ` breaking ${r.killsBy.breaking}, frozen ${r.killsBy.frozen}; ${r.killsMidBreak} with a ballot held), ${r.takeovers} takeovers,`,
     ` ${r.stops} stops (${r.longStops} > 1 s), ${r.races} barrier races + ${r.plants - r.races} planted stale locks, ${r.overlaps} overlaps,`,
-    ` worst recovery ${r.maxRecoveryMs?.toFixed(1)} ms, worst race takeover ${r.maxRaceTakeoverMs?.toFixed(1)} ms, ${r.seconds.toFixed(1)} s,`,
+    ` worst recovery ${r.maxRecoveryMs?.toFixed(1)} ms from SIGKILL (${r.maxRecoveryAfterExitMs?.toFixed(1)} ms from the observed exit), worst race takeover ${r.maxRaceTakeoverMs?.toFixed(1)} ms, ${r.seconds.toFixed(1)} s,`,
     ` leftovers [${r.leftovers.join(', ')}]`,
   ].join('\n  ');
 }

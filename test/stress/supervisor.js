@@ -317,6 +317,7 @@ async function runConfig(opts) {
 
   async function chaos() {
     let nextRace = Date.now() + 1500;
+    let lastStop = Date.now();
     while (!finishing) {
       await sleep(rand(5, 50));
       pump();
@@ -335,8 +336,14 @@ async function runConfig(opts) {
       }
       // Behind the kill schedule (a slow or loaded machine): kill rather than freeze or plant.
       const behind = kills < (minKills * (Date.now() - started)) / (0.6 * maxMs);
-      const roll = behind ? Math.random() * 0.75 : Math.random();
+      const roll = behind ? Math.random() * 0.85 : Math.random();
       if (sabotage) continue;
+      // Freezes happen on schedule whatever the kill pace.
+      if (Date.now() - lastStop > 1500) {
+        lastStop = Date.now();
+        await stopOne();
+        continue;
+      }
       if (roll < 0.45) {
         const w = insidePid !== null ? workers.get(insidePid) : undefined;
         if (!w) continue;
@@ -422,6 +429,7 @@ async function runConfig(opts) {
     overlapSamples: verdict.overlaps.slice(0, 5),
     violations: verdict.violations.slice(0, 10),
     maxRecoveryMs: verdict.maxRecoveryMs,
+    maxRecoveryAfterExitMs: verdict.maxRecoveryAfterExitMs,
     worstRecoveryLines,
     maxRaceTakeoverMs: verdict.maxRaceTakeoverMs,
     leftovers,
