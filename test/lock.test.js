@@ -101,7 +101,7 @@ test('many processes racing to break one stale lock: exactly one wins', async ()
   }
 });
 
-test('release leaves alone a lock that someone else created after ours was broken', { skip: process.platform === 'win32' && pkg.backend === 'native' && 'Windows refuses to delete a live native holder\'s lock, so it cannot be broken under us (test/windows.test.js)' }, () => {
+test('release leaves alone a lock that someone else created after ours was broken', { skip: process.platform === 'win32' && 'Windows cannot delete a held lock (native) or reuse its name while the holder\'s handle keeps it delete-pending (JS)' }, () => {
   const file = lockIn();
   const lock = new pkg.PidLock({ path: file });
   const warnings = [];
@@ -184,21 +184,42 @@ test('own PID: a lock naming us that predates this process is stale; a fresh one
   lock.release();
 });
 
-test('a live owner is never judged stale, even with an old mtime', async () => {
+test('a live holder with an old mtime is held: it has its lock file open (a wall clock stepped forward)', async () => {
+  // After a forward clock step a live holder's start time looks later than its
+  // lock's mtime, like a reused PID. The open descriptor is the proof that wins.
+  for (const holderBackend of ['native', 'js']) {
+    const file = lockIn();
+    const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: holderBackend === 'js' ? '1' : '' } });
+    await holder.firstLine;
+    age(file, 3600);
+    const lock = new pkg.PidLock({ path: file });
+    assert.equal(lock.tryAcquire(), false, `${holderBackend} holder`);
+    assert.equal(lock.owner().stale, false);
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+  }
+});
+
+test('litter collection keeps a live publisher\'s empty temp file and removes a dead one\'s', async () => {
   const file = lockIn();
-  const holder = startChild(holderScript, [file]);
-  await holder.firstLine;
-  age(file, 3600);
-  // Its process started before the (faked) write time? No: after it. So use the real case:
-  // the holder's start precedes the real write; only the faked mtime is old. That looks
-  // like PID reuse, so restore a truthful mtime and check that it is held.
-  const t = Date.now() / 1000;
-  fs.utimesSync(file, t, t);
-  const lock = new pkg.PidLock({ path: file });
-  assert.equal(lock.tryAcquire(), false);
-  assert.equal(lock.owner().stale, false);
-  holder.child.kill('SIGKILL');
-  await holder.exited;
+  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  await new Promise((r) => live.once('spawn', r));
+  try {
+    // A publisher frozen between creating its temp file and writing it.
+    const liveTmp = `${file}.${live.pid}.0abc.tmp`;
+    const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
+    for (const t of [liveTmp, deadTmp]) {
+      fs.writeFileSync(t, '');
+      age(t, 5);
+    }
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    assert.equal(pkg.removeStaleLock(file), true);
+    assert.equal(fs.existsSync(liveTmp), true, 'its creator is alive and about to link it');
+    assert.equal(fs.existsSync(deadTmp), false, 'its creator is dead');
+    fs.unlinkSync(liveTmp);
+  } finally {
+    live.kill('SIGKILL');
+  }
 });
 
 test('acquireSync and acquire time out with false while a live process holds the lock', async () => {
