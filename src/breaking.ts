@@ -5,7 +5,7 @@ import { isErrno, PidLockError } from './errors';
 import { formatPid } from './lockfile';
 import { observe } from './observe';
 import { ballotPath, classify, tmpPath } from './sidefiles';
-import { judge, type Observation } from './staleness';
+import { judge, PROCESS_START_MS, type Observation } from './staleness';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 const MAX_ROUNDS = 256;
@@ -93,7 +93,13 @@ export function collectLitter(backend: Backend, lockPath: string): void {
     const file = path.join(path.dirname(lockPath), entry);
     try {
       const o = observe(backend, file);
-      if (o !== null && judge(backend, o).stale) fs.unlinkSync(file);
+      if (o === null) continue;
+      // A temp file is empty until its creator writes it, so its content proves
+      // nothing; the creator's PID is in its name.
+      const stale = side.kind === 'tmp'
+        ? side.pid === process.pid ? o.mtimeMs < PROCESS_START_MS : backend.isProcessAlive(side.pid) === false
+        : judge(backend, o).stale;
+      if (stale) fs.unlinkSync(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.
     }

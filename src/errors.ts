@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import * as util from 'node:util';
 
 /** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
 const ADVICE: Record<string, string> = {
@@ -19,9 +19,12 @@ const ADVICE: Record<string, string> = {
   EBUSY: 'the file is in use by another process; retry later',
 };
 
+/** The number Node's own fs errors carry for `code`: libuv's, which on Windows is not the C library's. */
 function errnoOf(code: string): number {
-  const n = (os.constants.errno as Record<string, number | undefined>)[code];
-  return n === undefined ? -1 : -n; // negative, like Node's own fs errors
+  for (const [errno, [name]] of util.getSystemErrorMap()) {
+    if (name === code) return errno;
+  }
+  return -1;
 }
 
 /** A lock operation could not decide: the path cannot be read, created or removed. */

@@ -22,7 +22,7 @@ function checkName(name: unknown): string {
   return name;
 }
 
-function checkPort(port: unknown): string | undefined {
+export function checkPort(port: unknown): string | undefined {
   if (port === undefined) return undefined;
   const ok =
     (typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535) ||

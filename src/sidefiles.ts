@@ -33,11 +33,15 @@ export function ballotPath(lockPath: string, lockId: string, round: number): str
 }
 
 /** Which side file a directory entry is, if it belongs to this lock. */
-export function classify(lockPath: string, entry: string): { kind: 'tmp' } | { kind: 'ballot'; lockId: string } | null {
+export function classify(
+  lockPath: string,
+  entry: string,
+): { kind: 'tmp'; pid: number } | { kind: 'ballot'; lockId: string } | null {
   const prefix = `${sideBase(lockPath)}.`;
   if (!entry.startsWith(prefix)) return null;
   const rest = entry.slice(prefix.length);
-  if (/(^|\.)\d+\.[0-9a-z]+\.tmp$/.test(rest)) return { kind: 'tmp' };
+  const tmp = /(?:^|\.)(\d+)\.[0-9a-z]+\.tmp$/.exec(rest);
+  if (tmp) return { kind: 'tmp', pid: Number(tmp[1]) };
   const m = /^break\.([0-9a-z-]+)\.\d+$/.exec(rest);
   return m ? { kind: 'ballot', lockId: m[1] } : null;
 }

@@ -1,7 +1,7 @@
 import { selected } from './backend';
 import { PidLockError } from './errors';
 import { observe } from './observe';
-import { lockFilePath } from './paths';
+import { checkPort, lockFilePath } from './paths';
 import { emitWarning, PidLock, type PidLockOptions } from './pidlock';
 import { removeStaleLock } from './functions';
 import { judge } from './staleness';
@@ -32,8 +32,17 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
 
     static resolvePort(port?: number | string): number | string | undefined {
       if (port !== undefined) return port;
-      const fromEnv = this.singletonPortEnvVar ? process.env[this.singletonPortEnvVar] : undefined;
-      return fromEnv !== undefined && fromEnv !== '' ? fromEnv : this.singletonDefaultPort;
+      const variable = this.singletonPortEnvVar;
+      const fromEnv = variable ? process.env[variable] : undefined;
+      if (fromEnv === undefined || fromEnv === '') return this.singletonDefaultPort;
+      try {
+        checkPort(fromEnv);
+        return fromEnv;
+      } catch (err) {
+        // The environment is the user's, not the app's code: never fail startup over it.
+        emitWarning(this.onSingletonWarning, 'PIDLOCK_BAD_PORT', `ignoring ${variable}=${JSON.stringify(fromEnv)} (${(err as Error).message}); using the default port`);
+        return this.singletonDefaultPort;
+      }
     }
 
     static getLockFilePath(port?: number | string): string {

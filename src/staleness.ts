@@ -1,6 +1,7 @@
 import type { Backend, FileState } from './backend/types';
 import { parsePid } from './lockfile';
 import { fileKey, isHeldHere } from './held';
+import { holdsOpen } from './procfd';
 
 /** How long an empty or unparsable lock counts as a writer that has not finished yet. */
 export const GRACE_MS = 1000;
@@ -18,6 +19,8 @@ export interface Observation {
   /** Changes whenever the path names another file or the file is rewritten. */
   id: string;
   key: string;
+  dev: bigint;
+  ino: bigint;
   type: FileState['type'];
   pid: number | null;
   mtimeMs: number;
@@ -28,6 +31,8 @@ export function observation(st: FileState): Observation {
   return {
     id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`,
     key: fileKey(st.dev, st.ino),
+    dev: st.dev,
+    ino: st.ino,
     type: st.type,
     pid: st.type === 'file' ? parsePid(st.head, st.size) : null,
     mtimeMs: Number(st.mtimeNs / 1000000n),
@@ -68,6 +73,10 @@ export function judge(backend: Backend, o: Observation, now = Date.now()): Verdi
   if (alive === null) return { stale: false, alive, reason: `owner ${o.pid} cannot be checked; assumed alive` };
   const start = backend.getProcessStartTime(o.pid);
   if (start !== null && start > o.mtimeMs + START_MARGIN_MS) {
+    // Before calling it reuse, ask for proof that needs no clock: the owner has the file open.
+    if (holdsOpen(o.pid, o.dev, o.ino) === true) {
+      return { stale: false, alive, reason: `owner ${o.pid} is running and has the lock file open` };
+    }
     return { stale: true, alive, reason: `PID ${o.pid} was reused: its process started after the lock was written` };
   }
   return { stale: false, alive, reason: `owner ${o.pid} is running` };

@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+
+/**
+ * Whether process `pid` has the file (dev, ino) open, read from /proc/<pid>/fd.
+ * Holders of both backends keep their lock file open for as long as they hold
+ * it, so this is positive proof of ownership that needs no clock. It guards the
+ * start-time rule, which converts Linux's boot-clock start times to wall time:
+ * after the wall clock steps forward, a live holder would look like a reused PID.
+ * null: cannot tell (not Linux, or another user's process).
+ */
+export function holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null {
+  if (process.platform !== 'linux') return null;
+  let fds: string[];
+  try {
+    fds = fs.readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return null;
+  }
+  for (const fd of fds) {
+    try {
+      const st = fs.statSync(`/proc/${pid}/fd/${fd}`, { bigint: true });
+      if (st.ino === ino && st.dev === dev) return true;
+    } catch {
+      // Closed meanwhile, or not statable (an anonymous inode): not our file.
+    }
+  }
+  return false;
+}
