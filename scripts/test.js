@@ -21,7 +21,7 @@ for (const backend of backends) {
   const env = { ...process.env, PIDLOCK_EXPECT_BACKEND: backend };
   if (backend === 'js') env.PIDLOCK_NO_NATIVE = '1';
   else delete env.PIDLOCK_NO_NATIVE;
-  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files], {
     cwd: root,
     env,
     encoding: 'utf8',

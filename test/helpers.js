@@ -3,6 +3,7 @@
 // temp directories that an unprivileged child can use too.
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
+const { after } = require('node:test');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -26,6 +27,13 @@ function tmpDir(prefix = 'pidlock-test-') {
 
 const fixture = (name) => path.join(__dirname, 'fixtures', name);
 
+// Children still running when a file's tests end (a failed assertion skipped the
+// cleanup) would keep the file's process, and so the whole run, alive forever.
+const running = new Set();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Starts a child running a fixture and resolves once it prints its first line
  * (for holders: "acquired <pid>" or "refused <pid>").
@@ -35,6 +43,8 @@ function startChild(script, args = [], { env, uid } = {}) {
   const cmd = uid === undefined ? process.execPath : 'setpriv';
   const full = uid === undefined ? argv : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
   const child = spawn(cmd, full, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => (err += d));

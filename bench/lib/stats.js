@@ -12,4 +12,21 @@ function ratio(a, b) {
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN;
 }
 
-module.exports = { median, ratio };
+/**
+ * Measures every competitor once per round, rotating the order each round so
+ * that none always runs first or last; returns each one's samples and median.
+ */
+async function rotatedRounds(competitors, rounds, measure, log, label, digits) {
+  const samples = Object.fromEntries(competitors.map((c) => [c.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = competitors.map((_, i) => competitors[(i + round) % competitors.length]);
+    for (const c of order) {
+      const ns = await measure(c);
+      samples[c.id].push(ns);
+      log(`${label} round ${round + 1}/${rounds} ${c.id}: ${(ns / 1000).toFixed(digits)} us`);
+    }
+  }
+  return competitors.map((c) => ({ ...c, samples: samples[c.id], median: median(samples[c.id]) }));
+}
+
+module.exports = { median, ratio, rotatedRounds };

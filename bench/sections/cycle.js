@@ -1,7 +1,7 @@
 'use strict';
 // (1) Uncontended acquire+release, each competitor in its own process, rounds
 // interleaved so that drift in machine load hits every competitor alike.
-const { median } = require('../lib/stats');
+const { median, rotatedRounds } = require('../lib/stats');
 const { envFor, runWorker, start } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 
@@ -28,18 +28,8 @@ async function runOne(c, cfg, floorBin) {
   return median(out.nsPerOp);
 }
 
-async function run(cfg, floorBin, log) {
-  const samples = Object.fromEntries(COMPETITORS.map((c) => [c.id, []]));
-  for (let round = 0; round < cfg.rounds; round++) {
-    // Rotate the order each round so no competitor always runs first or last.
-    const order = COMPETITORS.map((_, i) => COMPETITORS[(i + round) % COMPETITORS.length]);
-    for (const c of order) {
-      const ns = await runOne(c, cfg, floorBin);
-      samples[c.id].push(ns);
-      log(`cycle round ${round + 1}/${cfg.rounds} ${c.id}: ${(ns / 1000).toFixed(1)} us`);
-    }
-  }
-  return COMPETITORS.map((c) => ({ ...c, samples: samples[c.id], median: median(samples[c.id]) }));
+function run(cfg, floorBin, log) {
+  return rotatedRounds(COMPETITORS, cfg.rounds, (c) => runOne(c, cfg, floorBin), log, 'cycle', 1);
 }
 
 module.exports = { run, COMPETITORS };

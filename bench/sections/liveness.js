@@ -1,6 +1,6 @@
 'use strict';
 // (2) isProcessAlive(pid) of a live process (this runner) against kill(pid, 0).
-const { median } = require('../lib/stats');
+const { median, rotatedRounds } = require('../lib/stats');
 const { envFor, runWorker, start } = require('../lib/proc');
 
 const COMPETITORS = [
@@ -25,17 +25,8 @@ async function runOne(c, cfg, floorBin) {
   return median(out.nsPerOp);
 }
 
-async function run(cfg, floorBin, log) {
-  const samples = Object.fromEntries(COMPETITORS.map((c) => [c.id, []]));
-  for (let round = 0; round < cfg.rounds; round++) {
-    const order = COMPETITORS.map((_, i) => COMPETITORS[(i + round) % COMPETITORS.length]);
-    for (const c of order) {
-      const ns = await runOne(c, cfg, floorBin);
-      samples[c.id].push(ns);
-      log(`liveness round ${round + 1}/${cfg.rounds} ${c.id}: ${(ns / 1000).toFixed(2)} us`);
-    }
-  }
-  return COMPETITORS.map((c) => ({ ...c, samples: samples[c.id], median: median(samples[c.id]) }));
+function run(cfg, floorBin, log) {
+  return rotatedRounds(COMPETITORS, cfg.rounds, (c) => runOne(c, cfg, floorBin), log, 'liveness', 2);
 }
 
 module.exports = { run };
