@@ -56,6 +56,10 @@ TS
 npx tsc --strict --noEmit --module node16 --moduleResolution node16 --types node use.ts
 echo "pack-test: ok: TypeScript types compile"
 
+# A corrupt (or foreign-architecture) binary fails dlopen: the JS path, with the reason kept.
+prebuild=node_modules/pidlock-native/prebuilds/linux-x64/node.napi.node
+head -c 4096 /dev/urandom > "$prebuild"
+check js node -e "const p = require('pidlock-native'); if (p.loadError?.code !== 'ERR_DLOPEN_FAILED') process.exit(1); process.stdout.write(p.backend)"
 rm -rf node_modules/pidlock-native/prebuilds
 check js node -e "const p = require('pidlock-native'); if (!p.loadError) process.exit(1); process.stdout.write(p.backend)"
 echo "pack-test: passed"
