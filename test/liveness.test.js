@@ -68,8 +68,10 @@ test('invalid PIDs throw instead of being coerced', () => {
   }
 });
 
-test('the largest PID is accepted and reads as not running', () => {
-  assert.equal(pkg.isProcessAlive(4294967295), false);
+test('the largest PID is accepted: not running, or unknown where the JS path cannot ask', () => {
+  // process.kill() takes only int32 PIDs; on Windows such a PID could exist, so the JS path says "unknown".
+  const expected = process.platform === 'win32' && pkg.backend === 'js' ? null : false;
+  assert.equal(pkg.isProcessAlive(4294967295), expected);
 });
 
 test('getProcessStartTime of a child matches when it was spawned', { skip: process.platform !== 'linux' && 'the JS path has no start time here' }, async () => {
