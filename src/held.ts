@@ -1,4 +1,4 @@
-import { onExit } from 'signal-exit';
+import type * as SignalExit from 'signal-exit';
 
 /**
  * The locks this module instance holds, by file identity. It answers "does this
@@ -23,6 +23,9 @@ export function register(key: string, lock: Releasable): void {
   // signal handlers on every acquire/release would cost more than the lock itself.
   if (!hooked) {
     hooked = true;
+    // Loaded with the first lock, not with the package.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { onExit } = require('signal-exit') as typeof SignalExit;
     onExit(() => {
       for (const lock of [...holders.values()]) {
         try {

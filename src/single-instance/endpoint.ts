@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +16,9 @@ export interface Endpoint {
 }
 
 function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+  // node:crypto costs ~8 ms to load; only long paths and Windows pipe names need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:crypto') as typeof crypto).createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import type { PidLock } from '../pidlock';
 import { cleanup, type Endpoint, prepare } from './endpoint';
 import { SingleInstanceError } from './errors';
@@ -60,7 +60,10 @@ export class PrimaryInstance extends EventEmitter {
     this.#handler = handler;
     this.#maxBytes = maxBytes;
     this.#timeout = timeout;
-    this.#server = net.createServer((socket) => this.#serve(socket));
+    // node:net loads on first use, not with the package: most users never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createServer } = require('node:net') as typeof net;
+    this.#server = createServer((socket) => this.#serve(socket));
   }
 
   /** @internal */

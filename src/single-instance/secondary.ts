@@ -1,4 +1,4 @@
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { SingleInstanceError, type SingleInstanceErrorCode } from './errors';
 import { readLine } from './framing';
 import type { SecondaryInstance } from './types';
@@ -23,7 +23,8 @@ export class Retry extends Error {
  */
 export function exchange(address: string, payload: Buffer, maxBytes: number, msLeft: number): Promise<SecondaryInstance> {
   return new Promise((resolve, reject) => {
-    const socket = net.createConnection(address);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const socket = (require('node:net') as typeof net).createConnection(address);
     let connected = false;
     let settled = false;
     const settle = (fn: () => void) => {
