@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../root';
 import type { Backend, FileState, Held } from './types';
 
 interface Addon {
@@ -14,10 +14,8 @@ const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 
 
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(): Backend {
-  // dist/backend/ -> package root, where node-gyp-build looks for build/ and prebuilds/.
-  const root = path.join(__dirname, '..', '..');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require('node-gyp-build')(root) as Partial<Addon>;
+  const addon = require('node-gyp-build')(PACKAGE_ROOT) as Partial<Addon>;
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
   for (const name of EXPORTS) {
     if (typeof addon[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
