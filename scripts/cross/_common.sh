@@ -8,6 +8,25 @@ PIDLOCK_CROSS_DIR="${PIDLOCK_CROSS_DIR:-/opt/pidlock-cross}"
 
 die() { echo "[$(basename "$0")] ERROR: $*" >&2; exit 1; }
 
+# Fills the array `sources` with every $SRC_DIR/*.cc whose name matches none of
+# the given patterns (the other platforms' files), so a new shared file is
+# picked up by every build without editing it.
+collect_sources() {
+  local f name pat skip
+  sources=()
+  for f in "$SRC_DIR"/*.cc; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f")
+    skip=
+    for pat in "$@"; do
+      # shellcheck disable=SC2053 # the patterns are globs on purpose
+      [[ $name == $pat ]] && skip=1
+    done
+    [ -n "$skip" ] || sources+=("$f")
+  done
+  [ "${#sources[@]}" -gt 0 ] || die "no sources in $SRC_DIR"
+}
+
 if [ ! -f "$PIDLOCK_CROSS_DIR/env.sh" ]; then
   die "$PIDLOCK_CROSS_DIR/env.sh not found: run scripts/cross/setup.sh first (as root)"
 fi

@@ -20,15 +20,7 @@ CXX=aarch64-linux-gnu-g++
 
 # The shared sources plus the Linux and POSIX ones: every native/*.cc except the
 # other platforms' files (same rule as build-win32.sh, mirrored).
-sources=()
-for f in "$SRC_DIR"/*.cc; do
-  [ -e "$f" ] || continue
-  case "$(basename "$f")" in
-    *_win.cc|*_darwin.cc) continue ;;
-  esac
-  sources+=("$f")
-done
-[ "${#sources[@]}" -gt 0 ] || die "no sources in $SRC_DIR"
+collect_sources '*_win.cc' '*_darwin.cc'
 
 # Build into a temp dir and move into place only after the checks below, so a
 # rejected binary never lands in prebuilds/.

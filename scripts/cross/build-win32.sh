@@ -23,15 +23,7 @@ OBJDUMP=x86_64-w64-mingw32-objdump
 
 # Every native/*.cc except the other platforms' files (the shared addon.cc plus
 # *_win.cc, and any further shared file that is added later).
-sources=()
-for f in "$SRC_DIR"/*.cc; do
-  [ -e "$f" ] || continue
-  case "$(basename "$f")" in
-    *_linux.cc|*_darwin.cc|*_posix.cc) continue ;;
-  esac
-  sources+=("$f")
-done
-[ "${#sources[@]}" -gt 0 ] || die "no sources in $SRC_DIR"
+collect_sources '*_linux.cc' '*_darwin.cc' '*_posix.cc'
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
