@@ -21,7 +21,9 @@ for (const backend of backends) {
   const env = { ...process.env, PIDLOCK_EXPECT_BACKEND: backend };
   if (backend === 'js') env.PIDLOCK_NO_NATIVE = '1';
   else delete env.PIDLOCK_NO_NATIVE;
-  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files], {
+  // --test-timeout bounds each test file as a whole (a hung child fails instead of
+  // hanging the run); 10 min leaves room for the slowest file under qemu.
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=600000', ...files], {
     cwd: root,
     env,
     encoding: 'utf8',
