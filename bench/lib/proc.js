@@ -98,4 +98,14 @@ function worker(name, args, opts) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { ROOT, envFor, start, runWorker, worker, sleep };
+/** Kills every started process (a stopped one too) and waits until each has exited. */
+async function killAll(...procs) {
+  const live = procs.filter(Boolean);
+  for (const p of live) {
+    p.kill('SIGCONT');
+    p.kill('SIGKILL');
+  }
+  await Promise.all(live.map((p) => p.exit));
+}
+
+module.exports = { ROOT, envFor, start, runWorker, worker, sleep, killAll };

@@ -2,7 +2,7 @@
 // (3) A holder is SIGKILLed while a waiter waits: time from the kill to the
 // waiter holding the lock. Holder and waiter use the same library and options.
 const { median } = require('../lib/stats');
-const { envFor, worker, sleep } = require('../lib/proc');
+const { envFor, worker, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 
 /** proper-lockfile's retries option as a number uses the `retry` package's backoff: 1 s, 2 s, 4 s, ... */
@@ -37,10 +37,7 @@ async function once(c, cfg) {
     const got = await waiter.next('acquired');
     return Number(BigInt(got.at) - killedAt) / 1e6;
   } finally {
-    holder.kill('SIGKILL');
-    if (waiter) waiter.kill('SIGKILL');
-    await holder.exit;
-    if (waiter) await waiter.exit;
+    await killAll(holder, waiter);
   }
 }
 

@@ -1,7 +1,7 @@
 'use strict';
 // (4) The holder is SIGSTOPped for 5 s while a waiter waits with a 4 s timeout.
 // A live (only frozen) holder's lock taken by the waiter is a stolen lock: a failure.
-const { envFor, worker, sleep } = require('../lib/proc');
+const { envFor, worker, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 
 const FREEZE_MS = 5000;
@@ -38,11 +38,7 @@ async function once(c) {
     if (verdict !== 'acquired' && verdict !== 'timeout') throw new Error(`frozen ${c.id}: waiter said ${verdict}: ${waiter.stderr}`);
     return { stolen: verdict === 'acquired', holderNoticed: compromised };
   } finally {
-    holder.kill('SIGCONT');
-    holder.kill('SIGKILL');
-    if (waiter) waiter.kill('SIGKILL');
-    await holder.exit;
-    if (waiter) await waiter.exit;
+    await killAll(holder, waiter);
   }
 }
 
