@@ -37,6 +37,7 @@ export class PidLock {
   readonly #backend: Backend;
   readonly #onWarning: PidLockOptions['onWarning'];
   #held: Held | null = null;
+  #key = '';
 
   constructor(options: PidLockOptions, backend: Backend = selected.backend) {
     if (typeof options !== 'object' || options === null) {
@@ -59,7 +60,8 @@ export class PidLock {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         this.#held = this.#backend.publish(this.path, tmpPath(this.path), formatPid(process.pid));
-        register(fileKey(this.#held.dev, this.#held.ino), this);
+        this.#key = fileKey(this.#held.dev, this.#held.ino);
+        register(this.#key, this);
         return true;
       } catch (err) {
         if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', this.path);
@@ -106,7 +108,7 @@ export class PidLock {
     const held = this.#held;
     if (held === null) return false;
     this.#held = null;
-    unregister(fileKey(held.dev, held.ino));
+    unregister(this.#key);
     const windows = process.platform === 'win32';
     // On Windows our own handle (no FILE_SHARE_DELETE) blocks the unlink; on POSIX
     // the flock must outlive the name, so close comes last there.
