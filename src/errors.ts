@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as util from 'node:util';
 
 /** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
@@ -27,6 +28,17 @@ function errnoOf(code: string): number {
   return -1;
 }
 
+/**
+ * A file name no common filesystem can hold: 255 bytes (ext4, APFS) or 255
+ * UTF-16 units (NTFS). Windows reports such a name as ENOENT or EINVAL
+ * (ERROR_INVALID_NAME), which would send the user looking for a missing
+ * directory, so any failure on such a name is reported as ENAMETOOLONG.
+ */
+function nameTooLong(lockPath: string): boolean {
+  const base = path.basename(lockPath);
+  return process.platform === 'win32' ? base.length > 255 : Buffer.byteLength(base) > 255;
+}
+
 /** A lock operation could not decide: the path cannot be read, created or removed. */
 export class PidLockError extends Error {
   readonly code: string;
@@ -45,11 +57,12 @@ export class PidLockError extends Error {
   }
 
   /** Wraps a Node or addon error, keeping its code and syscall. */
-  static from(err: unknown, syscall: string, path: string): PidLockError {
+  static from(err: unknown, syscall: string, lockPath: string): PidLockError {
     if (err instanceof PidLockError) return err;
     const e = err as NodeJS.ErrnoException;
     const code = typeof e?.code === 'string' ? e.code : 'EIO';
-    const out = new PidLockError(code, e?.syscall ?? syscall, path);
+    if (code !== 'ENAMETOOLONG' && nameTooLong(lockPath)) return new PidLockError('ENAMETOOLONG', e?.syscall ?? syscall, lockPath);
+    const out = new PidLockError(code, e?.syscall ?? syscall, lockPath);
     if (typeof e?.errno === 'number') (out as { errno: number }).errno = e.errno;
     return out;
   }
