@@ -4,6 +4,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
 const { pkg, tmpDir, fixture, startChild, needRoot, stagePackage, sleep } = require('./helpers');
 
@@ -45,6 +47,24 @@ function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.j
   return { child, lines, report, final, exited, stderr: () => err };
 }
 
+const isWin = process.platform === 'win32';
+
+/**
+ * Whether a first instance answers at `address`. A connection that sends nothing
+ * is dropped by the first instance without reaching the handler. Works for Unix
+ * sockets and for Windows named pipes, which have no file to look at.
+ */
+function listening(address) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(address);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', (err) => (['ENOENT', 'ECONNREFUSED'].includes(err.code) ? resolve(false) : reject(err)));
+  });
+}
+
 async function primary(t, dir, env) {
   const p = app(t, { dir, env });
   const r = await p.final();
@@ -75,22 +95,25 @@ test('a second instance sends argv exactly, cwd and data, and gets the reply', a
 test('close() stops answering, removes the socket and releases the lock', async (t) => {
   const dir = tmpDir('pidlock-si-');
   const first = await primary(t, dir);
-  assert.ok(fs.existsSync(first.info.address));
-  assert.equal((fs.statSync(path.dirname(first.info.address)).mode & 0o777), 0o700, 'a directory only this user can use');
+  assert.equal(await listening(first.info.address), true);
+  if (isWin) assert.match(first.info.address, /^\\\\\.\\pipe\\pidlock-si-[0-9a-f]{24}$/);
+  else assert.equal((fs.statSync(path.dirname(first.info.address)).mode & 0o777), 0o700, 'a directory only this user can use');
   first.child.stdin.write('close\n');
   assert.equal((await first.exited).code, 0);
   assert.equal(fs.existsSync(first.info.lock), false);
+  assert.equal(await listening(first.info.address), false);
   assert.equal(fs.existsSync(first.info.address), false);
   const next = await primary(t, dir);
   assert.notEqual(next.info.pid, first.info.pid);
 });
 
-test('a first instance killed with SIGKILL leaves a stale socket; the next start takes over', async (t) => {
+test('a first instance killed with SIGKILL leaves a stale socket (a Windows pipe goes with it); the next start takes over', async (t) => {
   const dir = tmpDir('pidlock-si-');
   const first = await primary(t, dir);
   first.child.kill('SIGKILL');
   await first.exited;
-  assert.ok(fs.existsSync(first.info.address), 'the dead instance left its socket file');
+  assert.equal(await listening(first.info.address), false);
+  if (!isWin) assert.ok(fs.existsSync(first.info.address), 'the dead instance left its socket file');
   assert.ok(fs.existsSync(first.info.lock), 'and its lock file');
   const next = await primary(t, dir);
   assert.equal(next.info.address, first.info.address);
@@ -134,14 +157,16 @@ test('a throwing handler: the second instance gets an error, the first keeps run
 test('a message over the first instance\'s limit is refused, and it keeps serving', async (t) => {
   const dir = tmpDir('pidlock-si-');
   const first = await primary(t, dir, { SI_MAX: '2000' });
-  const big = JSON.stringify({ blob: 'x'.repeat(100000) });
-  const refused = await app(t, { dir, env: { SI_DATA: big } }).final();
+  // A file, not the environment: Windows caps a variable at 32,767 characters.
+  const big = path.join(tmpDir('pidlock-si-data-'), 'big.json');
+  fs.writeFileSync(big, JSON.stringify({ blob: 'x'.repeat(100000) }));
+  const refused = await app(t, { dir, env: { SI_DATA_FILE: big } }).final();
   assert.equal(refused.role, 'error', JSON.stringify(refused).slice(0, 300));
   assert.equal(refused.code, 'ERR_SINGLE_INSTANCE_TOO_LARGE');
   assert.match(refused.message, /first instance's limit of 2000 bytes/);
   assert.equal(first.lines().filter((l) => l.role === 'got').length, 0, 'the handler never saw it');
   // The sender's own limit refuses before sending.
-  const local = await app(t, { dir, env: { SI_DATA: big, SI_MAX: '500' } }).final();
+  const local = await app(t, { dir, env: { SI_DATA_FILE: big, SI_MAX: '500' } }).final();
   assert.equal(local.code, 'ERR_SINGLE_INSTANCE_TOO_LARGE');
   assert.match(local.message, /over maxMessageBytes \(500\)/);
   const small = await app(t, { dir }).final();
@@ -202,18 +227,22 @@ test('options are checked up front', async () => {
   await assert.rejects(pkg.requestSingleInstance(null), { code: 'ERR_INVALID_ARG_TYPE' });
 });
 
-test('a lock path too long for a socket falls back to a short private path', async (t) => {
+test('a lock path too long for a socket falls back to a short private path (Windows: a pipe name)', async (t) => {
   let dir = tmpDir('pidlock-si-');
   while (dir.length < 120) dir = path.join(dir, 'a-rather-long-directory-name');
   fs.mkdirSync(dir, { recursive: true });
   const first = await primary(t, dir);
   assert.ok(!first.info.address.startsWith(dir), first.info.address);
   assert.ok(Buffer.byteLength(first.info.address) <= 100, first.info.address);
-  assert.equal(fs.statSync(path.dirname(first.info.address)).mode & 0o777, 0o700);
+  if (!isWin) {
+    assert.ok(first.info.address.startsWith(os.tmpdir()), first.info.address);
+    assert.equal(fs.statSync(path.dirname(first.info.address)).mode & 0o777, 0o700);
+  }
   const r = await app(t, { dir, args: ['long'] }).final();
   assert.equal(r.role, 'secondary', JSON.stringify(r));
   assert.equal(r.primaryPid, first.child.pid);
   first.child.stdin.write('close\n');
   await first.exited;
-  assert.equal(fs.existsSync(path.dirname(first.info.address)), false, 'close() removes the fallback directory');
+  assert.equal(await listening(first.info.address), false);
+  if (!isWin) assert.equal(fs.existsSync(path.dirname(first.info.address)), false, 'close() removes the fallback directory');
 });
