@@ -66,7 +66,7 @@ suite() {
     line="$line, exit $rc"
   fi
   echo "$label $line ($((SECONDS - start))s)" | tee -a "$LOGS/summary"
-  [ "$rc" = 0 ] || echo "$label $backend" >>"$LOGS/failed"
+  [ "$rc" = 0 ] || echo "$log" >>"$LOGS/failed"
 }
 
 wine_suites() {
@@ -110,6 +110,16 @@ wait "$linux_pid" || true
 suites_s=$((SECONDS - suites_start))
 
 step "summary"
+# The logs stay on the CI machine: show what failed, and why, in the CI output.
+while read -r log; do
+  [ -f "$log" ] || continue
+  echo "--- $log ---"
+  if tr -d '\r' <"$log" | grep -q '^✖ failing tests:'; then
+    tr -d '\r' <"$log" | sed -n '/^✖ failing tests:/,$p' | head -n 80
+  else
+    tr -d '\r' <"$log" | tail -n 40
+  fi
+done < <(cat "$LOGS/failed" 2>/dev/null)
 sort "$LOGS/summary"
 echo "times: setup ${setup_s}s, prebuilds ${build_s}s, suites ${suites_s}s, total $((SECONDS - t0))s"
 if [ -s "$LOGS/failed" ] || [ ! -s "$LOGS/summary" ]; then
