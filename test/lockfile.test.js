@@ -78,18 +78,22 @@ test('lockFilePath rejects names and ports that could leave the directory', () =
   }
 });
 
-test('lockFilePath falls back to ~/.cache when the temp dir is unusable', { skip: process.platform === 'win32' && 'os.tmpdir() reads TEMP/TMP and os.homedir() USERPROFILE on Windows, not TMPDIR/HOME' }, () => {
+test('lockFilePath falls back to ~/.cache (the home directory on Windows) when the temp dir is unusable', () => {
   const home = tmpDir();
   const script = `
     const pkg = require(${JSON.stringify(path.join(__dirname, '..'))});
     process.stdout.write(pkg.lockFilePath({ name: 'fb', port: 9 }));`;
+  const win = process.platform === 'win32';
+  const fallback = win ? home : path.join(home, '.cache');
   for (const tmp of [path.join(home, 'missing'), __filename]) {
+    // os.tmpdir() and os.homedir() read TEMP/TMP and USERPROFILE on Windows.
+    const env = win ? { TEMP: tmp, TMP: tmp, USERPROFILE: home } : { TMPDIR: tmp, HOME: home };
     const r = require('node:child_process').spawnSync(process.execPath, ['-e', script], {
-      env: { ...process.env, TMPDIR: tmp, HOME: home },
+      env: { ...process.env, ...env },
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, path.join(home, '.cache', '.fb_lock_9.pid'), `TMPDIR=${tmp}`);
-    assert.ok(fs.statSync(path.join(home, '.cache')).isDirectory());
+    assert.equal(r.stdout, path.join(fallback, '.fb_lock_9.pid'), `temp dir ${tmp}`);
+    assert.ok(fs.statSync(fallback).isDirectory());
   }
 });
