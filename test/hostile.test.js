@@ -258,9 +258,11 @@ const cases = [
     id: 'the lock file is created empty by a slow writer that writes its PID 500 ms later',
     async setup({ dir }) {
       const p = path.join(dir, LOCK);
-      // sh creates the file empty at once, stays alive, and writes its own PID 0.5 s later.
-      const writer = spawn('sh', ['-c', `exec 3>'${p}'; sleep 0.5; echo $$ >&3; sleep 30`], { stdio: 'ignore' });
-      for (let i = 0; i < 200 && !fs.existsSync(p); i++) await sleep(5);
+      // The writer creates the file empty at once, stays alive, and writes its own PID 0.5 s later.
+      const script = `const fs = require('node:fs'); const fd = fs.openSync(${JSON.stringify(p)}, 'w');
+        setTimeout(() => fs.writeSync(fd, process.pid + '\\n'), 500); setTimeout(() => {}, 30000);`;
+      const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+      for (let i = 0; i < 2000 && !fs.existsSync(p); i++) await sleep(5);
       return { writer, cleanup: () => writer.kill('SIGKILL') };
     },
     // Tried at once, inside the grace period, and after the PID is there.
@@ -368,9 +370,9 @@ const symlinkSkip = noSymlinks();
 
 for (const c of cases) {
   for (const mode of ['pidlock', 'singleton']) {
-    const posixOnly = c.root || /FIFO|Unix socket|PID 1|ENOTDIR|slow writer/.test(c.id);
+    const posixOnly = c.root || /FIFO|Unix socket|PID 1|ENOTDIR/.test(c.id);
     const skip = process.platform === 'win32' && posixOnly
-      ? 'POSIX-only: root/setpriv/mounts, FIFOs, Unix sockets, PID 1, ENOTDIR, sh'
+      ? 'POSIX-only: root/setpriv/mounts, FIFOs, Unix sockets, PID 1, ENOTDIR'
       : (/symlink/.test(c.id) && symlinkSkip) || false;
     test(`${c.id} [${mode}]`, { skip }, async (t) => {
       if (c.root && !needRoot(t)) return;
