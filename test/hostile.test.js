@@ -57,20 +57,26 @@ async function unixSocket(p) {
   return server;
 }
 
-function runCase(spec, { uid } = {}) {
+/** Runs cases one after another in one child process; returns one result per case. */
+function runCases(specs, { uid } = {}) {
   const staged = uid === undefined ? null : stagePackage();
   const script = staged ? staged.fixture('hostile-case.js') : fixture('hostile-case.js');
-  const env = { ...process.env, HOSTILE_SPEC: JSON.stringify(spec) };
+  const env = { ...process.env, HOSTILE_SPEC: JSON.stringify(specs) };
   if (staged) env.PIDLOCK_PKG = staged.root;
   const cmd = uid === undefined ? [process.execPath, script] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script];
   const r = spawnSync(cmd[0], cmd.slice(1), { env, encoding: 'utf8', timeout: 15_000, killSignal: 'SIGKILL' });
   assert.notEqual(r.signal, 'SIGKILL', `the case hung (killed after 15 s): ${r.stderr}`);
   assert.equal(r.status, 0, `the case crashed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop());
-  assert.equal(out.backend, process.env.PIDLOCK_EXPECT_BACKEND || out.backend, 'the child ran on the wrong backend');
-  assert.ok(out.maxCallMs < 1000, `a call blocked for ${out.maxCallMs} ms`);
-  return out;
+  const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(outs.length, specs.length, `one result per case: ${r.stdout}`);
+  for (const out of outs) {
+    assert.equal(out.backend, process.env.PIDLOCK_EXPECT_BACKEND || out.backend, 'the child ran on the wrong backend');
+    assert.ok(out.maxCallMs < 1000, `a call blocked for ${out.maxCallMs} ms`);
+  }
+  return outs;
 }
+
+const runCase = (spec, opts) => runCases([spec], opts)[0];
 
 // Each setup gets a fresh world-writable sticky dir `dir` (like /tmp) and a
 // sentinel dir `sentinel` holding a file the case must never touch. It returns
@@ -381,21 +387,38 @@ for (const c of cases) {
   }
 }
 
-for (const b of badArgs) {
+// Argument checks cannot hang, so all rows share one child: a process per row
+// costs about a second under Wine or qemu. Each row keeps its own directory.
+let badArgRuns = null;
+function badArgRun(i) {
+  if (badArgRuns === null) {
+    const rows = badArgs.map((b) => {
+      const dir = tmpDir('pidlock-hostile-');
+      return { dir, before: snapshot(dir), b };
+    });
+    const specs = rows.flatMap(({ dir, b }) => [
+      { mode: 'pidlock', lock: { ...b.opts, dir } },
+      ...(b.opts.port === undefined ? [{ mode: 'singleton', singleton: { dir, name: b.opts.name, port: 1 } }] : []),
+    ]);
+    const outs = runCases(specs);
+    badArgRuns = rows.map((row) => {
+      const pidlock = outs.shift().outcomes[0];
+      const singleton = row.b.opts.port === undefined ? outs.shift().outcomes[0] : null;
+      return { ...row, pidlock, singleton };
+    });
+  }
+  return badArgRuns[i];
+}
+
+badArgs.forEach((b, i) => {
   test(`${b.id}: PidLock and the singleton throw ${b.type} ${b.code}`, () => {
-    const dir = tmpDir('pidlock-hostile-');
-    const before = snapshot(dir);
-    const spec = { mode: 'pidlock', lock: { ...b.opts, dir } };
-    const [p] = runCase(spec).outcomes;
+    const { dir, before, pidlock: p, singleton: s } = badArgRun(i);
     assert.equal(p.error?.name, b.type, JSON.stringify(p));
     assert.equal(p.error.code, b.code);
-    if (b.opts.port === undefined) {
-      const [s] = runCase({ mode: 'singleton', singleton: { dir, name: b.opts.name, port: 1 } }).outcomes;
-      assert.equal(s.error?.name, b.type, JSON.stringify(s));
-    }
+    if (b.opts.port === undefined) assert.equal(s?.error?.name, b.type, JSON.stringify(s));
     assert.deepEqual(snapshot(dir), before, 'an invalid name wrote something');
   });
-}
+});
 
 test('a bad port from the environment variable: the singleton still starts, with a warning', () => {
   const dir = tmpDir('pidlock-hostile-');
