@@ -14,6 +14,17 @@ function cli(args, opts = {}) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000, ...opts });
 }
 
+/** The CLI's main() on each argv, in one child process: [{ status, stdout, stderr }]. */
+function cliBatch(argvs) {
+  const r = spawnSync(process.execPath, [fixture('cli-batch.js')], {
+    encoding: 'utf8',
+    timeout: 30000,
+    env: { ...process.env, CLI_BATCH: JSON.stringify(argvs) },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
 /** A lock in a fresh directory; `lock` is its path. */
 function setup(name = 'job') {
   const dir = tmpDir('pidlock-cli-');
@@ -34,17 +45,22 @@ function oneLine(text) {
 }
 
 test('--help works for the command and every subcommand', () => {
+  // Two as real processes (exit code and stream), the rest in one process.
   const top = cli(['--help']);
   assert.equal(top.status, 0);
   assert.match(top.stdout, /^Usage: pidlock <command>/);
-  for (const sub of ['run', 'status', 'alive', 'clean']) {
-    for (const form of [[sub, '--help'], [sub, '-h'], ['help', sub]]) {
-      const r = cli(form);
-      assert.equal(r.status, 0, form.join(' '));
-      assert.match(r.stdout, new RegExp(`^Usage: pidlock ${sub} `), form.join(' '));
-      assert.match(r.stdout, /Exit codes:/);
-    }
-  }
+  const sub = cli(['run', '--help']);
+  assert.equal(sub.status, 0);
+  assert.match(sub.stdout, /^Usage: pidlock run /);
+  const forms = ['run', 'status', 'alive', 'clean'].flatMap((c) => [[c, '--help'], [c, '-h'], ['help', c]]);
+  cliBatch(forms).forEach((r, i) => {
+    const form = forms[i];
+    const c = form[0] === 'help' ? form[1] : form[0];
+    assert.equal(r.status, 0, form.join(' '));
+    assert.match(r.stdout, new RegExp(`^Usage: pidlock ${c} `), form.join(' '));
+    assert.match(r.stdout, /Exit codes:/);
+    assert.equal(r.stderr, '', form.join(' '));
+  });
 });
 
 test('bad arguments: one line naming the fix, exit 2', () => {
@@ -66,12 +82,18 @@ test('bad arguments: one line naming the fix, exit 2', () => {
     [['alive', '12x'], /invalid PID '12x': use a positive decimal integer/],
     [['alive', '0'], /invalid PID '0'/],
   ];
-  for (const [args, message] of cases) {
-    const r = cli(args);
+  // One as a real process (exit code 2, stderr), the rest in one process.
+  const real = cli(['frob']);
+  assert.equal(real.status, 2, real.stderr);
+  assert.match(oneLine(real.stderr), cases[1][1]);
+  assert.equal(real.stdout, '');
+  cliBatch(cases.map(([args]) => args)).forEach((r, i) => {
+    const [args, message] = cases[i];
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
     if (args.length > 0) assert.match(oneLine(r.stderr), message);
     else assert.match(r.stderr, message);
-  }
+  });
   assert.equal(fs.existsSync(s.lock), false, 'a usage error must not take the lock');
 });
 
