@@ -273,7 +273,7 @@ test('run takes over a stale lock left by a killed holder', async (t) => {
   assert.equal(seen.lockContent, String(seen.ppid));
 });
 
-test('colour only on a terminal, never in --json', { skip: process.platform === 'win32' && 'needs script(1) for a pseudo-terminal (POSIX)' }, (t) => {
+test('colour only on a terminal, never in --json', { skip: process.platform !== 'linux' && 'needs util-linux script(1) for a pseudo-terminal' }, (t) => {
   if (spawnSync('script', ['--version']).error) {
     // util-linux script(1) gives the child a pseudo-terminal; without it there is no TTY to test.
     if (inCI) assert.fail('script(1) is missing in CI');

@@ -281,7 +281,7 @@ test('the lock is released on normal exit and on SIGINT, SIGTERM and SIGHUP, kee
   }
 });
 
-test('a native holder is visible to flock(1)', { skip: process.platform === 'win32' && 'no flock(1) on Windows' }, async () => {
+test('a native holder is visible to flock(1)', { skip: process.platform !== 'linux' && 'flock(1) is a util-linux tool (Windows and macOS lack it)' }, async () => {
   const file = lockIn();
   // The holder is native in both suites: this is about what other programs see.
   const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: '' } });
@@ -292,7 +292,7 @@ test('a native holder is visible to flock(1)', { skip: process.platform === 'win
   assert.equal(spawnSync('flock', ['-n', file, 'true']).status, 0, 'a dead holder holds no kernel lock');
 });
 
-test('a kernel lock held by anyone proves a live holder, whatever the PID says', { skip: process.platform === 'win32' && 'needs sh and flock(1); the Windows kernel lock is in test/windows.test.js' }, async () => {
+test('a kernel lock held by anyone proves a live holder, whatever the PID says', { skip: process.platform !== 'linux' && 'needs flock(1) from util-linux; the Windows kernel lock is in test/windows.test.js' }, async () => {
   const file = lockIn();
   fs.writeFileSync(file, `${deadPid()}\n`);
   age(file, 60);
