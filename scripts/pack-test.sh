@@ -19,6 +19,10 @@ done
 if grep -qE '^(test|src|build|node_modules)/' "$work/files.txt"; then
   echo "pack-test: the tarball carries files users do not need" >&2; exit 1
 fi
+# The bundles are self-contained; tsc's per-module .js files would only be dead weight.
+if grep -E '^dist/.*\.js$' "$work/files.txt" | grep -qvxE 'dist/(index|cli)\.js'; then
+  echo "pack-test: unbundled dist/*.js files in the tarball" >&2; exit 1
+fi
 
 app="$work/app"
 mkdir -p "$app"
@@ -37,6 +41,8 @@ check() { # expected backend, then the command
   echo "pack-test: ok: $* -> $got"
 }
 check native node -e "process.stdout.write(require('pidlock-native').backend)"
+# The installed command runs from its bundle alone.
+check "$$ true" ./node_modules/.bin/pidlock alive "$$"
 cat > esm.mjs <<'JS'
 import { backend, PidLock } from 'pidlock-native';
 import def from 'pidlock-native';
