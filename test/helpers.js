@@ -115,8 +115,17 @@ function stagePackage() {
   return staged;
 }
 
+/** A live process that does nothing for 30 s; resolves once it runs. Killed when the file's tests end. */
+async function idleChild() {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  await new Promise((r) => child.once('spawn', r));
+  return child;
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-module.exports = { pkg, root, tmpDir, fixture, startChild, runChild, deadPid, isRoot, inCI, needRoot, stagePackage, sleep };
+module.exports = { pkg, root, tmpDir, fixture, startChild, runChild, idleChild, deadPid, isRoot, inCI, needRoot, stagePackage, sleep };

@@ -3,7 +3,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const { pkg, deadPid, sleep } = require('./helpers');
+const { pkg, deadPid, idleChild, sleep } = require('./helpers');
 
 test('own PID is alive', () => {
   assert.equal(pkg.isProcessAlive(process.pid), true);
@@ -14,8 +14,7 @@ test('a reaped child is dead', () => {
 });
 
 test('a running child is alive, and dead once killed and reaped', async () => {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
-  await new Promise((r) => child.once('spawn', r));
+  const child = await idleChild();
   assert.equal(pkg.isProcessAlive(child.pid), true);
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
@@ -76,8 +75,7 @@ test('the largest PID is accepted: not running, or unknown where the JS path can
 
 test('getProcessStartTime of a child matches when it was spawned', { skip: process.platform !== 'linux' && pkg.backend === 'js' && 'the JS path has start times on Linux only' }, async () => {
   const before = Date.now();
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
-  await new Promise((r) => child.once('spawn', r));
+  const child = await idleChild();
   const after = Date.now();
   try {
     const start = pkg.getProcessStartTime(child.pid);

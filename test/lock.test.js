@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, runChild, deadPid, sleep } = require('./helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, idleChild, deadPid, sleep } = require('./helpers');
 
 const holderScript = fixture('holder.js');
 const lockIn = (dir = tmpDir()) => path.join(dir, '.t_lock_1.pid');
@@ -153,8 +153,7 @@ test('a 10 MB lock file is stale after the grace period and is never read whole'
 
 test('PID reuse: a live process that started after the lock was written does not own it', async () => {
   const file = lockIn();
-  const stranger = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
-  await new Promise((r) => stranger.once('spawn', r));
+  const stranger = await idleChild();
   try {
     fs.writeFileSync(file, `${stranger.pid}\n`);
     const lock = new pkg.PidLock({ path: file });
@@ -206,8 +205,7 @@ test('a live holder with an old mtime is held: it has its lock file open (a wall
 
 test('litter collection keeps a live publisher\'s empty temp file and removes a dead one\'s', async () => {
   const file = lockIn();
-  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
-  await new Promise((r) => live.once('spawn', r));
+  const live = await idleChild();
   try {
     // A publisher frozen between creating its temp file and writing it.
     const liveTmp = `${file}.${live.pid}.0abc.tmp`;
