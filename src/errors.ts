@@ -60,10 +60,11 @@ export class PidLockError extends Error {
   static from(err: unknown, syscall: string, lockPath: string): PidLockError {
     if (err instanceof PidLockError) return err;
     const e = err as NodeJS.ErrnoException;
-    const code = typeof e?.code === 'string' ? e.code : 'EIO';
-    if (code !== 'ENAMETOOLONG' && nameTooLong(lockPath)) return new PidLockError('ENAMETOOLONG', e?.syscall ?? syscall, lockPath);
+    const own = typeof e?.code === 'string' ? e.code : 'EIO';
+    const code = nameTooLong(lockPath) ? 'ENAMETOOLONG' : own;
     const out = new PidLockError(code, e?.syscall ?? syscall, lockPath);
-    if (typeof e?.errno === 'number') (out as { errno: number }).errno = e.errno;
+    // The OS's own number, but only for its own code.
+    if (code === own && typeof e?.errno === 'number') (out as { errno: number }).errno = e.errno;
     return out;
   }
 }
