@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, tmpDir, fixture, startChild, deadPid, inCI } = require('./helpers');
+const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('./helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 
@@ -16,11 +16,7 @@ function cli(args, opts = {}) {
 
 /** The CLI's main() on each argv, in one child process: [{ status, stdout, stderr }]. */
 function cliBatch(argvs) {
-  const r = spawnSync(process.execPath, [fixture('cli-batch.js')], {
-    encoding: 'utf8',
-    timeout: 30000,
-    env: { ...process.env, CLI_BATCH: JSON.stringify(argvs) },
-  });
+  const r = runChild(fixture('cli-batch.js'), [], { env: { CLI_BATCH: JSON.stringify(argvs) }, timeout: 30000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
