@@ -362,14 +362,14 @@ async function runRow(t, c, mode) {
  */
 function noSymlinks() {
   if (process.platform !== 'win32') return null;
-  const p = path.join(tmpDir('pidlock-symlink-probe-'), 'link');
+  const dir = tmpDir('pidlock-symlink-probe-');
   try {
-    fs.symlinkSync(path.join(path.dirname(p), 'target'), p);
+    // Dangling on purpose: the entry must show up whether or not links are followed.
+    fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link'));
   } catch (err) {
     return `this Windows user may not create symlinks (${err.code})`;
   }
-  const made = fs.existsSync(p) || fs.readdirSync(path.dirname(p)).includes('link');
-  return made ? null : 'fs.symlinkSync reported success and created nothing (Wine 8 does not implement CreateSymbolicLinkW)';
+  return fs.readdirSync(dir).includes('link') ? null : 'fs.symlinkSync reported success and created nothing (Wine 8 does not implement CreateSymbolicLinkW)';
 }
 
 const symlinkSkip = noSymlinks();
