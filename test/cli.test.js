@@ -11,7 +11,10 @@ const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('
 const CLI = path.join(root, 'dist', 'cli.js');
 
 function cli(args, opts = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000, ...opts });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000, ...opts });
+  // A failed spawn or a killed process shows up as status null; say which it was.
+  assert.ok(!r.error && r.signal === null, `pidlock ${args.join(' ')}: ${r.error ? r.error.stack : `killed by ${r.signal}`}; stdout: ${r.stdout}; stderr: ${r.stderr}`);
+  return r;
 }
 
 /** The CLI's main() on each argv, in one child process: [{ status, stdout, stderr }]. */
