@@ -84,17 +84,19 @@ function validateSchema(file) {
   const cli = path.join(path.dirname(require.resolve('@action-validator/cli/package.json')), 'cli.mjs');
   const r = spawnSync(process.execPath, [cli, file], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   if (r.status === 0) return [];
-  let detail = (r.stderr || r.stdout || '').trim();
+  let detail = `${r.stdout}${r.stderr}`.trim();
   try {
-    // Its report nests the failed alternatives of a oneOf; the leaves say what is wrong.
+    // The JSON report follows any warnings. It nests the failed alternatives of a
+    // oneOf (a job is a normal job or a reusable-workflow call); the alternative
+    // with the fewest errors is the one the author meant.
     const leaves = [];
     const walk = (errors) => {
       for (const e of errors) {
-        if (e.states) for (const s of e.states) walk(s.errors);
+        if (e.states) walk(e.states.reduce((a, b) => (b.errors.length < a.errors.length ? b : a)).errors);
         else leaves.push(`${e.path || ''} ${e.title}${e.detail ? `: ${e.detail}` : ''}`.trim());
       }
     };
-    walk(JSON.parse(detail).errors);
+    walk(JSON.parse(detail.slice(detail.indexOf('{'))).errors);
     detail = [...new Set(leaves)].join('; ');
   } catch {
     // Not the JSON report (a crash, a usage message): show it as it is.
