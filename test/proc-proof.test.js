@@ -10,17 +10,21 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
-const { pkg, root, tmpDir, fixture, needRoot } = require('./helpers');
+const { pkg, root, tmpDir, fixture, needRoot, stagePackage } = require('./helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'Linux /proc only' };
 
+const UNSHARE = { empty: ['--pid', '--fork', '--mount'], host: ['--pid', '--fork'], hidepid: ['--pid', '--fork', '--mount-proc'] };
+
 function noProc(mode, holderBackend) {
   const dir = tmpDir('pidlock-noproc-');
-  const args = mode === 'empty' ? ['--pid', '--fork', '--mount'] : ['--pid', '--fork'];
-  const r = spawnSync('unshare', [...args, process.execPath, fixture('noproc.js'), mode, dir, holderBackend], {
+  // The hidepid case runs its second process as nobody, which needs a readable copy of the package.
+  const staged = mode === 'hidepid' ? stagePackage() : null;
+  const script = staged ? staged.fixture('noproc.js') : fixture('noproc.js');
+  const r = spawnSync('unshare', [...UNSHARE[mode], process.execPath, script, mode, dir, holderBackend], {
     encoding: 'utf8',
     timeout: 30_000,
-    env: process.env,
+    env: staged ? { ...process.env, PIDLOCK_PKG: staged.root } : process.env,
   });
   assert.equal(r.error, undefined, `unshare failed to run: ${r.error}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop() || '{}');
@@ -56,6 +60,26 @@ for (const [mode, what] of [
     });
   }
 }
+
+test('our /proc refuses the read (hidepid=1, a checker with CAP_KILL as nobody): unknown, never dead', linuxOnly, (t) => {
+  if (!needRoot(t)) return;
+  // A JS holder: a native one would be proven alive by its kernel lock before /proc is asked.
+  const out = noProc('hidepid', 'js');
+  assert.match(out.holderLine, /^acquired \d+ js$/);
+  assert.equal(out.procSelf, String(out.nsPid), 'this /proc is ours');
+  const c = out.contender;
+  assert.equal(c.error, undefined, c.error);
+  assert.equal(c.backend, process.env.PIDLOCK_EXPECT_BACKEND || c.backend);
+  assert.equal(c.ownAlive, true);
+  // kill() reached it, and EPERM from /proc is not "no such entry": it cannot be checked.
+  assert.equal(c.holderAlive, null);
+  assert.equal(c.holderStart, null);
+  assert.deepEqual(c.owner, { pid: out.holderPid, alive: null, stale: false });
+  assert.equal(c.tryAcquire, false);
+  assert.equal(c.removeStale, false);
+  assert.equal(c.fileNames, out.holderPid);
+  assert.equal(out.fileAfter, false);
+});
 
 /** A worker thread of this process that holds `file` until told to release. */
 async function workerHolder(file) {
