@@ -41,21 +41,36 @@ std::string StringArg(const Napi::CallbackInfo& info, size_t i) {
   return info[i].As<Napi::String>().Utf8Value();
 }
 
-Napi::Value IsProcessAlive(const Napi::CallbackInfo& info) {
-  switch (pidlock::ProcessAlive(PidArg(info))) {
+Napi::Value LivenessToJs(Napi::Env env, pidlock::Liveness alive) {
+  switch (alive) {
     case pidlock::Liveness::kAlive:
-      return Napi::Boolean::New(info.Env(), true);
+      return Napi::Boolean::New(env, true);
     case pidlock::Liveness::kDead:
-      return Napi::Boolean::New(info.Env(), false);
+      return Napi::Boolean::New(env, false);
     default:
-      return info.Env().Null();
+      return env.Null();
   }
 }
 
+Napi::Value IsProcessAlive(const Napi::CallbackInfo& info) {
+  return LivenessToJs(info.Env(), pidlock::ProbeProcess(PidArg(info)).alive);
+}
+
 Napi::Value GetProcessStartTime(const Napi::CallbackInfo& info) {
-  double ms = pidlock::ProcessStartMs(PidArg(info));
+  double ms = pidlock::ProbeProcess(PidArg(info)).start_ms;
   if (ms < 0) return info.Env().Null();
   return Napi::Number::New(info.Env(), ms);
+}
+
+// Both answers in one number, so judging an owner allocates no object here:
+// the start time (> 0) when alive and known, 0 alive without a start time,
+// -1 dead, -2 unknown. src/backend/native.ts decodes it.
+Napi::Value Probe(const Napi::CallbackInfo& info) {
+  pidlock::ProcessInfo p = pidlock::ProbeProcess(PidArg(info));
+  double v = p.alive == pidlock::Liveness::kDead ? -1
+             : p.alive == pidlock::Liveness::kUnknown ? -2
+             : p.start_ms > 0 ? p.start_ms : 0;
+  return Napi::Number::New(info.Env(), v);
 }
 
 Napi::Value Publish(const Napi::CallbackInfo& info) {
@@ -103,6 +118,7 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("isProcessAlive", Napi::Function::New(env, IsProcessAlive));
   exports.Set("getProcessStartTime", Napi::Function::New(env, GetProcessStartTime));
+  exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("publish", Napi::Function::New(env, Publish));
   exports.Set("inspect", Napi::Function::New(env, Inspect));
   exports.Set("close", Napi::Function::New(env, Close));

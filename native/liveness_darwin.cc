@@ -21,28 +21,39 @@ int ProcInfo(uint32_t pid, struct kinfo_proc* info) {
 
 }  // namespace
 
-Liveness ProcessAlive(uint32_t pid) {
-  if (pid > static_cast<uint32_t>(INT_MAX)) return Liveness::kDead;
+ProcessInfo ProbeProcess(uint32_t pid) {
+  ProcessInfo out;
+  if (pid > static_cast<uint32_t>(INT_MAX)) {
+    out.alive = Liveness::kDead;
+    return out;
+  }
   bool denied = false;
   if (kill(static_cast<pid_t>(pid), 0) != 0) {
-    if (errno == ESRCH) return Liveness::kDead;
-    if (errno != EPERM) return Liveness::kUnknown;
+    if (errno == ESRCH) {
+      out.alive = Liveness::kDead;
+      return out;
+    }
+    if (errno != EPERM) return out;
     denied = true;
   }
-  // kill() answers 0 for zombies; sysctl tells them apart without a uid check.
+  // kill() answers 0 for zombies; sysctl tells them apart without a uid check,
+  // and the same answer carries the start time.
   struct kinfo_proc info;
   int found = ProcInfo(pid, &info);
-  if (found == 0) return Liveness::kDead;
-  if (found == 1 && info.kp_proc.p_stat == SZOMB) return Liveness::kDead;
-  return denied ? Liveness::kUnknown : Liveness::kAlive;
-}
-
-double ProcessStartMs(uint32_t pid) {
-  if (pid > static_cast<uint32_t>(INT_MAX)) return -1;
-  struct kinfo_proc info;
-  if (ProcInfo(pid, &info) != 1) return -1;
-  const struct timeval& tv = info.kp_proc.p_starttime;
-  return tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0;
+  if (found == 0) {
+    out.alive = Liveness::kDead;
+    return out;
+  }
+  if (found == 1) {
+    const struct timeval& tv = info.kp_proc.p_starttime;
+    out.start_ms = tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0;
+    if (info.kp_proc.p_stat == SZOMB) {
+      out.alive = Liveness::kDead;
+      return out;
+    }
+  }
+  out.alive = denied ? Liveness::kUnknown : Liveness::kAlive;
+  return out;
 }
 
 }  // namespace pidlock

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -15,69 +16,59 @@ namespace pidlock {
 
 namespace {
 
-// Reads up to size-1 bytes of a /proc file; returns -1 with errno set.
-ssize_t ReadProc(const char* path, char* buf, size_t size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, size - 1);
-  int saved = errno;
-  close(fd);
-  errno = saved;
-  if (n >= 0) buf[n] = '\0';
-  return n;
-}
-
 double Ms(const timespec& ts) { return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6; }
 
-}  // namespace
-
-Liveness ProcessAlive(uint32_t pid) {
-  if (pid > static_cast<uint32_t>(INT_MAX)) return Liveness::kDead;  // no pid_t can name it
-  bool denied = false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0) {
-    if (errno == ESRCH) return Liveness::kDead;
-    if (errno != EPERM) return Liveness::kUnknown;
-    denied = true;  // it exists, but we may not signal it
+// /proc describes the PID namespace of whoever mounted it. In a chroot or a
+// minimal container it may be missing, and after `unshare -fp` without
+// --mount-proc it is the host's, where /proc/<n> is some other process than our
+// PID n. Only a /proc whose "self" names our own PID speaks about our PIDs.
+// The mount does not change under a running process in any case we support, so
+// one look per process is enough.
+bool ProcIsOurs() {
+  static std::atomic<int> cached{-1};
+  int v = cached.load(std::memory_order_relaxed);
+  if (v < 0) {
+    char link[32];
+    ssize_t n = readlink("/proc/self", link, sizeof link - 1);
+    char want[32];
+    int len = snprintf(want, sizeof want, "%d", static_cast<int>(getpid()));
+    v = n == len && memcmp(link, want, static_cast<size_t>(len)) == 0 ? 1 : 0;
+    cached.store(v, std::memory_order_relaxed);
   }
-  // kill() succeeds on zombies and on thread ids of other processes; the status
-  // file tells both apart. State and Tgid sit in its first lines.
-  char path[48];
-  char buf[512];
-  snprintf(path, sizeof path, "/proc/%u/status", pid);
-  if (ReadProc(path, buf, sizeof buf) < 0) {
-    // Under hidepid=2 another user's process is invisible here yet alive.
-    if (errno == ENOENT && !denied) return Liveness::kDead;
-    return denied ? Liveness::kUnknown : Liveness::kAlive;
-  }
-  const char* state = strstr(buf, "\nState:");
-  if (state != nullptr) {
-    state += 7;
-    while (*state == ' ' || *state == '\t') state++;
-    if (*state == 'Z' || *state == 'X') return Liveness::kDead;
-  }
-  const char* tgid = strstr(buf, "\nTgid:");
-  if (tgid != nullptr && strtoul(tgid + 6, nullptr, 10) != pid) return Liveness::kDead;
-  return denied ? Liveness::kUnknown : Liveness::kAlive;
+  return v == 1;
 }
 
-double ProcessStartMs(uint32_t pid) {
-  char path[48];
-  char buf[1024];
-  snprintf(path, sizeof path, "/proc/%u/stat", pid);
-  if (ReadProc(path, buf, sizeof buf) <= 0) return -1;
-  // The command name may hold spaces and ')': fields are counted after the last ')'.
+// Fields of /proc/<pid>/stat, numbered as in proc(5).
+struct Stat {
+  char state = 0;              // 3
+  unsigned long long start = 0;  // 22: starttime, in clock ticks since boot
+  long exit_signal = 0;        // 38
+};
+
+// The command name (field 2) may hold spaces and ')': fields are counted after the last ')'.
+bool ParseStat(const char* buf, Stat* out) {
   const char* p = strrchr(buf, ')');
-  if (p == nullptr) return -1;
+  if (p == nullptr) return false;
   p++;
-  // Field 22 (starttime) is the 20th field after the command name.
-  for (int field = 3; field < 22; field++) {
+  for (int field = 3; field <= 38; field++) {
     while (*p == ' ') p++;
+    if (*p == '\0' || *p == '\n') return false;
+    char* end = nullptr;
+    if (field == 3) {
+      out->state = *p;
+    } else if (field == 22) {
+      out->start = strtoull(p, &end, 10);
+      if (end == p) return false;
+    } else if (field == 38) {
+      out->exit_signal = strtol(p, &end, 10);
+      return end != p;
+    }
     while (*p != ' ' && *p != '\0') p++;
-    if (*p == '\0') return -1;
   }
-  char* end = nullptr;
-  unsigned long long ticks = strtoull(p, &end, 10);
-  if (end == p) return -1;
+  return false;
+}
+
+double BootTicksToMs(unsigned long long ticks) {
   long hz = sysconf(_SC_CLK_TCK);
   timespec boot, real;
   if (hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || clock_gettime(CLOCK_REALTIME, &real) != 0) {
@@ -85,6 +76,71 @@ double ProcessStartMs(uint32_t pid) {
   }
   // starttime counts on the boot clock; /proc/stat's btime would only give whole seconds.
   return Ms(real) - (Ms(boot) - ticks * 1000.0 / hz);
+}
+
+}  // namespace
+
+ProcessInfo ProbeProcess(uint32_t pid) {
+  ProcessInfo info;
+  if (pid > static_cast<uint32_t>(INT_MAX)) {  // no pid_t can name it
+    info.alive = Liveness::kDead;
+    return info;
+  }
+  const bool self = static_cast<pid_t>(pid) == getpid();
+  bool denied = false;
+  if (kill(static_cast<pid_t>(pid), 0) != 0) {
+    if (errno == ESRCH) {
+      info.alive = Liveness::kDead;
+      return info;
+    }
+    if (errno != EPERM) return info;
+    denied = true;  // it exists, but we may not signal it
+  }
+  // What kill() says, unrefined: a process, a zombie or a thread id of one.
+  const Liveness by_kill = self ? Liveness::kAlive : denied ? Liveness::kUnknown : Liveness::kAlive;
+  if (!ProcIsOurs()) {
+    info.alive = by_kill;
+    return info;
+  }
+  // One read has all we need: the state (zombies), exit_signal (thread ids) and
+  // the start time. status would need a second file for the start time.
+  char path[48];
+  char buf[1024];
+  snprintf(path, sizeof path, "/proc/%u/stat", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = -1;
+  if (fd >= 0) {
+    n = read(fd, buf, sizeof buf - 1);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+  }
+  Stat st;
+  if (n <= 0 || (buf[n] = '\0', !ParseStat(buf, &st))) {
+    // No entry in a /proc that is ours: the PID is gone (it died after kill()).
+    // Under hidepid=2 another user's live process is invisible, which kill()'s
+    // EPERM gives away. Any other failure proves nothing.
+    const bool gone = n < 0 && errno == ENOENT && !denied;
+    info.alive = self ? Liveness::kAlive : gone ? Liveness::kDead : Liveness::kUnknown;
+    return info;
+  }
+  info.start_ms = BootTicksToMs(st.start);
+  if (self) {
+    info.alive = Liveness::kAlive;
+  } else if (st.state == 'Z' || st.state == 'X') {
+    info.alive = Liveness::kDead;
+  } else if (st.exit_signal == -1) {
+    // kill() accepts the id of any thread, and /proc/<tid> exists for it though
+    // /proc does not list it. Only threads made with CLONE_THREAD have exit_signal
+    // -1: a group leader has SIGCHLD (or 0 if cloned without a signal), and a
+    // thread that execs becomes the leader with SIGCHLD. So -1 means "a thread of
+    // another process", which names no process at all. Checked on 6.18: a Node
+    // worker's tid reads -1 here, its process 17.
+    info.alive = Liveness::kDead;
+  } else {
+    info.alive = by_kill;
+  }
+  return info;
 }
 
 }  // namespace pidlock

@@ -36,9 +36,15 @@ struct FileState {
   int kernel_held = -1;  // 1 held, 0 free, -1 unknown
 };
 
-Liveness ProcessAlive(uint32_t pid);
-// Milliseconds since the epoch, or a negative number when unknown.
-double ProcessStartMs(uint32_t pid);
+// What judging an owner needs, from as few system calls as the platform allows.
+struct ProcessInfo {
+  Liveness alive = Liveness::kUnknown;
+  // Milliseconds since the epoch, or a negative number when unknown.
+  double start_ms = -1;
+};
+
+// Our own PID is always kAlive.
+ProcessInfo ProbeProcess(uint32_t pid);
 
 // Makes `path` hold `content`, never visible half-written, and keeps it locked
 // in the kernel until Close(). Returns false with *err set; EEXIST-like errors

@@ -63,15 +63,21 @@ export function judge(backend: Backend, o: Observation, now = Date.now()): Verdi
   }
   if (o.pid === process.pid) {
     if (isHeldHere(o.key)) return { stale: false, alive: true, reason: 'held by this process' };
-    // A container restart gives the same PID again; a lock written before we started is not ours.
+    // Every holder keeps its lock file open from before the name appears until
+    // after it is gone, so whether any thread of ours has it open is proof
+    // either way, and needs no clock: a worker's lock with an mtime from before
+    // a clock step is held, and a leftover with a future mtime is not ours.
+    const open = holdsOpen(process.pid, o.dev, o.ino);
+    if (open === true) return { stale: false, alive: true, reason: 'held by another thread of this process: it has the file open' };
+    if (open === false) return { stale: true, alive: true, reason: 'names this process, but no thread of it has the file open' };
+    // Without /proc: a container restart gives the same PID again; a lock written before we started is not ours.
     return o.mtimeMs < PROCESS_START_MS
       ? { stale: true, alive: true, reason: 'names this process but predates it (a previous run with the same PID)' }
       : { stale: false, alive: true, reason: 'held by another thread of this process' };
   }
-  const alive = backend.isProcessAlive(o.pid);
+  const { alive, startMs: start } = backend.probe(o.pid);
   if (alive === false) return { stale: true, alive, reason: `owner ${o.pid} is not running` };
   if (alive === null) return { stale: false, alive, reason: `owner ${o.pid} cannot be checked; assumed alive` };
-  const start = backend.getProcessStartTime(o.pid);
   if (start !== null && start > o.mtimeMs + START_MARGIN_MS) {
     // Before calling it reuse, ask for proof that needs no clock: the owner has the file open.
     if (holdsOpen(o.pid, o.dev, o.ino) === true) {

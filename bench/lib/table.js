@@ -29,9 +29,12 @@ function render(r) {
   }
   if (r.liveness) {
     const floor = by(r.liveness, 'floor').median;
+    const stat = r.liveness.find((c) => c.id === 'floor-stat')?.median;
     for (const c of r.liveness) {
       const target = c.id === 'native' ? `≤ 1.5x floor: ${verdict(ratio(c.median, floor) <= 1.5)}` : '';
-      add('2 liveness', c.label, us(c.median), c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`, target);
+      let rel = c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`;
+      if (stat !== undefined && c.backend) rel += `, ${x(ratio(c.median, stat))} the C stat read`;
+      add('2 liveness', c.label, us(c.median), rel, target);
     }
   }
   if (r.crash) {

@@ -1,11 +1,14 @@
 'use strict';
-// (2) isProcessAlive(pid) of a live process (this runner) against kill(pid, 0).
+// (2) isProcessAlive(pid) of a live process (this runner) against kill(pid, 0),
+// and against one /proc/<pid>/stat read: all that judging an owner needs, and
+// what isProcessAlive (and the judge's single probe) now costs on Linux.
 const { median, rotatedRounds } = require('../lib/stats');
 const { envFor, runWorker, start } = require('../lib/proc');
 
 const COMPETITORS = [
   { id: 'floor', label: 'C floor: kill(pid, 0)' },
   { id: 'floor-status', label: 'C: kill(pid, 0) + read and scan /proc/<pid>/status' },
+  { id: 'floor-stat', label: 'C: kill(pid, 0) + one /proc/<pid>/stat read (state, start time, exit_signal)' },
   { id: 'native', label: 'isProcessAlive(), native backend', backend: 'native' },
   { id: 'js', label: 'isProcessAlive(), JS backend', backend: 'js' },
 ];
@@ -13,7 +16,7 @@ const COMPETITORS = [
 async function runOne(c, cfg, floorBin) {
   const pid = process.pid;
   if (c.id.startsWith('floor')) {
-    const mode = c.id === 'floor' ? 'alive' : 'status';
+    const mode = c.id === 'floor' ? 'alive' : c.id.slice('floor-'.length);
     const iters = c.id === 'floor' ? cfg.floorIters : cfg.iters;
     const p = start(floorBin, [mode, pid, iters, cfg.batches]);
     const { code } = await p.exit;

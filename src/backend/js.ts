@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { MAX_CONTENT, READ_FLAGS } from '../lockfile';
-import type { Backend, FileState, Held } from './types';
+import { procIsOurs, readProcHead } from './procfs';
+import type { Backend, FileState, Held, Probe } from './types';
 
 const isLinux = process.platform === 'linux';
 const isWindows = process.platform === 'win32';
@@ -10,59 +11,76 @@ const CREATE_FLAGS =
 /** USER_HZ: the unit of /proc/<pid>/stat starttime, 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS = 100;
 
-function readProc(file: string): string | null {
+let boot = { ms: 0, skew: NaN };
+
+/**
+ * When the boot clock read 0, on the wall clock. Start times count on the boot
+ * clock. The offset moves only when the wall clock steps or the machine
+ * suspends (the boot clock counts suspend, performance.now() does not), and
+ * either moves the wall-minus-monotonic skew too; while that stays put, the last
+ * /proc/uptime read is still good and judging an owner needs no second file.
+ */
+function bootEpochMs(): number | null {
+  const skew = Date.now() - performance.now();
+  if (Math.abs(skew - boot.skew) < 2) return boot.ms;
+  let up: number;
   try {
-    return fs.readFileSync(file, 'latin1');
+    up = Number(readProcHead('/proc/uptime').split(' ')[0]);
   } catch {
     return null;
   }
+  if (!Number.isFinite(up)) return null;
+  boot = { ms: Date.now() - up * 1000, skew };
+  return boot.ms;
 }
 
-/** /proc/<pid>/status tells zombies and other processes' thread ids from processes. */
-function linuxStatus(pid: number): 'gone' | 'dead' | 'process' {
-  const status = readProc(`/proc/${pid}/status`);
-  if (status === null) return 'gone';
-  const state = /\nState:\s*(\S)/.exec(status)?.[1];
-  if (state === 'Z' || state === 'X') return 'dead';
-  const tgid = /\nTgid:\s*(\d+)/.exec(status)?.[1];
-  return tgid !== undefined && Number(tgid) !== pid ? 'dead' : 'process';
-}
+const UNKNOWN: Probe = { alive: null, startMs: null };
 
-function isProcessAlive(pid: number): boolean | null {
+function probe(pid: number): Probe {
   if (pid > 0x7fffffff) {
     // process.kill() cannot take it; on POSIX no pid_t can name it.
-    return isWindows ? null : false;
+    return { alive: isWindows ? null : false, startMs: null };
   }
+  const self = pid === process.pid;
   let denied = false;
+  if (!self) {
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ESRCH') return { alive: false, startMs: null };
+      if (code !== 'EPERM') return UNKNOWN;
+      denied = true; // it exists, but we may not signal it
+    }
+  }
+  // What kill() says, unrefined: a process, a zombie or a thread id of one.
+  const byKill = self || (denied ? null : true);
+  if (!isLinux || !procIsOurs()) return { alive: byKill, startMs: null };
+  // One read has the state (zombies), exit_signal (thread ids) and the start time.
+  let stat: string;
   try {
-    process.kill(pid, 0);
+    stat = readProcHead(`/proc/${pid}/stat`);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH') return false;
-    if (code !== 'EPERM') return null;
-    denied = true;
+    // No entry in a /proc that is ours: the PID is gone (it died after kill()).
+    // Under hidepid=2 another user's live process is invisible, which kill()'s
+    // EPERM gives away. Any other failure proves nothing.
+    const gone = (err as NodeJS.ErrnoException).code === 'ENOENT' && !denied;
+    return { alive: self || (gone ? false : null), startMs: null };
   }
-  if (isLinux) {
-    const s = linuxStatus(pid);
-    if (s === 'dead') return false;
-    // Under hidepid=2 another user's live process is invisible in /proc.
-    if (s === 'gone') return denied ? null : false;
-  }
-  return denied ? null : true;
-}
-
-function getProcessStartTime(pid: number): number | null {
-  if (!isLinux) return null;
-  const stat = readProc(`/proc/${pid}/stat`);
-  const uptime = readProc('/proc/uptime');
-  if (stat === null || uptime === null) return null;
-  // The command name may contain spaces and ')'; field 22 is the 20th after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // The command name may contain spaces and ')'; fields are counted after the last ')'.
+  // fields[0] is field 3 (state), [19] field 22 (starttime), [35] field 38 (exit_signal).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 36);
   const ticks = Number(fields[19]);
-  const up = Number(uptime.split(' ')[0]);
-  if (!Number.isFinite(ticks) || !Number.isFinite(up)) return null;
-  // Both count on the boot clock, so this is good to a tick, unlike /proc/stat's whole-second btime.
-  return Date.now() - (up * 1000 - (ticks * 1000) / CLOCK_TICKS);
+  const exitSignal = Number(fields[35]);
+  if (fields.length < 36 || !Number.isFinite(ticks) || !Number.isFinite(exitSignal)) {
+    return { alive: self || null, startMs: null };
+  }
+  const epoch = bootEpochMs();
+  const startMs = epoch === null ? null : epoch + (ticks * 1000) / CLOCK_TICKS;
+  const state = fields[0];
+  // exit_signal -1: see the why in native/liveness_linux.cc (a thread of another process).
+  const alive = self ? true : state === 'Z' || state === 'X' || exitSignal === -1 ? false : byKill;
+  return { alive, startMs };
 }
 
 /**
@@ -126,8 +144,9 @@ function inspect(path: string): FileState | null {
 
 export const jsBackend: Backend = {
   name: 'js',
-  isProcessAlive,
-  getProcessStartTime,
+  isProcessAlive: (pid) => probe(pid).alive,
+  getProcessStartTime: (pid) => probe(pid).startMs,
+  probe,
   publish,
   inspect,
   close(handle) {

@@ -5,12 +5,14 @@ import type { Backend, FileState, Held } from './types';
 interface Addon {
   isProcessAlive(pid: number): boolean | null;
   getProcessStartTime(pid: number): number | null;
+  /** The start time (> 0) alive, 0 alive without a start time, -1 dead, -2 unknown. */
+  probe(pid: number): number;
   publish(path: string, tmp: string, content: string): Held;
   inspect(path: string): FileState | null;
   close(handle: number): void;
 }
 
-const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 'close'] as const;
+const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'close'] as const;
 
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(): Backend {
@@ -26,6 +28,10 @@ export function loadNativeBackend(): Backend {
     name: 'native',
     isProcessAlive: a.isProcessAlive,
     getProcessStartTime: a.getProcessStartTime,
+    probe(pid) {
+      const v = a.probe(pid);
+      return v > 0 ? { alive: true, startMs: v } : { alive: v === 0 ? true : v === -1 ? false : null, startMs: null };
+    },
     publish(file, tmp, content) {
       const held = a.publish(file, tmp, content);
       if (windows) {

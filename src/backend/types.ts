@@ -19,6 +19,12 @@ export interface Held {
   ino: bigint;
 }
 
+/** What judging an owner needs: isProcessAlive's and getProcessStartTime's answers. */
+export interface Probe {
+  alive: boolean | null;
+  startMs: number | null;
+}
+
 /**
  * The narrow questions both implementations answer. The lock algorithm and the
  * stale rules are written once above this (src/pidlock.ts, src/staleness.ts).
@@ -28,6 +34,8 @@ export interface Backend {
   readonly name: 'native' | 'js';
   isProcessAlive(pid: number): boolean | null;
   getProcessStartTime(pid: number): number | null;
+  /** Both of the above, from one look where the platform allows (Linux: one /proc/<pid>/stat read). */
+  probe(pid: number): Probe;
   /** Creates `path` with `content`, never visible half-written. Throws errno-style errors; EEXIST: taken. */
   publish(path: string, tmp: string, content: string): Held;
   /** null when the path does not exist. Never follows a final symlink, never blocks on a FIFO. */
