@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /**
  * Whether process `pid` has the file (dev, ino) open, read from /proc/<pid>/fd.
