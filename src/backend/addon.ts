@@ -46,11 +46,23 @@ export function packageRoot(): string | undefined {
   return typeof file === 'string' && path.isAbsolute(file) ? path.dirname(path.dirname(file)) : undefined;
 }
 
+/**
+ * The file this code runs from, read off a stack trace. Not `__dirname`: `bun build`
+ * replaces that with the build machine's path, and ESM output has none.
+ */
+function ownFile(): string | undefined {
+  const stack = new Error().stack ?? '';
+  const m = /(?:\(|at |@)((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+/.exec(stack);
+  if (!m) return undefined;
+  const file = m[1];
+  return file.startsWith('file://') ? decodeURIComponent(new URL(file).pathname) : file;
+}
+
 /** Directories a bundle may run from: its own, then the entry script's, then Electron's resources. */
 function bundleDirs(): string[] {
   const dirs: string[] = [];
-  // In a bundle, __dirname is the bundle's directory (or undefined in ESM output).
-  if (typeof __dirname === 'string' && path.isAbsolute(__dirname)) dirs.push(__dirname);
+  const own = ownFile();
+  if (own !== undefined) dirs.push(path.dirname(own));
   const entry = process.argv[1];
   if (typeof entry === 'string' && path.isAbsolute(entry)) dirs.push(path.dirname(entry));
   const resources = (process as { resourcesPath?: unknown }).resourcesPath;
