@@ -15,4 +15,7 @@ const body = [
   '',
 ].join('\n');
 fs.writeFileSync(path.join(dist, 'index.mjs'), body);
+// Types for the import condition: a .d.mts beside index.mjs, or TypeScript (node16,
+// nodenext) reads the .d.ts as CommonJS types for an ES module ("masquerading as CJS").
+fs.writeFileSync(path.join(dist, 'index.d.mts'), "export * from './index.js';\nimport cjs from './index.js';\nexport default cjs;\n");
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { Backend, Held } from './backend/types';
 import { isErrno, PidLockError } from './errors';
 import { formatPid } from './lockfile';

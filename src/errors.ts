@@ -1,5 +1,5 @@
-import * as path from 'node:path';
-import * as util from 'node:util';
+import path = require('node:path');
+import util = require('node:util');
 
 /** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
 const ADVICE: Record<string, string> = {

@@ -26,15 +26,28 @@ export function register(key: string, lock: Releasable): void {
     // Loaded with the first lock, not with the package.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { onExit } = require('signal-exit') as typeof SignalExit;
-    onExit(() => {
-      for (const lock of [...holders.values()]) {
-        try {
-          lock.release();
-        } catch {
-          // Exiting anyway: a lock we cannot delete is stale once we are gone.
-        }
-      }
-    });
+    onExit(releaseAll);
+    // Bun ends a process whose event loop empties without reaching signal-exit's
+    // hooks (oven-sh/bun#12918) but does emit 'exit'; under Node both run, and the
+    // second finds nothing left to release.
+    process.once('exit', releaseAll);
+    // Deno ends on an uncaught exception without 'exit'; its global 'error' event
+    // still fires first (and, without preventDefault, the process dies as before).
+    if ('Deno' in globalThis) {
+      const g = globalThis as unknown as { addEventListener(type: string, fn: () => void): void };
+      g.addEventListener('error', releaseAll);
+      g.addEventListener('unhandledrejection', releaseAll);
+    }
+  }
+}
+
+function releaseAll(): void {
+  for (const lock of [...holders.values()]) {
+    try {
+      lock.release();
+    } catch {
+      // Exiting anyway: a lock we cannot delete is stale once we are gone.
+    }
   }
 }
 

@@ -1,9 +1,17 @@
-import { selected } from './backend';
+import { requireFailure, selected } from './backend';
 
 /** Which implementation is active: the C++ addon, or the pure-JS fallback. */
 export const backend: 'native' | 'js' = selected.backend.name;
 /** Why the addon did not load, when the JS path was chosen for that reason. */
 export const loadError: Error | undefined = selected.loadError;
+
+/**
+ * Throws unless the native backend is active: the programmatic PIDLOCK_REQUIRE_NATIVE=1.
+ * The error (code PIDLOCK_NATIVE_REQUIRED) carries the load error and the fix.
+ */
+export function requireNative(): void {
+  if (backend !== 'native') throw requireFailure(loadError);
+}
 
 export { isProcessAlive, getProcessStartTime, removeStaleLock } from './functions';
 export { lockFilePath, type LockPathOptions } from './paths';

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { MAX_PID } from './pid';
 
 /** More than any "PID\n" with tolerated whitespace; larger files are invalid, never read whole. */

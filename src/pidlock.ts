@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { selected } from './backend';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';

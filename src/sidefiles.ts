@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 
 /**
  * Names of the helper files kept beside a lock: temp files that become the lock

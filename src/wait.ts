@@ -6,6 +6,8 @@ export const DEFAULT_RETRY_MS = 20;
 export interface WaitOptions {
   timeout?: number;
   retryInterval?: number;
+  /** Aborts the wait of acquire() (acquireSync() cannot be interrupted and ignores it). */
+  signal?: AbortSignal;
 }
 
 export function checkWait(opts: WaitOptions | undefined): { timeout: number; retryInterval: number } {

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { MAX_CONTENT, READ_FLAGS } from '../lockfile';
 import { procIsOurs, readProcHead } from './procfs';
 import type { Backend, FileState, Held, Probe } from './types';

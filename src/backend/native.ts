@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import { PACKAGE_ROOT } from '../root';
+import fs = require('node:fs');
+import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
 import type { Backend, FileState, Held } from './types';
 
 interface Addon {
@@ -14,15 +14,69 @@ interface Addon {
 
 const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'close'] as const;
 
-/** Throws when no usable binary loads; the caller then falls back to the JS backend. */
-export function loadNativeBackend(): Backend {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require('node-gyp-build')(PACKAGE_ROOT) as Partial<Addon>;
+function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
   for (const name of EXPORTS) {
-    if (typeof addon[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
+    if (typeof addon?.[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
   }
-  const a = addon as Addon;
+  return addon as Addon;
+}
+
+/** The addon, or an error naming every file looked for, why each failed, and the fix. */
+function loadAddon(env: NodeJS.ProcessEnv): Addon {
+  const tried: string[] = [];
+  const explicit = env.PIDLOCK_NATIVE_PATH;
+  if (explicit) {
+    try {
+      return checkShape(dlopen(explicit) as Partial<Addon>);
+    } catch (err) {
+      throw loadFailure([`PIDLOCK_NATIVE_PATH=${explicit}: ${(err as Error).message}`], err);
+    }
+  }
+  let lastError: unknown;
+  for (const c of candidates(env)) {
+    if (!exists(c.file)) {
+      tried.push(`${c.file} (${c.why}): not found`);
+      continue;
+    }
+    try {
+      return checkShape(dlopen(c.file) as Partial<Addon>);
+    } catch (err) {
+      lastError = err;
+      tried.push(`${c.file} (${c.why}): ${(err as Error).message}`);
+    }
+  }
+  // Other layouts node-gyp-build knows (build/Debug, runtime-tagged prebuilds), for an
+  // unbundled package only: a bundle has no package root to search.
+  const root = packageRoot();
+  if (root !== undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return checkShape(require('node-gyp-build')(root) as Partial<Addon>);
+    } catch (err) {
+      tried.push(`node-gyp-build(${root}): ${(err as Error).message.split('\n')[0]}`);
+      lastError ??= err;
+    }
+  }
+  throw loadFailure(tried, lastError);
+}
+
+function loadFailure(tried: string[], cause: unknown): Error & { code?: string } {
+  const err: Error & { code?: string } = new Error(
+    `pidlock-native: no native addon for ${process.platform}-${process.arch} loaded. Looked for:\n  ` +
+      (tried.length ? tried.join('\n  ') : '(no candidate location: bundled without a known directory)') +
+      `\n${remedy()}`,
+    cause === undefined ? undefined : { cause },
+  );
+  // The dlopen error's code when a file was there but did not load; a caller can tell
+  // "absent" from "broken" without parsing the text.
+  err.code = (cause as { code?: string } | undefined)?.code ?? 'PIDLOCK_NO_ADDON';
+  return err;
+}
+
+/** Throws when no usable binary loads; the caller then falls back to the JS backend. */
+export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend {
+  const a = loadAddon(env);
   const windows = process.platform === 'win32';
   return {
     name: 'native',

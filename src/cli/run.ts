@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
-import * as os from 'node:os';
+import os = require('node:os');
 import type { PidLock } from '../index';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse, parseWait, UsageError } from './options';

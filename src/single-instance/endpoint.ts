@@ -1,7 +1,7 @@
 import type * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
 import { SingleInstanceError } from './errors';
 
 /** sun_path is 108 bytes on Linux and 104 on macOS, NUL included; keep clear of both. */

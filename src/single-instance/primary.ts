@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import events = require('node:events');
 import type * as net from 'node:net';
 import type { PidLock } from '../pidlock';
 import { cleanup, type Endpoint, prepare } from './endpoint';
@@ -40,7 +40,7 @@ export interface PrimaryInstance {
  * server does not keep the process alive; close() stops it and releases the lock.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class PrimaryInstance extends EventEmitter {
+export class PrimaryInstance extends events.EventEmitter {
   readonly primary = true as const;
   readonly lock: PidLock;
   /** The socket path or pipe name second instances connect to. */

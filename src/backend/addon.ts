@@ -1,0 +1,113 @@
+import fs = require('node:fs');
+import path = require('node:path');
+
+/**
+ * Where the addon is, and loading it. Chosen design (docs/electron.md, "Bundlers"):
+ * the package looks for its binary at run time in a short, fixed list of places,
+ * instead of letting a bundler resolve a static `require('./x.node')`. A static
+ * require needs a per-bundler loader (esbuild `copy`, webpack `node-loader`, a
+ * Rollup plugin), fails the build when any platform's file is absent, and in ESM
+ * output needs `require` again. A fixed list works the same under every bundler
+ * and under Bun and Deno; the only recipe is "copy our prebuilds/ next to the
+ * bundle" (or set PIDLOCK_NATIVE_PATH). Nothing here runs at module top level.
+ */
+
+/** The release's prebuilds: one home, read by scripts/check-prebuilds.js too. */
+export const PREBUILDS: Readonly<Record<string, { file: string; machine: string }>> = {
+  'linux-x64': { file: 'node.napi.node', machine: 'x86-64' },
+  'linux-arm64': { file: 'node.napi.armv8.node', machine: 'aarch64' },
+  'win32-x64': { file: 'node.napi.node', machine: 'x86-64' },
+};
+
+export function prebuildPath(platform: string = process.platform, arch: string = process.arch): string {
+  const p = `${platform}-${arch}`;
+  return `prebuilds/${p}/${PREBUILDS[p]?.file ?? 'node.napi.node'}`;
+}
+
+/** The directory a copied prebuilds/ lives in, next to a bundle. */
+export const BUNDLE_DIR_NAME = 'pidlock-native';
+
+/** Shipped in the tarball (package.json `files`), so the path is valid wherever the package is installed. */
+export const RECIPE_DOC = 'node_modules/pidlock-native/docs/electron.md ("Bundlers")';
+
+export interface Candidate {
+  file: string;
+  why: string;
+}
+
+/**
+ * This file's own directory when the package runs unbundled (dist/). `module` is
+ * the real CommonJS module only then: bundlers give a module their own object,
+ * without `filename`, and none of them rewrites it to a build machine's path the
+ * way `bun build` inlines `__dirname`.
+ */
+export function packageRoot(): string | undefined {
+  const file = typeof module === 'object' && module !== null ? (module as { filename?: unknown }).filename : undefined;
+  return typeof file === 'string' && path.isAbsolute(file) ? path.dirname(path.dirname(file)) : undefined;
+}
+
+/**
+ * The file this code runs from, read off a stack trace. Not `__dirname`: `bun build`
+ * replaces that with the build machine's path, and ESM output has none.
+ */
+function ownFile(): string | undefined {
+  const stack = new Error().stack ?? '';
+  const m = /(?:\(|at |@)((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+/.exec(stack);
+  if (!m) return undefined;
+  const file = m[1];
+  return file.startsWith('file://') ? decodeURIComponent(new URL(file).pathname) : file;
+}
+
+/** Directories a bundle may run from: its own, then the entry script's, then Electron's resources. */
+function bundleDirs(): string[] {
+  const dirs: string[] = [];
+  const own = ownFile();
+  if (own !== undefined) dirs.push(path.dirname(own));
+  const entry = process.argv[1];
+  if (typeof entry === 'string' && path.isAbsolute(entry)) dirs.push(path.dirname(entry));
+  const resources = (process as { resourcesPath?: unknown }).resourcesPath;
+  if (typeof resources === 'string') dirs.push(path.join(resources, 'app.asar.unpacked'), resources);
+  return [...new Set(dirs)];
+}
+
+export function candidates(env: NodeJS.ProcessEnv): Candidate[] {
+  const rel = prebuildPath();
+  const list: Candidate[] = [];
+  const root = packageRoot();
+  if (root !== undefined) {
+    // node-gyp-build's order: a from-source build first (unless PREBUILDS_ONLY), then
+    // the prebuild. A build that does not load (another arch, as @electron/rebuild
+    // can leave behind) falls through to the prebuild instead of failing.
+    if (!env.PREBUILDS_ONLY) list.push({ file: path.join(root, 'build', 'Release', 'pidlock.node'), why: 'from-source build' });
+    list.push({ file: path.join(root, rel), why: 'shipped prebuild' });
+    return list;
+  }
+  for (const dir of bundleDirs()) {
+    list.push({ file: path.join(dir, BUNDLE_DIR_NAME, rel), why: 'copied next to the bundle' });
+  }
+  return list;
+}
+
+/** Loads a .node file without `require`, which an ESM bundle may not have. */
+export function dlopen(file: string): unknown {
+  const mod = { exports: {} as unknown };
+  process.dlopen(mod, file);
+  return mod.exports;
+}
+
+export function exists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** What to do when nothing loaded: the recipe, in words a log line can carry. */
+export function remedy(): string {
+  return (
+    `Copy node_modules/pidlock-native/prebuilds/ to <bundle dir>/${BUNDLE_DIR_NAME}/prebuilds/ ` +
+    `(so ${BUNDLE_DIR_NAME}/${prebuildPath()} sits next to the bundled script), mark pidlock-native as external, ` +
+    `or set PIDLOCK_NATIVE_PATH to the .node file; inside an Electron asar, unpack **/*.node. Recipes: ${RECIPE_DOC}`
+  );
+}

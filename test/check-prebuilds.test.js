@@ -1,0 +1,48 @@
+'use strict';
+// scripts/check-prebuilds.js (prepublishOnly): the header reader on real binaries,
+// and a refusal when a prebuild is built for the wrong CPU.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmpDir } = require('./helpers');
+
+const root = path.join(__dirname, '..');
+const script = path.join(root, 'scripts', 'check-prebuilds.js');
+const { machineOf } = require(script);
+// A real x86-64 (or arm64) addon: the from-source build, or the host's prebuild.
+const built = [path.join(root, 'build', 'Release', 'pidlock.node'), path.join(root, 'prebuilds', 'linux-x64', 'node.napi.node')].find((f) => fs.existsSync(f));
+const cross = (p) => path.join(root, 'prebuilds', p);
+
+test('the header reader names the CPU of real binaries', (t) => {
+  if (!built) return t.skip('no build/Release/pidlock.node');
+  assert.equal(machineOf(built), process.arch === 'arm64' ? 'aarch64' : 'x86-64');
+  assert.equal(machineOf(path.join(root, 'README.md')), null);
+  for (const [p, want] of [['linux-arm64/node.napi.armv8.node', 'aarch64'], ['win32-x64/node.napi.node', 'x86-64']]) {
+    if (fs.existsSync(cross(p))) assert.equal(machineOf(cross(p)), want, p);
+  }
+});
+
+test('check:prebuilds refuses a missing or wrong-arch prebuild, and accepts a complete set', (t) => {
+  if (!built || process.arch !== 'x64' || process.platform !== 'linux') return t.skip('needs the linux-x64 build');
+  const dir = tmpDir();
+  const put = (p, from) => {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.copyFileSync(from, path.join(dir, p));
+  };
+  const run = () => spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '' } });
+  put('linux-x64/node.napi.node', built);
+  put('win32-x64/node.napi.node', built); // an ELF where a PE belongs: same CPU, so only the arm64 gap shows
+  let r = run();
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /linux-arm64: .* is missing/);
+  // The x86-64 build where the arm64 one belongs: what `@electron/rebuild --arch arm64` left behind.
+  put('linux-arm64/node.napi.armv8.node', built);
+  r = run();
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /linux-arm64: .* is built for x86-64, not aarch64/);
+  const skipped = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '1' } });
+  assert.equal(skipped.status, 0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
