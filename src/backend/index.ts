@@ -18,5 +18,5 @@ function select(): { backend: Backend; loadError?: Error } {
 }
 
 export const selected = select();
-export type { Backend, FileState, Held } from './types';
+export type { Backend, FileState, Held, Removed } from './types';
 export { jsBackend };

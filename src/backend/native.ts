@@ -1,16 +1,17 @@
 import * as fs from 'node:fs';
 import { PACKAGE_ROOT } from '../root';
-import type { Backend, FileState, Held } from './types';
+import type { Backend, FileState, Held, Removed } from './types';
 
 interface Addon {
   isProcessAlive(pid: number): boolean | null;
   getProcessStartTime(pid: number): number | null;
   publish(path: string, tmp: string, content: string): Held;
   inspect(path: string): FileState | null;
+  remove(path: string, handle: number): Removed;
   close(handle: number): void;
 }
 
-const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 'close'] as const;
+const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 'remove', 'close'] as const;
 
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(): Backend {
@@ -36,6 +37,7 @@ export function loadNativeBackend(): Backend {
       return held;
     },
     inspect: a.inspect,
+    remove: (file, held) => a.remove(file, held.handle),
     close: a.close,
   };
 }
