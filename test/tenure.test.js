@@ -3,7 +3,7 @@
 // throughout, a failed release leaves the lock held (so it can still be
 // released), and a terminated worker thread does not wedge its locks.
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
@@ -72,4 +72,69 @@ test('a worker terminated while it holds a lock: native releases it at the worke
   }
   host.child.stdin.end();
   await host.exited;
+});
+
+const CYCLERS = 3;
+const PROBERS = 2;
+const CYCLE_MS = 3000;
+
+/**
+ * The window between a holder's open() and its flock() lasts microseconds, so a
+ * probe lands in it only when the holder is preempted there. strace widens it
+ * for real: every flock() of the cyclers enters the kernel 3 ms late, so the
+ * probers reach any file that has a name before the holder's flock does.
+ */
+function straceAvailable(t) {
+  if (spawnSync('strace', ['-V']).status === 0) return true;
+  if (process.env.CI) assert.fail('strace is missing; .ci/run installs it');
+  t.skip('NEEDS strace: install it to widen the open-to-flock window');
+  return false;
+}
+
+/** Runs cyclers (flock delayed, plus any `inject`) and probers on one lock directory at once. */
+async function cycleWithProbes(dir, inject = []) {
+  const file = path.join(dir, 'busy.lock');
+  const strace = ['-f', '-o', '/dev/null', '--seccomp-bpf', '-e', 'trace=flock', '-e', 'inject=flock:delay_enter=3000'];
+  for (const i of inject) strace.push('-e', `trace=flock,${i.split(':')[0]}`, '-e', `inject=${i}`);
+  const cyclers = Array.from({ length: CYCLERS }, () => {
+    const c = spawn('strace', [...strace, process.execPath, fixture('tenure-cycler.js'), file, String(CYCLE_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`cycler exited ${code}: ${out}`))));
+    });
+  });
+  const probers = Array.from({ length: PROBERS }, () => startChild(fixture('prober.js'), [dir, String(CYCLE_MS)]));
+  const reports = await Promise.all(cyclers);
+  const probes = await Promise.all(probers.map((c) => c.firstLine.then(JSON.parse)));
+  return { reports, probes };
+}
+
+function sum(reports, key) {
+  return reports.reduce((n, r) => n + r[key], 0);
+}
+
+function assertEveryTenureLocked({ reports, probes }) {
+  const tenures = sum(reports, 'tenures');
+  assert.ok(tenures >= 100, `only ${tenures} tenures`);
+  assert.ok(sum(probes, 'probes') > 1000, 'the probers ran');
+  assert.equal(sum(reports, 'unprotected'), 0, `tenures without their kernel lock, of ${tenures}`);
+  assert.ok(sum(reports, 'flockChecks') > 0);
+  assert.equal(sum(reports, 'flockUnprotected'), 0, 'flock -n got the lock while we held it');
+}
+
+const nativeOnly = pkg.backend !== 'native' && 'the JS backend takes no kernel lock';
+
+test('every native tenure holds its exclusive flock, while judges probe the lock directory', { skip: nativeOnly }, async (t) => {
+  if (!straceAvailable(t)) return;
+  assertEveryTenureLocked(await cycleWithProbes(tmpDir()));
+});
+
+test('every native tenure holds its exclusive flock with a named temp file (no usable /proc/self/fd link), while judges probe the temp files', {
+  skip: nativeOnly || (process.arch !== 'x64' && 'link() is linkat() on this architecture, so the injected failure would hit the fallback too'),
+}, async (t) => {
+  if (!straceAvailable(t)) return;
+  // linkat() only serves the O_TMPFILE path on x64 (link() is its own syscall there):
+  // failing it with ENOENT is what a missing /proc looks like.
+  assertEveryTenureLocked(await cycleWithProbes(tmpDir(), ['linkat:error=ENOENT']));
 });
