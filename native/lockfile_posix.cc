@@ -7,6 +7,7 @@
 #endif
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -75,13 +76,32 @@ bool ProcFdUsable() {
   return usable == 1;
 }
 
+// AT_EMPTY_PATH names the descriptor itself and skips a procfs lookup; kernels
+// before 6.10 allow it only with CAP_DAC_READ_SEARCH and say ENOENT otherwise,
+// so after one such answer every later link goes through /proc/self/fd.
+std::atomic<bool> empty_path_works{true};
+
+int LinkUnnamed(int fd, const std::string& path) {
+  if (empty_path_works.load(std::memory_order_relaxed)) {
+    if (linkat(fd, "", AT_FDCWD, path.c_str(), AT_EMPTY_PATH) == 0) return 0;
+    if (errno != ENOENT && errno != EPERM) return -1;
+    empty_path_works.store(false, std::memory_order_relaxed);
+  }
+  if (!ProcFdUsable()) {
+    errno = ENOENT;
+    return -1;
+  }
+  char proc[40];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  return linkat(AT_FDCWD, proc, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
+}
+
 // An O_TMPFILE inode has no name until linkat() gives it the lock's, so no probe
 // can touch it before our flock, there is no temp name to collect after a crash,
 // and it costs no create + unlink of a temp name. 1: published; 0: not available
 // here (no O_TMPFILE on this filesystem or kernel, no procfs, no hard links), so
 // the caller falls back to a named temp file; -1: failed with *err.
 int PublishUnnamed(const std::string& path, const std::string& content, Held* out, SysError* err) {
-  if (!ProcFdUsable()) return 0;
   std::string dir = path.substr(0, path.find_last_of('/') + 1);
   if (dir.empty()) dir = ".";
   int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
@@ -96,9 +116,7 @@ int PublishUnnamed(const std::string& path, const std::string& content, Held* ou
     close(fd);
     return -1;
   }
-  char proc[40];
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  if (linkat(AT_FDCWD, proc, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+  if (LinkUnnamed(fd, path) != 0) {
     int e = errno;
     close(fd);
     if (e == ENOENT || NoHardLinks(e)) return 0;
