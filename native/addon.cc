@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include <cmath>
+#include <unordered_map>
 
 #include "platform.h"
 
@@ -72,6 +73,27 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
              : p.start_ms > 0 ? p.start_ms : 0;
   return Napi::Number::New(info.Env(), v);
 }
+// What one Node environment (the main thread, or one worker) holds: a worker
+// that is terminated runs no JS, so its locks are released here, when its
+// environment is torn down, instead of staying wedged for the process's life.
+struct EnvLocks {
+  struct Entry {
+    std::string path;
+    pidlock::Held held;
+  };
+  std::unordered_map<int64_t, Entry> held;
+
+  static void Teardown(EnvLocks* self) {
+    for (auto& kv : self->held) {
+      pidlock::Removed how;
+      SysError err;
+      if (!pidlock::Remove(kv.second.path, kv.second.held, &how, &err)) pidlock::Close(kv.first);
+    }
+    delete self;
+  }
+};
+
+EnvLocks* Locks(const Napi::CallbackInfo& info) { return static_cast<EnvLocks*>(info.Data()); }
 
 Napi::Value Publish(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -81,11 +103,33 @@ Napi::Value Publish(const Napi::CallbackInfo& info) {
   pidlock::Held held;
   SysError err;
   if (!pidlock::Publish(path, tmp, content, &held, &err)) throw SysErrorToJs(env, err, path);
+  Locks(info)->held[held.handle] = {path, held};
   Napi::Object out = Napi::Object::New(env);
   out.Set("handle", Napi::Number::New(env, static_cast<double>(held.handle)));
   out.Set("dev", Napi::BigInt::New(env, held.dev));
   out.Set("ino", Napi::BigInt::New(env, held.ino));
   return out;
+}
+
+// Looks a handle up among this environment's locks; JS never hands us another's.
+EnvLocks::Entry* HeldArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), "handle must be a number");
+  auto it = Locks(info)->held.find(static_cast<int64_t>(info[i].As<Napi::Number>().DoubleValue()));
+  if (it == Locks(info)->held.end()) throw Napi::Error::New(info.Env(), "handle is not a lock held here");
+  return &it->second;
+}
+
+// Identity check, unlink and close in one call; a throw leaves the lock held.
+Napi::Value Remove(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = StringArg(info, 0);
+  EnvLocks::Entry* entry = HeldArg(info, 1);
+  pidlock::Removed how;
+  SysError err;
+  if (!pidlock::Remove(path, entry->held, &how, &err)) throw SysErrorToJs(env, err, path);
+  Locks(info)->held.erase(entry->held.handle);
+  static const char* kHow[] = {"removed", "replaced", "vanished"};
+  return Napi::String::New(env, kHow[static_cast<int>(how)]);
 }
 
 Napi::Value Inspect(const Napi::CallbackInfo& info) {
@@ -110,18 +154,23 @@ Napi::Value Inspect(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "handle must be a number");
-  pidlock::Close(static_cast<int64_t>(info[0].As<Napi::Number>().DoubleValue()));
+  EnvLocks::Entry* entry = HeldArg(info, 0);
+  int64_t handle = entry->held.handle;
+  Locks(info)->held.erase(handle);
+  pidlock::Close(handle);
   return info.Env().Undefined();
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  EnvLocks* locks = new EnvLocks();
+  env.AddCleanupHook(EnvLocks::Teardown, locks);
   exports.Set("isProcessAlive", Napi::Function::New(env, IsProcessAlive));
   exports.Set("getProcessStartTime", Napi::Function::New(env, GetProcessStartTime));
   exports.Set("probe", Napi::Function::New(env, Probe));
-  exports.Set("publish", Napi::Function::New(env, Publish));
+    exports.Set("publish", Napi::Function::New(env, Publish, "publish", locks));
   exports.Set("inspect", Napi::Function::New(env, Inspect));
-  exports.Set("close", Napi::Function::New(env, Close));
+  exports.Set("remove", Napi::Function::New(env, Remove, "remove", locks));
+  exports.Set("close", Napi::Function::New(env, Close, "close", locks));
   return exports;
 }
 

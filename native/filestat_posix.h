@@ -20,10 +20,10 @@ struct FileStat {
   int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
 };
 
-inline int StatFd(int fd, FileStat* out) {
 #ifdef __linux__
+inline int Statx(int dirfd, const char* path, int flags, FileStat* out) {
   struct statx sx;
-  if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
+  if (statx(dirfd, path, flags, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
     return -1;
   }
   out->regular = S_ISREG(sx.stx_mode);
@@ -35,9 +35,10 @@ inline int StatFd(int fd, FileStat* out) {
   out->mtime_nsec = sx.stx_mtime.tv_nsec;
   out->ctime_sec = sx.stx_ctime.tv_sec;
   out->ctime_nsec = sx.stx_ctime.tv_nsec;
+  return 0;
+}
 #else
-  struct stat st;
-  if (fstat(fd, &st) != 0) return -1;
+inline int FromStat(const struct stat& st, FileStat* out) {
   out->regular = S_ISREG(st.st_mode);
   out->directory = S_ISDIR(st.st_mode);
   out->dev = static_cast<uint64_t>(st.st_dev);
@@ -47,8 +48,27 @@ inline int StatFd(int fd, FileStat* out) {
   out->mtime_nsec = st.st_mtimespec.tv_nsec;
   out->ctime_sec = st.st_ctimespec.tv_sec;
   out->ctime_nsec = st.st_ctimespec.tv_nsec;
-#endif
   return 0;
+}
+#endif
+
+inline int StatFd(int fd, FileStat* out) {
+#ifdef __linux__
+  return Statx(fd, "", AT_EMPTY_PATH, out);
+#else
+  struct stat st;
+  return fstat(fd, &st) != 0 ? -1 : FromStat(st, out);
+#endif
+}
+
+// The path itself, never a symlink's target.
+inline int StatPath(const char* path, FileStat* out) {
+#ifdef __linux__
+  return Statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, out);
+#else
+  struct stat st;
+  return lstat(path, &st) != 0 ? -1 : FromStat(st, out);
+#endif
 }
 
 }  // namespace pidlock

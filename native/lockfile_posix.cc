@@ -1,10 +1,17 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "filestat_posix.h"
 #include "platform.h"
@@ -30,31 +37,110 @@ ssize_t WriteAll(int fd, const char* data, size_t len) {
   return static_cast<ssize_t>(done);
 }
 
-}  // namespace
-
-// The content is written to a private temp file, which is flocked before it
-// gets its public name through link(): nobody can ever see the lock empty, and
-// the kernel lock exists from the first instant the name does. link() never
-// replaces an existing name, so EEXIST is the one "taken" answer.
-bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out,
-             SysError* err) {
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) return Fail(err, "open");
-  bool ok = true;
-  FileStat st;
-  // A filesystem without flock (some FUSE mounts) still gets a correct pidfile;
-  // only the extra proof of liveness is lost, so that failure is not fatal.
-  (void)flock(fd, LOCK_EX | LOCK_NB);
-  if (WriteAll(fd, content.data(), content.size()) < 0) {
-    ok = Fail(err, "write");
-  } else if (StatFd(fd, &st) != 0) {
-    ok = Fail(err, "fstat");
-  } else if (link(tmp.c_str(), path.c_str()) != 0) {
-    ok = Fail(err, "link");
+// Takes the holder's exclusive kernel lock. Judges' probes (Inspect, litter
+// collection) hold a shared lock for a few microseconds, so a refusal is retried
+// for a bounded while (~20 ms) rather than ignored: a holder must never go on
+// without its lock. 1: locked; 0: this filesystem has no flock at all (some
+// NFS/FUSE mounts), so nobody can hold one there and the pidfile alone decides;
+// -1: errno set (EWOULDBLOCK: someone kept a lock on it throughout).
+int LockExclusive(int fd) {
+  for (int tries = 0;; tries++) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 1;
+    if (errno == EINTR) continue;
+    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS) return 0;
+    if (errno != EWOULDBLOCK || tries >= 200) return -1;
+    struct timespec pause = {0, 100000};  // 0.1 ms: longer than any probe
+    nanosleep(&pause, nullptr);
   }
-  int saved = errno;
-  unlink(tmp.c_str());
-  if (!ok) {
+}
+
+bool LockAndWrite(int fd, const std::string& content, FileStat* st, SysError* err) {
+  if (LockExclusive(fd) < 0) return Fail(err, "flock");
+  if (WriteAll(fd, content.data(), content.size()) < 0) return Fail(err, "write");
+  if (StatFd(fd, st) != 0) return Fail(err, "fstat");
+  return true;
+}
+
+// link() errors that mean "this filesystem has no hard links" (FAT, exFAT,
+// some FUSE mounts), as opposed to "taken" or "not allowed".
+bool NoHardLinks(int e) { return e == EPERM || e == EOPNOTSUPP || e == ENOTSUP || e == EXDEV; }
+
+#ifdef __linux__
+// /proc/self/fd/N is trusted as a name for our descriptor only on a real procfs
+// (a chroot's /proc may be a plain directory that anyone could fill with symlinks).
+bool ProcFdUsable() {
+  static const int usable = [] {
+    struct statfs fs;
+    return statfs("/proc/self/fd", &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC ? 1 : 0;
+  }();
+  return usable == 1;
+}
+
+// AT_EMPTY_PATH names the descriptor itself and skips a procfs lookup; kernels
+// before 6.10 allow it only with CAP_DAC_READ_SEARCH and say ENOENT otherwise,
+// so after one such answer every later link goes through /proc/self/fd.
+std::atomic<bool> empty_path_works{true};
+
+int LinkUnnamed(int fd, const std::string& path) {
+  if (empty_path_works.load(std::memory_order_relaxed)) {
+    if (linkat(fd, "", AT_FDCWD, path.c_str(), AT_EMPTY_PATH) == 0) return 0;
+    if (errno != ENOENT && errno != EPERM) return -1;
+    empty_path_works.store(false, std::memory_order_relaxed);
+  }
+  if (!ProcFdUsable()) {
+    errno = ENOENT;
+    return -1;
+  }
+  char proc[40];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  return linkat(AT_FDCWD, proc, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
+}
+
+// An O_TMPFILE inode has no name until linkat() gives it the lock's, so no probe
+// can touch it before our flock, there is no temp name to collect after a crash,
+// and it costs no create + unlink of a temp name. 1: published; 0: not available
+// here (no O_TMPFILE on this filesystem or kernel, no procfs, no hard links), so
+// the caller falls back to a named temp file; -1: failed with *err.
+int PublishUnnamed(const std::string& path, const std::string& content, Held* out, SysError* err) {
+  std::string dir = path.substr(0, path.find_last_of('/') + 1);
+  if (dir.empty()) dir = ".";
+  int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    // EOPNOTSUPP: the filesystem lacks it; EISDIR/EINVAL: the kernel predates it.
+    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return 0;
+    Fail(err, "open");
+    return -1;
+  }
+  FileStat st;
+  if (!LockAndWrite(fd, content, &st, err)) {
+    close(fd);
+    return -1;
+  }
+  if (LinkUnnamed(fd, path) != 0) {
+    int e = errno;
+    close(fd);
+    if (e == ENOENT || NoHardLinks(e)) return 0;
+    errno = e;
+    Fail(err, "link");
+    return -1;
+  }
+  out->handle = fd;
+  out->dev = st.dev;
+  out->ino = st.ino;
+  return 1;
+}
+#endif
+
+// Without hard links the lock path itself is created exclusively and written.
+// It is empty for the moment before the write; judges read an empty lock as a
+// writer at work for the invalid-content grace period (1 s).
+bool PublishInPlace(const std::string& path, const std::string& content, Held* out, SysError* err) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return Fail(err, "open");
+  FileStat st;
+  if (!LockAndWrite(fd, content, &st, err)) {
+    int saved = errno;
+    unlink(path.c_str());  // ours: nobody breaks a young empty lock
     close(fd);
     errno = saved;
     return false;
@@ -63,6 +149,48 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
   out->dev = st.dev;
   out->ino = st.ino;
   return true;
+}
+
+}  // namespace
+
+// The content is written to a file nobody else can name yet (an O_TMPFILE
+// inode, or else a private temp file), which is flocked before it gets its
+// public name through link(): nobody can ever see the lock empty, and the
+// kernel lock exists from the first instant the name does. link() never
+// replaces an existing name, so EEXIST is the one "taken" answer.
+bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out,
+             SysError* err) {
+#ifdef __linux__
+  int done = PublishUnnamed(path, content, out, err);
+  if (done != 0) return done == 1;
+#endif
+  for (int fresh = 0;; fresh++) {
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) return Fail(err, "open");
+    FileStat st;
+    bool ok = LockAndWrite(fd, content, &st, err);
+    bool lock_refused = !ok && errno == EWOULDBLOCK;
+    int link_errno = 0;
+    if (ok && link(tmp.c_str(), path.c_str()) != 0) {
+      link_errno = errno;
+      ok = Fail(err, "link");
+    }
+    int saved = errno;
+    unlink(tmp.c_str());
+    if (ok) {
+      out->handle = fd;
+      out->dev = st.dev;
+      out->ino = st.ino;
+      return true;
+    }
+    close(fd);
+    // Litter collection probes temp files too; a fresh inode under the same
+    // private name cannot be the one it holds.
+    if (lock_refused && fresh < 3) continue;
+    if (link_errno != 0 && NoHardLinks(link_errno)) return PublishInPlace(path, content, out, err);
+    errno = saved;
+    return false;
+  }
 }
 
 int Inspect(const std::string& path, FileState* out, SysError* err) {
@@ -106,6 +234,25 @@ int Inspect(const std::string& path, FileState* out, SysError* err) {
 
 void Close(int64_t handle) {
   if (handle >= 0) close(static_cast<int>(handle));
+}
+
+// The kernel lock must outlive the name, so close comes last: a judge that
+// opens the path before the unlink still sees it held.
+bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err) {
+  FileStat st;
+  if (StatPath(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Fail(err, "lstat");
+    *out = Removed::kVanished;
+  } else if (st.dev != held.dev || st.ino != held.ino) {
+    *out = Removed::kReplaced;
+  } else if (unlink(path.c_str()) != 0) {
+    if (errno != ENOENT) return Fail(err, "unlink");
+    *out = Removed::kVanished;
+  } else {
+    *out = Removed::kRemoved;
+  }
+  Close(held.handle);
+  return true;
 }
 
 }  // namespace pidlock

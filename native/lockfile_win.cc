@@ -17,14 +17,15 @@ bool Fail(SysError* err, const char* syscall) {
 
 // CREATE_NEW is the exclusive create. The handle omits FILE_SHARE_DELETE and
 // stays open while the lock is held, so no other process can delete a live
-// lock, and the OS closes it when the holder dies. A temp file + hard link
+// lock, and the OS closes it when the holder dies. It carries DELETE access
+// itself, so that Remove() deletes through it without closing it first. A temp file + hard link
 // cannot be used here: the temp name could not be deleted while that handle is
 // open. The file is empty for the instant before WriteFile; readers treat an
 // empty lock as held during the grace period, and cannot delete it anyway.
 bool Publish(const std::string& path, const std::string& /*tmp*/, const std::string& content, Held* out,
              SysError* err) {
   std::wstring wpath = Wide(path);
-  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, nullptr, CREATE_NEW,
+  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ | GENERIC_WRITE | DELETE, FILE_SHARE_READ, nullptr, CREATE_NEW,
                          FILE_ATTRIBUTE_NORMAL, nullptr);
   if (h == INVALID_HANDLE_VALUE) return Fail(err, "open");
   DWORD written = 0;
@@ -99,6 +100,39 @@ int Inspect(const std::string& path, FileState* out, SysError* err) {
 
 void Close(int64_t handle) {
   if (handle != -1) CloseHandle(reinterpret_cast<HANDLE>(handle));
+}
+
+// Nobody else can delete or rename a file while our handle (no FILE_SHARE_DELETE)
+// is open, so the name is marked for deletion through that very handle, and
+// only then closed: a failure leaves the handle, and so the lock, as it was.
+bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err) {
+  HANDLE h = reinterpret_cast<HANDLE>(held.handle);
+  std::wstring wpath = Wide(path);
+  HANDLE there = CreateFileW(wpath.c_str(), FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                             nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  if (there == INVALID_HANDLE_VALUE) {
+    DWORD e = GetLastError();
+    if (e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND) return Fail(err, "lstat");
+    *out = Removed::kVanished;
+  } else {
+    BY_HANDLE_FILE_INFORMATION a, b;
+    bool same = GetFileInformationByHandle(h, &a) && GetFileInformationByHandle(there, &b) &&
+                a.dwVolumeSerialNumber == b.dwVolumeSerialNumber && a.nFileIndexHigh == b.nFileIndexHigh &&
+                a.nFileIndexLow == b.nFileIndexLow;
+    CloseHandle(there);
+    if (!same) {
+      *out = Removed::kReplaced;
+    } else {
+      FILE_DISPOSITION_INFO disposition;
+      disposition.DeleteFile = TRUE;
+      if (!SetFileInformationByHandle(h, FileDispositionInfo, &disposition, sizeof disposition)) {
+        return Fail(err, "unlink");
+      }
+      *out = Removed::kRemoved;
+    }
+  }
+  CloseHandle(h);
+  return true;
 }
 
 }  // namespace pidlock

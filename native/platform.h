@@ -55,6 +55,12 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
 int Inspect(const std::string& path, FileState* out, SysError* err);
 void Close(int64_t handle);
 
+enum class Removed { kRemoved = 0, kReplaced = 1, kVanished = 2 };
+// Ends a tenure: deletes `path` only if it still names the held file, then
+// closes the handle. On false (*err set) nothing was closed: the lock is still
+// held and the caller can retry.
+bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err);
+
 // Node-style code ("EEXIST") for a platform error number.
 const char* ErrorCode(long code);
 // Node-style negative errno for a platform error number.

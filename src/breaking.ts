@@ -58,14 +58,12 @@ export function breakStale(backend: Backend, lockPath: string, seen: Observation
 }
 
 function removeOwn(backend: Backend, file: string, held: Held): void {
-  // On Windows our own handle blocks deletion until it is closed.
-  if (process.platform === 'win32') backend.close(held.handle);
   try {
-    fs.unlinkSync(file);
+    backend.remove(file, held);
   } catch {
     // Left behind, it reads as a dead breaker's ballot and is collected later.
+    backend.close(held.handle);
   }
-  if (process.platform !== 'win32') backend.close(held.handle);
 }
 
 /**

@@ -1,4 +1,3 @@
-import fs = require('node:fs');
 import { selected } from './backend';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
@@ -107,29 +106,21 @@ export class PidLock {
   release(): boolean {
     const held = this.#held;
     if (held === null) return false;
+    let how;
+    try {
+      how = this.#backend.remove(this.path, held);
+    } catch (err) {
+      // Still ours (the backend closed nothing): a retry, or the exit hook, can finish the job.
+      throw PidLockError.from(err, 'unlink', this.path);
+    }
     this.#held = null;
     unregister(this.#key);
-    const windows = process.platform === 'win32';
-    // On Windows our own handle (no FILE_SHARE_DELETE) blocks the unlink; on POSIX
-    // the flock must outlive the name, so close comes last there.
-    if (windows) this.#backend.close(held.handle);
-    try {
-      const st = fs.lstatSync(this.path, { bigint: true });
-      if (st.dev !== held.dev || st.ino !== held.ino) {
-        emitWarning(this.#onWarning, 'PIDLOCK_REPLACED', `lock file '${this.path}' was replaced by another process's; left it alone`);
-        return false;
-      }
-      fs.unlinkSync(this.path);
-      return true;
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) {
-        emitWarning(this.#onWarning, 'PIDLOCK_VANISHED', `lock file '${this.path}' was removed by someone else while held`);
-        return false;
-      }
-      throw PidLockError.from(err, 'unlink', this.path);
-    } finally {
-      if (!windows) this.#backend.close(held.handle);
+    if (how === 'replaced') {
+      emitWarning(this.#onWarning, 'PIDLOCK_REPLACED', `lock file '${this.path}' was replaced by another process's; left it alone`);
+    } else if (how === 'vanished') {
+      emitWarning(this.#onWarning, 'PIDLOCK_VANISHED', `lock file '${this.path}' was removed by someone else while held`);
     }
+    return how === 'removed';
   }
 
   /** Who holds the lock, for diagnostics; null when there is no lock file or it names no PID. */

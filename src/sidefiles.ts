@@ -22,10 +22,18 @@ export function sideBase(lockPath: string): string {
 }
 
 let counter = 0;
+// Every publish asks for a temp name, even though the native backend on Linux
+// mostly needs none (O_TMPFILE): the part that depends on the lock path is
+// built once per path.
+let lastLock = '';
+let lastPrefix = '';
 
 export function tmpPath(lockPath: string): string {
-  const unique = `${process.pid}.${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  return path.join(path.dirname(lockPath), `${sideBase(lockPath)}.${unique}.tmp`);
+  if (lockPath !== lastLock) {
+    lastPrefix = path.join(path.dirname(lockPath), `${sideBase(lockPath)}.`);
+    lastLock = lockPath;
+  }
+  return `${lastPrefix}${process.pid}.${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
 }
 
 export function ballotPath(lockPath: string, lockId: string, round: number): string {

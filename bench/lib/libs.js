@@ -31,6 +31,13 @@ const cycles = {
       if (!lock.release()) throw new Error('pidlock: release returned false');
     };
   },
+  'pidlock-try'(dir) {
+    const lock = new (pidlock().PidLock)({ path: path.join(dir, 'bench.lock') });
+    return () => {
+      if (!lock.tryAcquire()) throw new Error('pidlock: tryAcquire returned false');
+      if (!lock.release()) throw new Error('pidlock: release returned false');
+    };
+  },
   'pidlock-async'(dir) {
     const lock = new (pidlock().PidLock)({ path: path.join(dir, 'bench.lock') });
     return async () => {

@@ -7,6 +7,7 @@ const { freshDir } = require('../lib/tmp');
 
 const COMPETITORS = [
   { id: 'floor', label: 'C floor: open(O_EXCL)+write+close+unlink' },
+  { id: 'native-try', label: 'pidlock-native, native backend: tryAcquire()+release()', lib: 'pidlock-try', backend: 'native' },
   { id: 'native', label: 'pidlock-native, native backend: acquireSync()+release()', lib: 'pidlock', backend: 'native' },
   { id: 'js', label: 'pidlock-native, JS backend: acquireSync()+release()', lib: 'pidlock', backend: 'js' },
   { id: 'native-async', label: 'pidlock-native, native backend: await acquire()+release()', lib: 'pidlock-async', backend: 'native' },
@@ -14,6 +15,13 @@ const COMPETITORS = [
   { id: 'proper-lockfile', label: 'proper-lockfile: lockSync()+release()', lib: 'proper-lockfile' },
   { id: 'lockfile', label: 'lockfile: lockSync()+unlockSync()', lib: 'lockfile' },
 ];
+
+// PIDLOCK_BENCH_BASELINE=<dir of another build of the package>: that build's
+// tryAcquire()+release() runs in the same rounds, for a before/after ratio.
+const BASELINE = process.env.PIDLOCK_BENCH_BASELINE;
+if (BASELINE) {
+  COMPETITORS.splice(2, 0, { id: 'baseline-try', label: `baseline build (${BASELINE}), native backend: tryAcquire()+release()`, lib: 'pidlock-try', backend: 'native', pkg: BASELINE });
+}
 
 async function runOne(c, cfg, floorBin) {
   const dir = freshDir(`cycle-${c.id}`);
@@ -23,7 +31,9 @@ async function runOne(c, cfg, floorBin) {
     if (code !== 0) throw new Error(`floor failed: ${p.stderr}`);
     return median((await p.next()).nsPerOp);
   }
-  const out = await runWorker('cycle.js', [c.lib, dir, cfg.iters, cfg.batches], { env: envFor(c.backend) });
+  const env = envFor(c.backend);
+  if (c.pkg) env.PIDLOCK_BENCH_PKG = c.pkg;
+  const out = await runWorker('cycle.js', [c.lib, dir, cfg.iters, cfg.batches], { env });
   if (c.backend && out.backend !== c.backend) throw new Error(`expected the ${c.backend} backend, the child loaded ${out.backend}`);
   return median(out.nsPerOp);
 }

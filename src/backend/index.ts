@@ -50,5 +50,5 @@ export function requireFailure(loadError: Error | undefined): Error & { code: st
 }
 
 export const selected = select();
-export type { Backend, FileState, Held } from './types';
+export type { Backend, FileState, Held, Removed } from './types';
 export { jsBackend };

@@ -1,7 +1,7 @@
 import fs = require('node:fs');
 import { MAX_CONTENT, READ_FLAGS } from '../lockfile';
 import { procIsOurs, readProcHead } from './procfs';
-import type { Backend, FileState, Held, Probe } from './types';
+import type { Backend, FileState, Held, Probe, Removed } from './types';
 
 const isLinux = process.platform === 'linux';
 const isWindows = process.platform === 'win32';
@@ -88,19 +88,24 @@ function probe(pid: number): Probe {
  * the lock is never visible empty or half-written, and link() never replaces
  * an existing name, so EEXIST is the one "taken" answer. The descriptor stays
  * open while the lock is held: it pins the inode, so no later file can reuse
- * its number and pass release()'s dev/ino check.
+ * its number and pass remove()'s dev/ino check.
  */
 function publish(path: string, tmp: string, content: string): Held {
   const fd = fs.openSync(tmp, CREATE_FLAGS, 0o644);
   let ok = false;
+  let noLinks = false;
   try {
-    if (fs.writeSync(fd, content) !== Buffer.byteLength(content)) {
-      throw Object.assign(new Error(`ENOSPC: short write '${tmp}'`), { code: 'ENOSPC', syscall: 'write' });
+    const st = writeContent(fd, content, tmp);
+    try {
+      fs.linkSync(tmp, path);
+    } catch (err) {
+      noLinks = NO_HARD_LINKS.includes((err as NodeJS.ErrnoException).code ?? '');
+      throw err;
     }
-    const st = fs.fstatSync(fd, { bigint: true });
-    fs.linkSync(tmp, path);
     ok = true;
     return { handle: fd, dev: st.dev, ino: st.ino };
+  } catch (err) {
+    if (!noLinks) throw err;
   } finally {
     if (!ok) fs.closeSync(fd);
     try {
@@ -109,6 +114,66 @@ function publish(path: string, tmp: string, content: string): Held {
       // Already gone is fine; anything else leaves litter that the next break collects.
     }
   }
+  return publishInPlace(path, content);
+}
+
+/** link() errors that mean "this filesystem has no hard links" (FAT, exFAT, some FUSE mounts). */
+const NO_HARD_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV'];
+
+function writeContent(fd: number, content: string, file: string): fs.BigIntStats {
+  if (fs.writeSync(fd, content) !== Buffer.byteLength(content)) {
+    throw Object.assign(new Error(`ENOSPC: short write '${file}'`), { code: 'ENOSPC', syscall: 'write' });
+  }
+  return fs.fstatSync(fd, { bigint: true });
+}
+
+/**
+ * Without hard links the lock path itself is created exclusively and written.
+ * It is empty for the moment before the write; judges read an empty lock as a
+ * writer at work for the invalid-content grace period.
+ */
+function publishInPlace(path: string, content: string): Held {
+  const fd = fs.openSync(path, CREATE_FLAGS, 0o644);
+  try {
+    const st = writeContent(fd, content, path);
+    return { handle: fd, dev: st.dev, ino: st.ino };
+  } catch (err) {
+    fs.closeSync(fd);
+    try {
+      fs.unlinkSync(path); // ours, and nobody breaks a young empty lock
+    } catch {
+      // Left behind, it reads as an abandoned write and is broken after the grace period.
+    }
+    throw err;
+  }
+}
+
+/**
+ * On POSIX the descriptor is closed last, so a judge that opens the path before
+ * the unlink still finds it held. On Windows the name of a file that is open
+ * stays "delete pending" and blocks a racer's create until the close, so the
+ * close comes first there; the handle is marked closed in `held`, so a retry
+ * after a failed unlink does not close it twice.
+ */
+function remove(path: string, held: Held): Removed {
+  if (isWindows && held.handle >= 0) {
+    fs.closeSync(held.handle);
+    held.handle = -1;
+  }
+  let how: Removed;
+  try {
+    const st = fs.lstatSync(path, { bigint: true });
+    if (st.dev !== held.dev || st.ino !== held.ino) how = 'replaced';
+    else {
+      fs.unlinkSync(path);
+      how = 'removed';
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    how = 'vanished';
+  }
+  if (held.handle >= 0) fs.closeSync(held.handle);
+  return how;
 }
 
 function inspect(path: string): FileState | null {
@@ -149,6 +214,7 @@ export const jsBackend: Backend = {
   probe,
   publish,
   inspect,
+  remove,
   close(handle) {
     if (handle >= 0) fs.closeSync(handle);
   },

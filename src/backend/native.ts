@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
-import type { Backend, FileState, Held } from './types';
+import type { Backend, FileState, Held, Removed } from './types';
 
 interface Addon {
   isProcessAlive(pid: number): boolean | null;
@@ -9,10 +9,11 @@ interface Addon {
   probe(pid: number): number;
   publish(path: string, tmp: string, content: string): Held;
   inspect(path: string): FileState | null;
+  remove(path: string, handle: number): Removed;
   close(handle: number): void;
 }
 
-const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'close'] as const;
+const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'remove', 'close'] as const;
 
 function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
@@ -96,6 +97,7 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
       return held;
     },
     inspect: a.inspect,
+    remove: (file, held) => a.remove(file, held.handle),
     close: a.close,
   };
 }

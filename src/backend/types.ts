@@ -40,6 +40,14 @@ export interface Backend {
   publish(path: string, tmp: string, content: string): Held;
   /** null when the path does not exist. Never follows a final symlink, never blocks on a FIFO. */
   inspect(path: string): FileState | null;
+  /**
+   * Ends a tenure: deletes `path` if it still names the held file, then drops the
+   * handle. Throws errno-style errors with the lock still held, so a retry can finish.
+   */
+  remove(path: string, held: Held): Removed;
   /** Drops what publish() kept open. */
   close(handle: number): void;
 }
+
+/** removed: it was ours and is gone; replaced: the path names another file now (left alone); vanished: nothing there. */
+export type Removed = 'removed' | 'replaced' | 'vanished';
