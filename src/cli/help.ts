@@ -20,7 +20,8 @@ Docs: docs/cli.md in the pidlock-native package.`,
 
   run: `Usage: pidlock run <lock> [--wait SECONDS] [--json] -- command [args...]
 
-Holds the lock while the command runs, forwards SIGINT, SIGTERM and SIGHUP to
+Holds the lock while the command runs and until it has exited, forwards every
+catchable signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, ...) to
 it, and exits with its exit code.
 
 ${LOCK}
