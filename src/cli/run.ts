@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import type { PidLock } from '../index';
 import { EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse, parseWait, UsageError } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse, parseWait, UsageError } from './options';
 import { aliveWord, err, json } from './output';
 
 /**
@@ -119,8 +119,9 @@ function runChild(command: string[], relay: SignalRelay): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
   const { ours, command } = splitCommand(args);
+  const options = { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' } } as const;
   const { values, positionals } = parse('run', () =>
-    parseArgs({ args: ours, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' } }, strict: true, allowPositionals: true }),
+    parseArgs({ args: negativeValues(ours, options), options, strict: true, allowPositionals: true }),
   );
   if (positionals.length > 0) {
     throw new UsageError(`put the command after '--', as in 'pidlock run --name job -- ${[...positionals, ...command].join(' ')}'`);
