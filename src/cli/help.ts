@@ -25,8 +25,8 @@ catchable signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, ...) to
 it, and exits with its exit code.
 
 ${LOCK}
-  --wait SECONDS  wait up to this long for a held lock (default 0: try once;
-                  "inf" waits for ever)
+  --wait SECONDS  wait up to this long for a held lock: decimal seconds, at
+                  most 2147483 (default 0: try once; "inf" waits for ever)
   --json          report a busy lock or an error as one JSON line on stderr
   -h, --help      this help
 
