@@ -87,15 +87,10 @@ async function catching(pid, sig) {
 
 function startRun(t, lock, trap, code, extra = []) {
   const run = startChild(CLI, ['run', '--path', lock, ...extra, '--', process.execPath, fixture('signal-child.js'), lock, trap, String(code)]);
-  t.after(async () => {
-    run.child.kill('SIGKILL');
-    // On the old code the command outlives pidlock; do not leave it behind.
-    try {
-      process.kill(JSON.parse(await run.firstLine).pid, 'SIGKILL');
-    } catch {
-      // Already gone, or never started.
-    }
-  });
+  // A command that outlives pidlock (the old bug) ends when its stdin, our pipe
+  // to pidlock, closes. Never kill it by PID: by then that PID may be another
+  // test's process.
+  t.after(() => run.child.kill('SIGKILL'));
   return run;
 }
 
