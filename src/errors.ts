@@ -69,6 +69,15 @@ export class PidLockError extends Error {
   }
 }
 
+/** A value for an error message: never throws (JSON.stringify does on a BigInt), and short. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) return `an object (${util.inspect(value, { depth: 0, breakLength: Infinity }).slice(0, 60)})`;
+  return String(value);
+}
+
 export function invalidArg(message: string, code = 'ERR_INVALID_ARG_VALUE', Ctor: ErrorConstructor = TypeError): Error {
   const err = new Ctor(message) as Error & { code: string };
   err.code = code;

@@ -1,7 +1,7 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
-import { invalidArg, PidLockError } from './errors';
+import { invalidArg, PidLockError, showValue } from './errors';
 
 export interface LockPathOptions {
   name: string;
@@ -28,9 +28,10 @@ export function checkPort(port: unknown): string | undefined {
     (typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535) ||
     (typeof port === 'string' && /^[0-9]{1,5}$/.test(port) && Number(port) <= 65535);
   if (!ok) {
+    const typed = typeof port === 'number' || typeof port === 'string';
     throw invalidArg(
-      `invalid port ${JSON.stringify(port)}: use an integer from 0 to 65535 (a number or a decimal string)`,
-      'ERR_INVALID_ARG_VALUE',
+      `invalid port ${showValue(port)}: use an integer from 0 to 65535 (a number or a decimal string)`,
+      typed ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE',
       typeof port === 'number' ? RangeError : TypeError,
     );
   }

@@ -75,9 +75,11 @@ export class PidLock {
 
   /** Waits (blocking the thread) until the lock is taken or `timeout` ms pass. */
   acquireSync(opts?: WaitOptions): boolean {
-    const { timeout, retryInterval } = checkWait(opts);
+    const { timeout, retryInterval, signal } = checkWait(opts);
     const deadline = Date.now() + timeout;
     for (;;) {
+      // Nothing can abort a blocked thread; a signal aborted before the call still counts.
+      if (signal?.aborted) throw new AbortError(signal.reason);
       if (this.tryAcquire()) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
@@ -86,9 +88,8 @@ export class PidLock {
   }
 
   /** Like acquireSync without blocking the event loop. Resolves false on timeout; rejects with AbortError on abort. */
-  async acquire(opts?: WaitOptions & { signal?: AbortSignal }): Promise<boolean> {
-    const { timeout, retryInterval } = checkWait(opts);
-    const signal = opts?.signal;
+  async acquire(opts?: WaitOptions): Promise<boolean> {
+    const { timeout, retryInterval, signal } = checkWait(opts);
     const deadline = Date.now() + timeout;
     for (;;) {
       if (signal?.aborted) throw new AbortError(signal.reason);

@@ -1,24 +1,46 @@
-import { invalidArg } from './errors';
+import { invalidArg, showValue } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRY_MS = 20;
 
+/**
+ * The longest delay a Node timer keeps: setTimeout turns anything above it into
+ * 1 ms (with a TimeoutOverflowWarning), which would poll instead of wait.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface WaitOptions {
+  /** ms, at most MAX_TIMER_MS (about 24.8 days), or Infinity; default 10 000. */
   timeout?: number;
+  /** ms between tries (+-25 % jitter), more than 0 and at most MAX_TIMER_MS; default 20. */
   retryInterval?: number;
-  /** Aborts the wait of acquire() (acquireSync() cannot be interrupted and ignores it). */
+  /** Aborts the wait: acquire() rejects with an AbortError (acquireSync only checks it before each try). */
   signal?: AbortSignal;
 }
 
-export function checkWait(opts: WaitOptions | undefined): { timeout: number; retryInterval: number } {
-  const { timeout = DEFAULT_TIMEOUT_MS, retryInterval = DEFAULT_RETRY_MS } = opts ?? {};
-  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
-    throw invalidArg(`timeout must be a number >= 0 (ms) or Infinity, received ${String(timeout)}`, 'ERR_OUT_OF_RANGE', RangeError);
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  // Duck-typed as Node's own validateAbortSignal is, so that another realm's or
+  // a polyfill's signal passes; these are the members the wait uses.
+  const s = signal as Partial<AbortSignal> | null;
+  if (typeof s !== 'object' || s === null || !('aborted' in s) || typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') {
+    throw invalidArg(`signal must be an AbortSignal, received ${showValue(signal)}`, 'ERR_INVALID_ARG_TYPE');
   }
-  if (typeof retryInterval !== 'number' || !Number.isFinite(retryInterval) || retryInterval <= 0) {
-    throw invalidArg(`retryInterval must be a finite number > 0 (ms), received ${String(retryInterval)}`, 'ERR_OUT_OF_RANGE', RangeError);
+  return s as AbortSignal;
+}
+
+export function checkWait(opts: unknown): { timeout: number; retryInterval: number; signal: AbortSignal | undefined } {
+  if (opts !== undefined && opts !== null && typeof opts !== 'object') {
+    throw invalidArg(`options must be an object like { timeout, retryInterval, signal }, received ${showValue(opts)}`, 'ERR_INVALID_ARG_TYPE');
   }
-  return { timeout, retryInterval };
+  const { timeout = DEFAULT_TIMEOUT_MS, retryInterval = DEFAULT_RETRY_MS, signal } = (opts ?? {}) as WaitOptions;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0 || (timeout > MAX_TIMER_MS && timeout !== Infinity)) {
+    throw invalidArg(`timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, or Infinity, received ${showValue(timeout)}`, 'ERR_OUT_OF_RANGE', RangeError);
+  }
+  if (typeof retryInterval !== 'number' || !Number.isFinite(retryInterval) || retryInterval <= 0 || retryInterval > MAX_TIMER_MS) {
+    throw invalidArg(`retryInterval must be a number of ms > 0 and <= ${MAX_TIMER_MS}, received ${showValue(retryInterval)}`, 'ERR_OUT_OF_RANGE', RangeError);
+  }
+  return { timeout, retryInterval, signal: checkSignal(signal) };
 }
 
 /** Up to +-25 % so that waiters started together do not retry in lockstep. */
@@ -49,10 +71,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(new AbortError(signal?.reason));
     };
+    // The jitter can lift a valid retryInterval just past the timer's limit.
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -80,6 +80,13 @@ test('bad arguments: one line naming the fix, exit 2', () => {
     [['alive'], /give at least one PID/],
     [['alive', '12x'], /invalid PID '12x': use a positive decimal integer/],
     [['alive', '0'], /invalid PID '0'/],
+    [['run', ...s.opts, '--wait', '0x10', '--', 'true'], /invalid --wait '0x10': write the seconds in decimal; use a number of seconds >= 0/],
+    [['run', ...s.opts, '--wait', '1e3', '--', 'true'], /invalid --wait '1e3': write the seconds in decimal/],
+    [['run', ...s.opts, '--wait', '-1', '--', 'true'], /invalid --wait '-1': a wait cannot be negative; use a number of seconds >= 0/],
+    [['run', ...s.opts, '--wait', '99999999', '--', 'true'], /invalid --wait '99999999': at most 2147483 seconds .*use --wait inf/],
+    [['run', '--name', '-x', '--', 'true'], /option '--name' needs a value, as in '--name VALUE'; a value that starts with '-' goes as '--name=-VALUE'/],
+    [['status', '--name', 'x', '--port', '-1'], /invalid port "-1": use an integer from 0 to 65535/],
+    [['status', '--name', 'x', '--json=1'], /option '--json' takes no value; write just '--json'/],
   ];
   // One as a real process (exit code 2, stderr), the rest in one process.
   const real = cli(['frob']);
@@ -92,6 +99,38 @@ test('bad arguments: one line naming the fix, exit 2', () => {
     assert.equal(r.stdout, '', args.join(' '));
     if (args.length > 0) assert.match(oneLine(r.stderr), message);
     else assert.match(r.stderr, message);
+  });
+  assert.equal(fs.existsSync(s.lock), false, 'a usage error must not take the lock');
+});
+
+test('with --json, usage errors are one JSON line on stderr; a --json after -- is the command\'s', () => {
+  const s = setup();
+  const missing = path.join(s.dir, 'missing-dir', 'x.pid');
+  const asJson = [
+    [['run', ...s.opts, '--json', '--wait', '0x10', '--', 'true'], /^invalid --wait '0x10': write the seconds in decimal/],
+    [['run', ...s.opts, '--wait', '-1', '--json', '--', 'true'], /^invalid --wait '-1': a wait cannot be negative/],
+    [['status', '--json'], /^name the lock: add --name NAME/],
+    [['status', '--json', '--nmae', 'x'], /^unknown option '--nmae'/],
+    [['frob', '--json'], /^unknown command 'frob'/],
+  ];
+  const plain = [
+    [['run', ...s.opts, '--wait', 'soon', '--', 'true', '--json'], 2, /^pidlock run: invalid --wait 'soon'/],
+    [['run', '--path', missing, '--', process.execPath, '-e', '', '--json'], 71, /^pidlock run: ENOENT: cannot \w+ lock file /],
+  ];
+  const results = cliBatch([...asJson.map(([a]) => a), ...plain.map(([a]) => a)]);
+  asJson.forEach(([args, message], i) => {
+    const r = results[i];
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
+    let report;
+    assert.doesNotThrow(() => (report = JSON.parse(oneLine(r.stderr))), `${args.join(' ')}: not JSON: ${r.stderr}`);
+    assert.equal(report.error, 'usage', args.join(' '));
+    assert.match(report.message, message, args.join(' '));
+  });
+  plain.forEach(([args, status, message], i) => {
+    const r = results[asJson.length + i];
+    assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(oneLine(r.stderr), message, `${args.join(' ')}: the command's --json changed pidlock's output`);
   });
   assert.equal(fs.existsSync(s.lock), false, 'a usage error must not take the lock');
 });

@@ -20,12 +20,13 @@ Docs: docs/cli.md in the pidlock-native package.`,
 
   run: `Usage: pidlock run <lock> [--wait SECONDS] [--json] -- command [args...]
 
-Holds the lock while the command runs, forwards SIGINT, SIGTERM and SIGHUP to
+Holds the lock while the command runs and until it has exited, forwards every
+catchable signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, ...) to
 it, and exits with its exit code.
 
 ${LOCK}
-  --wait SECONDS  wait up to this long for a held lock (default 0: try once;
-                  "inf" waits for ever)
+  --wait SECONDS  wait up to this long for a held lock: decimal seconds, at
+                  most 2147483 (default 0: try once; "inf" waits for ever)
   --json          report a busy lock or an error as one JSON line on stderr
   -h, --help      this help
 

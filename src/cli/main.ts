@@ -10,11 +10,22 @@ import { status } from './status';
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = { run, status, alive, clean };
 
-function wantsHelp(args: string[]): boolean {
-  // Only our own options: `pidlock run ... -- cmd --help` is the command's business.
+/** Only our own options: in `pidlock run ... -- cmd --help --json`, those are the command's business. */
+function ownArgs(args: string[]): string[] {
   const end = args.indexOf('--');
-  const ours = end < 0 ? args : args.slice(0, end);
+  return end < 0 ? args : args.slice(0, end);
+}
+
+function wantsHelp(args: string[]): boolean {
+  const ours = ownArgs(args);
   return ours.includes('--help') || ours.includes('-h');
+}
+
+/** A usage error: one line naming the fix, or with --json one JSON line, on stderr. */
+function usage(command: string | null, message: string, asJson: boolean): number {
+  if (asJson) json({ error: 'usage', message }, process.stderr);
+  else err(`pidlock${command === null ? '' : ` ${command}`}: ${message}`);
+  return EXIT.USAGE;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,23 +47,19 @@ export async function main(argv: string[]): Promise<number> {
     out(HELP[topic]);
     return EXIT.OK;
   }
+  const asJson = ownArgs(rest).includes('--json');
   const command = COMMANDS[first];
   if (command === undefined) {
-    err(`pidlock: unknown command '${first}'; use one of ${Object.keys(COMMANDS).join(', ')} (see 'pidlock --help')`);
-    return EXIT.USAGE;
+    return usage(null, `unknown command '${first}'; use one of ${Object.keys(COMMANDS).join(', ')} (see 'pidlock --help')`, asJson);
   }
   if (wantsHelp(rest)) {
     out(HELP[first]);
     return EXIT.OK;
   }
-  const asJson = rest.includes('--json');
   try {
     return await command(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`pidlock ${first}: ${e.message}`);
-      return EXIT.USAGE;
-    }
+    if (e instanceof UsageError) return usage(first, e.message, asJson);
     if (e instanceof PidLockError) {
       if (asJson) json({ error: e.code, message: e.message, path: e.path }, process.stderr);
       else err(`pidlock ${first}: ${e.message}`);

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { lockFilePath, PidLock } from '../index';
+import { MAX_TIMER_MS } from '../wait';
 
 /** A mistake in the command line: one line naming the fix, exit 2. */
 export class UsageError extends Error {
@@ -37,8 +38,13 @@ export function parse<T>(command: string, parseArgsCall: () => T): T {
     switch (error.code) {
       case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
         throw new UsageError(`unknown option '${quoted}'; ${see}`);
-      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-        throw new UsageError(`option '${quoted.split(' ')[0]}' needs a value, as in '${quoted.split(' ')[0]} VALUE'`);
+      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+        const option = quoted.split(' ')[0];
+        if (/does not take an argument/.test(error.message)) throw new UsageError(`option '${option}' takes no value; write just '${option}'`);
+        // "ambiguous": the next word starts with '-', so it was read as an option.
+        const dash = /ambiguous/.test(error.message) ? `; a value that starts with '-' goes as '${option}=-VALUE'` : '';
+        throw new UsageError(`option '${option}' needs a value, as in '${option} VALUE'${dash}`);
+      }
       case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
         throw new UsageError(`unexpected argument '${quoted}'; ${see}`);
       default:
@@ -74,13 +80,44 @@ export function lockFrom(values: LockArgs): PidLock {
   }
 }
 
-/** Seconds, as flock(1) takes them: a number >= 0, or "inf" to wait for ever. */
+/**
+ * parseArgs reads `--wait -1` as an option with no value followed by an option
+ * '-1', so the user would hear "needs a value". After an option that takes a
+ * value, a token that reads as a negative number is its value: the option's own
+ * check then says what is wrong with it. Nothing after '--' is touched.
+ */
+export function negativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return out.concat(args.slice(i));
+    const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && /^-\.?[0-9]/.test(args[i + 1] ?? '')) {
+      out.push(`${arg}=${args[++i]}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** The longest --wait short of "inf": the library's timer limit, in whole seconds. */
+const MAX_WAIT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+/** Seconds, as flock(1) takes them: a decimal number >= 0, or "inf" to wait for ever. */
 export function parseWait(text: string | undefined): number {
   if (text === undefined) return 0;
   if (/^(inf|infinity)$/i.test(text)) return Infinity;
+  const invalid = (why: string) =>
+    new UsageError(`invalid --wait '${text}': ${why}use a number of seconds >= 0 (e.g. --wait 30), or --wait inf`);
+  // Decimal only: Number() would also take '0x10' (16), '1e3' and ' 5 '.
+  if (/^-[0-9.]/.test(text) && Number.isFinite(Number(text))) throw invalid('a wait cannot be negative; ');
+  if (!/^([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(text)) {
+    throw invalid(/[xobe]/i.test(text) && Number.isFinite(Number(text)) ? 'write the seconds in decimal; ' : '');
+  }
   const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new UsageError(`invalid --wait '${text}': use a number of seconds >= 0 (e.g. --wait 30), or --wait inf`);
+  if (seconds > MAX_WAIT_SECONDS) {
+    throw new UsageError(`invalid --wait '${text}': at most ${MAX_WAIT_SECONDS} seconds (about 24 days); to wait for ever, use --wait inf`);
   }
   return seconds;
 }

@@ -1,12 +1,29 @@
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os = require('node:os');
 import type { PidLock } from '../index';
 import { EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse, parseWait, UsageError } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse, parseWait, UsageError } from './options';
 import { aliveWord, err, json } from './output';
 
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * Every signal that ends a process by default and that a handler can catch.
+ * Uncaught, each would end pidlock while its command runs on: signal-exit's
+ * set (SIGHUP ... SIGSTKFLT, including the aliases SIGIOT and SIGPOLL, which it
+ * hooks by name) would also delete the lock on the way out, and the others
+ * (SIGUSR1, SIGPROF) would leave it stale. A listener on SIGUSR1 also replaces
+ * Node's default handler, which would open an inspector port in pidlock. Not
+ * here: SIGKILL and SIGSTOP (cannot be caught), SIGSEGV, SIGBUS, SIGFPE and
+ * SIGILL (faults in pidlock itself, where running JS is unsafe), and SIGPIPE
+ * (Node ignores it). Windows delivers only the first three.
+ */
+const CATCHABLE: readonly NodeJS.Signals[] =
+  process.platform === 'win32'
+    ? ['SIGINT', 'SIGTERM', 'SIGHUP']
+    : ([
+        'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF',
+        'SIGXCPU', 'SIGXFSZ', 'SIGTRAP', 'SIGSYS', 'SIGABRT', 'SIGIOT', 'SIGIO', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT',
+      ] as NodeJS.Signals[]).filter((s) => s in os.constants.signals);
 
 /** The command is everything after '--', so its own options never reach our parser. */
 function splitCommand(args: string[]): { ours: string[]; command: string[] } {
@@ -35,34 +52,76 @@ function signalNumber(signal: NodeJS.Signals): number {
   return (os.constants.signals as Record<string, number>)[signal] ?? 0;
 }
 
+/**
+ * Catches every CATCHABLE signal from before the wait until pidlock returns, so
+ * that none ends pidlock (and frees the lock) while the command runs. While the
+ * command runs, a signal is passed on to it once: aliases (SIGIOT and SIGABRT
+ * are both 6) each get a listener, because signal-exit listens to each name and
+ * would act on one we left out, but only the first name of a number forwards.
+ * Before the command starts, the first signal aborts the wait.
+ */
+class SignalRelay {
+  readonly #listeners: [NodeJS.Signals, () => void][] = [];
+  readonly #beforeStart = new AbortController();
+  #child: ChildProcess | null = null;
+  /** The signal that arrived before the command started, if any. */
+  received: NodeJS.Signals | null = null;
+
+  constructor() {
+    const forwarding = new Set<number>();
+    for (const name of CATCHABLE) {
+      const number = signalNumber(name);
+      const forwards = !forwarding.has(number);
+      forwarding.add(number);
+      const listener = forwards ? () => this.#deliver(name) : () => {};
+      process.on(name, listener);
+      this.#listeners.push([name, listener]);
+    }
+  }
+
+  get beforeStart(): AbortSignal {
+    return this.#beforeStart.signal;
+  }
+
+  #deliver(name: NodeJS.Signals): void {
+    if (this.#child !== null) {
+      this.#child.kill(name);
+      return;
+    }
+    this.received ??= name;
+    this.#beforeStart.abort();
+  }
+
+  forwardTo(child: ChildProcess): void {
+    this.#child = child;
+  }
+
+  dispose(): void {
+    for (const [name, listener] of this.#listeners) process.off(name, listener);
+  }
+}
+
 /** Runs the command to its end and maps how it ended to our exit code. */
-function runChild(command: string[]): Promise<number> {
+function runChild(command: string[], relay: SignalRelay): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
-    // Our listeners also keep signal-exit from ending us (and freeing the lock) while the child still runs.
-    const forward = (signal: NodeJS.Signals) => {
-      child.kill(signal);
-    };
-    for (const s of FORWARDED) process.on(s, forward);
-    const done = (code: number) => {
-      for (const s of FORWARDED) process.off(s, forward);
-      resolve(code);
-    };
+    relay.forwardTo(child);
     child.on('error', (e: NodeJS.ErrnoException) => {
       const notFound = e.code === 'ENOENT';
       err(`pidlock run: cannot run '${command[0]}': ${notFound ? 'command not found' : e.message}`);
-      done(notFound ? EXIT.NOT_FOUND : EXIT.CANNOT_EXECUTE);
+      resolve(notFound ? EXIT.NOT_FOUND : EXIT.CANNOT_EXECUTE);
     });
     child.on('exit', (code, signal) => {
-      done(code ?? EXIT.SIGNAL_BASE + signalNumber(signal as NodeJS.Signals));
+      resolve(code ?? EXIT.SIGNAL_BASE + signalNumber(signal as NodeJS.Signals));
     });
   });
 }
 
 export async function run(args: string[]): Promise<number> {
   const { ours, command } = splitCommand(args);
+  const options = { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' } } as const;
   const { values, positionals } = parse('run', () =>
-    parseArgs({ args: ours, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' } }, strict: true, allowPositionals: true }),
+    parseArgs({ args: negativeValues(ours, options), options, strict: true, allowPositionals: true }),
   );
   if (positionals.length > 0) {
     throw new UsageError(`put the command after '--', as in 'pidlock run --name job -- ${[...positionals, ...command].join(' ')}'`);
@@ -72,14 +131,30 @@ export async function run(args: string[]): Promise<number> {
   if (command.length === 0) {
     throw new UsageError("give the command after '--', as in 'pidlock run --name job -- ./job.sh'");
   }
-  const got = wait === 0 ? lock.tryAcquire() : await lock.acquire({ timeout: wait * 1000 });
-  if (!got) {
-    reportBusy(lock, wait, values.json === true);
-    return EXIT.BUSY;
-  }
+  const relay = new SignalRelay();
   try {
-    return await runChild(command);
+    let got: boolean;
+    try {
+      got = wait === 0 ? lock.tryAcquire() : await lock.acquire({ timeout: wait * 1000, signal: relay.beforeStart });
+    } catch (e) {
+      if (relay.received === null) throw e;
+      got = false;
+    }
+    // Ended by a signal before the command started, as the signal would have ended us.
+    if (relay.received !== null) {
+      if (got) lock.release();
+      return EXIT.SIGNAL_BASE + signalNumber(relay.received);
+    }
+    if (!got) {
+      reportBusy(lock, wait, values.json === true);
+      return EXIT.BUSY;
+    }
+    try {
+      return await runChild(command, relay);
+    } finally {
+      lock.release();
+    }
   } finally {
-    lock.release();
+    relay.dispose();
   }
 }

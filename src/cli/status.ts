@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT } from './exit';
 import { inspectLock, type LockReport } from './inspect';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse } from './options';
 import { aliveColour, aliveWord, json, out, paint } from './output';
 
 const STATE_COLOUR = { held: 'green', stale: 'yellow', free: 'dim' } as const;
@@ -17,7 +17,7 @@ export function printReport(r: LockReport): void {
 }
 
 export function status(args: string[]): number {
-  const { values } = parse('status', () => parseArgs({ args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
+  const { values } = parse('status', () => parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
   const report = inspectLock(lockFrom(values).path);
   if (values.json) json(report);
   else printReport(report);
