@@ -101,6 +101,8 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // How much of a lock file Inspect reads; src/lockfile.ts MAX_CONTENT must agree.
+  exports.Set("headBytes", Napi::Number::New(env, static_cast<double>(pidlock::kHeadBytes)));
   exports.Set("isProcessAlive", Napi::Function::New(env, IsProcessAlive));
   exports.Set("getProcessStartTime", Napi::Function::New(env, GetProcessStartTime));
   exports.Set("publish", Napi::Function::New(env, Publish));

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import { MAX_CONTENT } from '../lockfile';
 import { PACKAGE_ROOT } from '../root';
 import type { Backend, FileState, Held } from './types';
 
 interface Addon {
+  headBytes: number;
   isProcessAlive(pid: number): boolean | null;
   getProcessStartTime(pid: number): number | null;
   publish(path: string, tmp: string, content: string): Held;
@@ -21,6 +23,8 @@ export function loadNativeBackend(): Backend {
     if (typeof addon[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
   }
   const a = addon as Addon;
+  // The size rule (a file larger than MAX_CONTENT is never a lock) needs the whole first line of any lock.
+  if (a.headBytes !== MAX_CONTENT) throw new Error(`pidlock native addon reads ${a.headBytes} bytes of a lock, this package ${MAX_CONTENT}`);
   const windows = process.platform === 'win32';
   return {
     name: 'native',
