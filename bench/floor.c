@@ -6,6 +6,9 @@
  *   floor alive PID ITERS BATCHES   kill(pid, 0)
  *   floor status PID ITERS BATCHES  kill(pid, 0) + read /proc/<pid>/status, which is
  *                                   what a zombie- and thread-id-aware check costs
+ *   floor look FILE ITERS BATCHES   open, statx, pread, flock(LOCK_SH|LOCK_NB), close:
+ *                                   everything a refused poll needs to see a live
+ *                                   holder's lock (FILE is held with LOCK_EX)
  *
  * Prints one JSON line: nanoseconds per operation for each batch.
  */
@@ -16,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,9 +53,22 @@ static int status_once(pid_t pid, const char *path) {
   return strstr(buf, "\nState:") != NULL && strstr(buf, "\nTgid:") != NULL ? 0 : -1;
 }
 
+static int look_once(const char *path) {
+  char head[64];
+  struct statx sx;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int rc = statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx);
+  if (rc == 0 && pread(fd, head, sizeof head, 0) <= 0) rc = -1;
+  /* The holder's exclusive lock makes this fail: that failure is the answer. */
+  if (rc == 0 && (flock(fd, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK)) rc = -1;
+  close(fd);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc != 5) {
-    fprintf(stderr, "usage: floor cycle|alive|status DIR|PID ITERS BATCHES\n");
+    fprintf(stderr, "usage: floor cycle|alive|status|look DIR|PID|FILE ITERS BATCHES\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -68,13 +86,16 @@ int main(int argc, char **argv) {
     which = mode[0] == 'a' ? 1 : 2;
     pid = (pid_t)atol(argv[2]);
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  } else if (strcmp(mode, "look") == 0) {
+    which = 3;
+    snprintf(path, sizeof path, "%s", argv[2]);
   } else {
     fprintf(stderr, "unknown mode %s\n", mode);
     return 2;
   }
   /* Warm-up: the first operations pay for dentry and page-cache misses. */
   for (long i = 0; i < iters / 4 + 1; i++) {
-    int rc = which == 0 ? cycle_once(path, content, len) : which == 1 ? alive_once(pid) : status_once(pid, path);
+    int rc = which == 0 ? cycle_once(path, content, len) : which == 1 ? alive_once(pid) : which == 2 ? status_once(pid, path) : look_once(path);
     if (rc != 0) {
       perror(mode);
       return 1;
@@ -84,7 +105,7 @@ int main(int argc, char **argv) {
   for (long b = 0; b < batches; b++) {
     double t0 = now_ns();
     for (long i = 0; i < iters; i++) {
-      int rc = which == 0 ? cycle_once(path, content, len) : which == 1 ? alive_once(pid) : status_once(pid, path);
+      int rc = which == 0 ? cycle_once(path, content, len) : which == 1 ? alive_once(pid) : which == 2 ? status_once(pid, path) : look_once(path);
       if (rc != 0) {
         perror(mode);
         return 1;
