@@ -19,7 +19,7 @@ const ADVICE: Record<string, string> = {
   EMFILE: 'this process has too many open files; close some and retry',
   ENFILE: 'the system has too many open files; retry later',
   EBUSY: 'the file is in use by another process; retry later',
-  EFTYPE: 'a file that is not a lock is at the lock path, and pidlock never deletes it; choose another path, or remove the file if you know it is unused',
+  EFTYPE: 'pidlock never deletes a file that is not a lock; choose another path, or remove the file yourself if you know it is unused',
 };
 
 /** The number Node's own fs errors carry for `code`: libuv's, which on Windows is not the C library's. */

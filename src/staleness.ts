@@ -68,7 +68,7 @@ export function judge(backend: Backend, o: Observation, now = Date.now()): Verdi
     stale: false,
     alive: v.alive,
     foreign: true,
-    reason: `not a lock file (${o.size} bytes, more than any lock's ${MAX_CONTENT}; ${v.reason}); never deleted`,
+    reason: `not a lock file: ${o.size} bytes, more than a lock's ${MAX_CONTENT}, and ${v.reason}`,
   };
 }
 
