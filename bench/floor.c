@@ -9,6 +9,9 @@
  *   floor stat PID ITERS BATCHES    kill(pid, 0) + one read of /proc/<pid>/stat, parsed
  *                                   for state, start time and exit_signal: all that
  *                                   judging an owner needs
+ *   floor look FILE ITERS BATCHES   open, statx, pread, flock(LOCK_SH|LOCK_NB), close:
+ *                                   everything a refused poll needs to see a live
+ *                                   holder's lock (FILE is held with LOCK_EX)
  *
  * Prints one JSON line: nanoseconds per operation for each batch.
  */
@@ -19,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,18 +81,32 @@ static int stat_once(pid_t pid, const char *path) {
   return -1;
 }
 
+static int look_once(const char *path) {
+  char head[64];
+  struct statx sx;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int rc = statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx);
+  if (rc == 0 && pread(fd, head, sizeof head, 0) <= 0) rc = -1;
+  /* The holder's exclusive lock makes this fail: that failure is the answer. */
+  if (rc == 0 && (flock(fd, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK)) rc = -1;
+  close(fd);
+  return rc;
+}
+
 static int once(int which, pid_t pid, const char *path, const char *content, size_t len) {
   switch (which) {
     case 0: return cycle_once(path, content, len);
     case 1: return alive_once(pid);
     case 2: return status_once(pid, path);
-    default: return stat_once(pid, path);
+    case 3: return stat_once(pid, path);
+    default: return look_once(path);
   }
 }
 
 int main(int argc, char **argv) {
   if (argc != 5) {
-    fprintf(stderr, "usage: floor cycle|alive|status|stat DIR|PID ITERS BATCHES\n");
+    fprintf(stderr, "usage: floor cycle|alive|status|stat|look DIR|PID|FILE ITERS BATCHES\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -105,6 +124,9 @@ int main(int argc, char **argv) {
     which = mode[0] == 'a' ? 1 : strcmp(mode, "status") == 0 ? 2 : 3;
     pid = (pid_t)atol(argv[2]);
     snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, which == 3 ? "stat" : "status");
+  } else if (strcmp(mode, "look") == 0) {
+    which = 4;
+    snprintf(path, sizeof path, "%s", argv[2]);
   } else {
     fprintf(stderr, "unknown mode %s\n", mode);
     return 2;

@@ -16,11 +16,12 @@ const { chart } = require('./chart');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || ['1', 'true'].includes(process.env.PIDLOCK_BENCH_QUICK ?? '');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SECTIONS = ['cycle', 'liveness', 'crash', 'frozen', 'contention', 'load'];
+const SECTIONS = ['cycle', 'poll', 'liveness', 'crash', 'frozen', 'contention', 'load'];
 
 const CONFIG = quick
   ? {
       cycle: { rounds: 1, iters: 100, floorIters: 1000, batches: 3 },
+      poll: { rounds: 1, iters: 500, floorIters: 2000, batches: 3 },
       liveness: { rounds: 1, iters: 1000, floorIters: 10000, batches: 3 },
       crash: { repeats: 1, slowRepeats: 1, killAfterMs: 200 },
       frozen: { repeats: 1 },
@@ -29,6 +30,7 @@ const CONFIG = quick
     }
   : {
       cycle: { rounds: 5, iters: 500, floorIters: 5000, batches: 5 },
+      poll: { rounds: 5, iters: 2000, floorIters: 20000, batches: 5 },
       liveness: { rounds: 5, iters: 5000, floorIters: 50000, batches: 5 },
       crash: { repeats: 7, slowRepeats: 3, killAfterMs: 300 },
       frozen: { repeats: 2 },
@@ -95,6 +97,7 @@ async function main() {
   const results = { meta: m };
   const want = (s) => !only || only.includes(s);
   if (want('cycle')) results.cycle = await require('./sections/cycle').run(CONFIG.cycle, floorBin, log);
+  if (want('poll')) results.poll = await require('./sections/poll').run(CONFIG.poll, floorBin, log);
   if (want('liveness')) results.liveness = await require('./sections/liveness').run(CONFIG.liveness, floorBin, log);
   if (want('crash')) results.crash = await require('./sections/crash').run(CONFIG.crash, log);
   if (want('frozen')) results.frozen = await require('./sections/frozen').run(CONFIG.frozen, log);

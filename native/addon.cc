@@ -162,12 +162,14 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // How much of a lock file Inspect reads; src/lockfile.ts MAX_CONTENT must agree.
+  exports.Set("headBytes", Napi::Number::New(env, static_cast<double>(pidlock::kHeadBytes)));
   EnvLocks* locks = new EnvLocks();
   env.AddCleanupHook(EnvLocks::Teardown, locks);
   exports.Set("isProcessAlive", Napi::Function::New(env, IsProcessAlive));
   exports.Set("getProcessStartTime", Napi::Function::New(env, GetProcessStartTime));
   exports.Set("probe", Napi::Function::New(env, Probe));
-    exports.Set("publish", Napi::Function::New(env, Publish, "publish", locks));
+  exports.Set("publish", Napi::Function::New(env, Publish, "publish", locks));
   exports.Set("inspect", Napi::Function::New(env, Inspect));
   exports.Set("remove", Napi::Function::New(env, Remove, "remove", locks));
   exports.Set("close", Napi::Function::New(env, Close, "close", locks));

@@ -25,7 +25,9 @@ struct Held {
 
 enum FileType { kRegular = 0, kDirectory = 1, kOther = 2 };
 
-constexpr size_t kHeadBytes = 64;  // larger than any valid "PID\n"
+// Larger than any valid "PID\n"; files larger than this are never locks. Exported
+// as headBytes: src/lockfile.ts MAX_CONTENT is the same limit, checked at load.
+constexpr size_t kHeadBytes = 64;
 
 struct FileState {
   int type = kOther;

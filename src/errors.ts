@@ -1,5 +1,6 @@
 import path = require('node:path');
 import util = require('node:util');
+import { NAME_MAX, nameLength } from './names';
 
 /** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
 const ADVICE: Record<string, string> = {
@@ -18,6 +19,7 @@ const ADVICE: Record<string, string> = {
   EMFILE: 'this process has too many open files; close some and retry',
   ENFILE: 'the system has too many open files; retry later',
   EBUSY: 'the file is in use by another process; retry later',
+  EFTYPE: 'pidlock never deletes a file that is not a lock; choose another path, or remove the file yourself if you know it is unused',
 };
 
 /** The number Node's own fs errors carry for `code`: libuv's, which on Windows is not the C library's. */
@@ -34,9 +36,8 @@ function errnoOf(code: string): number {
  * (ERROR_INVALID_NAME), which would send the user looking for a missing
  * directory, so any failure on such a name is reported as ENAMETOOLONG.
  */
-function nameTooLong(lockPath: string): boolean {
-  const base = path.basename(lockPath);
-  return process.platform === 'win32' ? base.length > 255 : Buffer.byteLength(base) > 255;
+export function nameTooLong(lockPath: string): boolean {
+  return nameLength(path.basename(lockPath)) > NAME_MAX;
 }
 
 /** A lock operation could not decide: the path cannot be read, created or removed. */

@@ -3,8 +3,7 @@ import { breakStale } from './breaking';
 import { observe } from './observe';
 import { checkPid } from './pid';
 import { checkLockPath } from './paths';
-import { emitWarning, type PidLockOptions } from './pidlock';
-import { judge } from './staleness';
+import { emitWarning, lookAt, type PidLockOptions } from './pidlock';
 
 const { backend } = selected;
 
@@ -26,10 +25,10 @@ export function getProcessStartTime(pid: number): number | null {
 export function removeStaleLock(path: string, onWarning?: PidLockOptions['onWarning']): boolean {
   const file = checkLockPath(path);
   try {
-    const seen = observe(backend, file);
-    if (seen === null) return true;
-    if (!judge(backend, seen).stale) return false;
-    const result = breakStale(backend, file, seen);
+    const found = lookAt(backend, file);
+    if (found === null) return true;
+    if (!found.verdict.stale) return false;
+    const result = breakStale(backend, file, found.seen);
     return result === 'broken' || (result === 'changed' && observe(backend, file) === null);
   } catch (err) {
     emitWarning(onWarning, 'PIDLOCK_REMOVE_FAILED', `could not remove stale lock '${file}': ${(err as Error).message}`);

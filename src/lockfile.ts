@@ -1,7 +1,13 @@
 import fs = require('node:fs');
 import { MAX_PID } from './pid';
 
-/** More than any "PID\n" with tolerated whitespace; larger files are invalid, never read whole. */
+/**
+ * More than any "PID\n" with tolerated whitespace, and all of a file that is
+ * ever read. A larger file is not a lock pidlock or a half-finished write could
+ * have left (see judge() in staleness.ts), so it is never deleted. The native
+ * backend reads as many bytes (native/platform.h kHeadBytes); src/backend/native.ts
+ * refuses an addon that reads another number.
+ */
 export const MAX_CONTENT = 64;
 
 export function formatPid(pid: number): string {
@@ -9,14 +15,33 @@ export function formatPid(pid: number): string {
 }
 
 const WHITESPACE = /^[ \t\r\n]*([0-9]+)[ \t\r\n]*$/;
+const FIRST_LINE = /^[ \t\r\n]*([0-9]+)[ \t\r]*(?:\n|$)/;
+
+function pidOf(digits: string): number | null {
+  if (digits.length > 10 || digits[0] === '0') return null;
+  const pid = Number(digits);
+  return pid >= 1 && pid <= MAX_PID ? pid : null;
+}
 
 /** Parses lock content; anything but one decimal PID with optional surrounding whitespace is null. */
 export function parsePid(bytes: Buffer, size: number): number | null {
   if (size > MAX_CONTENT || bytes.length === 0) return null;
   const m = WHITESPACE.exec(bytes.toString('latin1'));
-  if (!m || m[1].length > 10 || m[1][0] === '0') return null;
-  const pid = Number(m[1]);
-  return pid >= 1 && pid <= MAX_PID ? pid : null;
+  return m ? pidOf(m[1]) : null;
+}
+
+/**
+ * The PID on the first line of a file whose first `head.length` of `size` bytes
+ * are `head`, whatever follows it: a multi-line pidfile (PostgreSQL writes its
+ * data directory and port after the PID) names its owner there too.
+ */
+export function firstLinePid(head: Buffer, size: number): number | null {
+  const text = head.toString('latin1');
+  const m = FIRST_LINE.exec(text);
+  if (!m) return null;
+  // A line that runs to the end of a cut-off head may go on with more digits or text.
+  if (m[0].length === text.length && !text.endsWith('\n') && size > head.length) return null;
+  return pidOf(m[1]);
 }
 
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;

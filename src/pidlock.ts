@@ -1,13 +1,16 @@
+import fs = require('node:fs');
+import path = require('node:path');
 import { selected } from './backend';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
-import { invalidArg, isErrno, PidLockError } from './errors';
+import { invalidArg, isErrno, nameTooLong, PidLockError } from './errors';
 import { fileKey, register, unregister } from './held';
+import { NAME_MAX, nameLength, NAME_UNITS } from './names';
 import { formatPid } from './lockfile';
 import { observe } from './observe';
 import { checkLockPath, lockFilePath, type LockPathOptions } from './paths';
 import { tmpPath } from './sidefiles';
-import { judge } from './staleness';
+import { judge, type Observation, type Verdict } from './staleness';
 import { AbortError, checkWait, jitter, sleep, sleepSync, type WaitOptions } from './wait';
 
 export type PidLockOptions = ({ path: string } | LockPathOptions) & {
@@ -30,6 +33,19 @@ export function emitWarning(onWarning: PidLockOptions['onWarning'], code: string
   else process.emitWarning(message, { type: 'PidLockWarning', code });
 }
 
+/**
+ * One look at the lock at `path`: null when there is none, else what is there
+ * and its verdict. A file that is not a lock (see judge()) throws PidLockError
+ * EFTYPE: nobody can take that lock, and nobody may delete the file.
+ */
+export function lookAt(backend: Backend, path: string): { seen: Observation; verdict: Verdict } | null {
+  const seen = observe(backend, path);
+  if (seen === null) return null;
+  const verdict = judge(backend, seen);
+  if (verdict.foreign) throw new PidLockError('EFTYPE', 'use', path, verdict.reason);
+  return { seen, verdict };
+}
+
 /** A PID-file lock. Never held by two live processes; a dead holder's lock is taken over. */
 export class PidLock {
   readonly path: string;
@@ -37,6 +53,8 @@ export class PidLock {
   readonly #onWarning: PidLockOptions['onWarning'];
   #held: Held | null = null;
   #key = '';
+  /** The last try was refused: the next one looks before it creates. */
+  #refused = false;
 
   constructor(options: PidLockOptions, backend: Backend = selected.backend) {
     if (typeof options !== 'object' || options === null) {
@@ -45,6 +63,12 @@ export class PidLock {
     this.path = 'path' in options && options.path !== undefined
       ? checkLockPath(options.path)
       : lockFilePath(options as LockPathOptions);
+    // Refused before anything is created: a lock that could be created but not
+    // broken once its holder died would be worse than none.
+    if (nameTooLong(this.path)) {
+      const n = nameLength(path.basename(this.path));
+      throw new PidLockError('ENAMETOOLONG', 'create', this.path, `its name is ${n} ${NAME_UNITS}, a file name may have ${NAME_MAX}`);
+    }
     this.#backend = backend;
     this.#onWarning = options.onWarning;
   }
@@ -56,21 +80,53 @@ export class PidLock {
   /** Takes the lock if it is free or stale. Never waits. */
   tryAcquire(): boolean {
     if (this.#held !== null) return true;
+    // The first try creates at once: uncontended, that is all it takes. After a
+    // refusal, tries look first and create only once the lock is gone or broken:
+    // a poll then costs one read instead of a publish that is bound to fail.
+    let look = this.#refused;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (look && this.#lookAndBreak() === 'held') return this.#refuse();
+      look = true;
       try {
         this.#held = this.#backend.publish(this.path, tmpPath(this.path), formatPid(process.pid));
-        this.#key = fileKey(this.#held.dev, this.#held.ino);
-        register(this.#key, this);
-        return true;
       } catch (err) {
-        if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', this.path);
+        if (isErrno(err, 'EEXIST')) continue;
+        // A full, read-only or closed directory says nothing about the lock in
+        // it: a live holder still means "taken", not "no lock, carry on".
+        if (this.#heldAnyway()) return this.#refuse();
+        throw PidLockError.from(err, 'create', this.path);
       }
-      const seen = observe(this.#backend, this.path);
-      if (seen === null) continue; // released between our create and our read
-      if (!judge(this.#backend, seen).stale) return false;
-      if (breakStale(this.#backend, this.path, seen) === 'busy') return false;
+      this.#key = fileKey(this.#held.dev, this.#held.ino);
+      register(this.#key, this);
+      this.#refused = false;
+      return true;
     }
+    return this.#refuse();
+  }
+
+  #refuse(): false {
+    this.#refused = true;
     return false;
+  }
+
+  /** 'free': no lock, or a stale one that is gone now (by us or another breaker); create next. */
+  #lookAndBreak(): 'held' | 'free' {
+    const found = lookAt(this.#backend, this.path);
+    if (found === null) return 'free';
+    if (!found.verdict.stale) return 'held';
+    return breakStale(this.#backend, this.path, found.seen) === 'busy' ? 'held' : 'free';
+  }
+
+  /** After a failed publish: is there a lock that a live (or unverifiable) process holds? */
+  #heldAnyway(): boolean {
+    let found;
+    try {
+      found = lookAt(this.#backend, this.path);
+    } catch (err) {
+      if (isErrno(err, 'EFTYPE')) throw err;
+      return false; // unreadable too: the publish error says more
+    }
+    return found !== null && !found.verdict.stale;
   }
 
   /** Waits (blocking the thread) until the lock is taken or `timeout` ms pass. */

@@ -1,11 +1,18 @@
 import path = require('node:path');
+import { nameLength, truncateName } from './names';
 
 /**
  * Names of the helper files kept beside a lock: temp files that become the lock
  * through link(), and break ballots. All start with the lock's own name, so they
  * stay in its directory (link() needs that) and are easy to find and collect.
  */
-const MAX_BASE = 180; // leaves room for the suffixes below NAME_MAX (255)
+// Measured with nameLength (bytes, or UTF-16 units on Windows), so every side
+// name fits in NAME_MAX whenever the lock's own name does: the longest suffix is
+// a ballot's ".break.<id>.<round>", at most 68 (an id is four 64-bit numbers in
+// base 36, 57 with signs and dashes; rounds stop at 256), and 180 + 68 <= 255.
+// A lock that can be created but whose ballots cannot be could never be broken.
+const MAX_BASE = 180;
+const CUT_BASE = 120;
 
 function fnv1a(s: string): string {
   let h = 0x811c9dc5;
@@ -18,7 +25,7 @@ function fnv1a(s: string): string {
 
 export function sideBase(lockPath: string): string {
   const base = path.basename(lockPath);
-  return base.length <= MAX_BASE ? base : `${base.slice(0, 120)}~${fnv1a(base)}`;
+  return nameLength(base) <= MAX_BASE ? base : `${truncateName(base, CUT_BASE)}~${fnv1a(base)}`;
 }
 
 let counter = 0;

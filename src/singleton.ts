@@ -1,10 +1,8 @@
 import { selected } from './backend';
 import { PidLockError } from './errors';
-import { observe } from './observe';
 import { checkPort, lockFilePath } from './paths';
-import { emitWarning, PidLock, type PidLockOptions } from './pidlock';
+import { emitWarning, lookAt, PidLock, type PidLockOptions } from './pidlock';
 import { removeStaleLock } from './functions';
-import { judge } from './staleness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor = new (...args: any[]) => object;
@@ -53,9 +51,9 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
     static isInstanceRunning(port?: number | string): boolean {
       try {
         const file = this.getLockFilePath(port);
-        const seen = observe(selected.backend, file);
-        if (seen === null) return false;
-        if (!judge(selected.backend, seen).stale) return true;
+        const found = lookAt(selected.backend, file);
+        if (found === null) return false;
+        if (!found.verdict.stale) return true;
         removeStaleLock(file, this.onSingletonWarning);
         return false;
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { Backend, FileState } from './backend/types';
-import { parsePid } from './lockfile';
+import { firstLinePid, MAX_CONTENT } from './lockfile';
 import { fileKey, isHeldHere } from './held';
 import { holdsOpen } from './procfd';
 
@@ -22,7 +22,9 @@ export interface Observation {
   dev: bigint;
   ino: bigint;
   type: FileState['type'];
+  /** The PID on the first line: the owner, also of a multi-line pidfile. */
   pid: number | null;
+  size: number;
   mtimeMs: number;
   kernelHeld: boolean | null;
 }
@@ -34,7 +36,8 @@ export function observation(st: FileState): Observation {
     dev: st.dev,
     ino: st.ino,
     type: st.type,
-    pid: st.type === 'file' ? parsePid(st.head, st.size) : null,
+    pid: st.type === 'file' ? firstLinePid(st.head, st.size) : null,
+    size: st.size,
     mtimeMs: Number(st.mtimeNs / 1000000n),
     kernelHeld: st.kernelHeld,
   };
@@ -44,14 +47,32 @@ export interface Verdict {
   stale: boolean;
   alive: boolean | null;
   reason: string;
+  /** Not a lock file: never deleted, and no one can take the lock (PidLockError EFTYPE). */
+  foreign?: true;
 }
 
 /**
  * The one place that decides "stale". Stale needs proof: a dead owner, or one
  * that started after the lock was written (its PID was reused). Anything
- * uncertain (permission denied, unknown start time) means held.
+ * uncertain (permission denied, unknown start time) means held. A file larger
+ * than any lock is never stale: it is someone's data (a config file passed as
+ * the path by mistake, a daemon's multi-line pidfile), not an abandoned lock.
  */
 export function judge(backend: Backend, o: Observation, now = Date.now()): Verdict {
+  if (o.size <= MAX_CONTENT || o.kernelHeld === true) return judgeOwner(backend, o, now);
+  const v: Verdict = o.pid === null
+    ? { stale: true, alive: null, reason: 'no PID on its first line' }
+    : judgeOwner(backend, o, now);
+  if (!v.stale) return v; // a live daemon's multi-line pidfile: held by the PID on its first line
+  return {
+    stale: false,
+    alive: v.alive,
+    foreign: true,
+    reason: `not a lock file: ${o.size} bytes, more than a lock's ${MAX_CONTENT}, and ${v.reason}`,
+  };
+}
+
+function judgeOwner(backend: Backend, o: Observation, now: number): Verdict {
   if (o.kernelHeld === true) {
     // Whatever the PID says (another PID namespace, EPERM): only a live process holds a kernel lock.
     return { stale: false, alive: true, reason: 'a live process holds its kernel lock' };

@@ -141,14 +141,15 @@ for (const [label, content] of Object.entries({
   });
 }
 
-test('a 10 MB lock file is stale after the grace period and is never read whole', () => {
+test('a 10 MB file at the lock path is not a lock: never deleted, never read whole', () => {
   const file = lockIn();
   fs.writeFileSync(file, Buffer.alloc(10 * 1024 * 1024, 0x31));
   age(file, 5);
   const lock = new pkg.PidLock({ path: file });
-  assert.equal(lock.tryAcquire(), true);
-  assert.equal(fs.statSync(file).size, String(process.pid).length + 1);
-  lock.release();
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(() => lock.tryAcquire(), (e) => e.name === 'PidLockError' && e.code === 'EFTYPE' && e.path === file);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 1024 * 1024, 'read must stay bounded');
+  assert.equal(fs.statSync(file).size, 10 * 1024 * 1024);
 });
 
 test('PID reuse: a live process that started after the lock was written does not own it', async () => {

@@ -31,6 +31,14 @@ function render(r) {
       add('1 cycle', c.label, us(c.median), rel, target);
     }
   }
+  if (r.poll) {
+    const floor = by(r.poll, 'floor').median;
+    const limit = { native: 3, js: 8 };
+    for (const c of r.poll) {
+      const target = limit[c.id] ? `≤ ${limit[c.id]}x the C look: ${verdict(ratio(c.median, floor) <= limit[c.id])}` : '';
+      add('1b refused poll (live holder)', c.label, us(c.median), c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`, target);
+    }
+  }
   if (r.liveness) {
     const floor = by(r.liveness, 'floor').median;
     const stat = r.liveness.find((c) => c.id === 'floor-stat')?.median;

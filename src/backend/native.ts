@@ -1,8 +1,10 @@
 import fs = require('node:fs');
+import { MAX_CONTENT } from '../lockfile';
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
 import type { Backend, FileState, Held, Removed } from './types';
 
 interface Addon {
+  headBytes: number;
   isProcessAlive(pid: number): boolean | null;
   getProcessStartTime(pid: number): number | null;
   /** The start time (> 0) alive, 0 alive without a start time, -1 dead, -2 unknown. */
@@ -20,6 +22,8 @@ function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   for (const name of EXPORTS) {
     if (typeof addon?.[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
   }
+  // The size rule (a file larger than MAX_CONTENT is never a lock) needs the whole first line of any lock.
+  if (addon?.headBytes !== MAX_CONTENT) throw new Error(`pidlock native addon reads ${addon?.headBytes} bytes of a lock, this package ${MAX_CONTENT}`);
   return addon as Addon;
 }
 

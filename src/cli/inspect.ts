@@ -1,6 +1,5 @@
 import { selected } from '../backend';
-import { observe } from '../observe';
-import { judge } from '../staleness';
+import { lookAt } from '../pidlock';
 
 export interface LockReport {
   path: string;
@@ -15,12 +14,12 @@ export interface LockReport {
 /**
  * One read of the lock, judged by the library's own stale rules so that the
  * CLI never disagrees with what PidLock would do. Throws PidLockError when the
- * path cannot be read or is not a regular file.
+ * path cannot be read or is not a regular file, or holds a file that is not a lock (EFTYPE).
  */
 export function inspectLock(path: string): LockReport {
-  const seen = observe(selected.backend, path);
-  if (seen === null) return { path, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' };
-  const verdict = judge(selected.backend, seen);
+  const found = lookAt(selected.backend, path);
+  if (found === null) return { path, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' };
+  const { seen, verdict } = found;
   return {
     path,
     state: verdict.stale ? 'stale' : 'held',

@@ -199,7 +199,8 @@ async function runConfig(opts) {
     let stranger = null;
     const old = new Date(Date.now() - 3_600_000);
     if (kind === 'dead') content = `${deadPid()}\n`;
-    else if (kind === 'garbage') content = Buffer.from(Array.from({ length: 24 }, () => Math.floor(Math.random() * 256))).toString('latin1');
+    // A NUL first: random bytes may start with a live PID on a line of its own, which owns the file.
+    else if (kind === 'garbage') content = Buffer.from([0, ...Array.from({ length: 23 }, () => Math.floor(Math.random() * 256))]).toString('latin1');
     else if (kind === 'reused') {
       stranger = liveStranger();
       content = `${stranger.pid}\n`;
