@@ -77,6 +77,8 @@ test('a worker terminated while it holds a lock: native releases it at the worke
 const CYCLERS = 3;
 const PROBERS = 2;
 const CYCLE_MS = 3000;
+/** Per cycler; the assertion below wants at least 100 tenures in all. */
+const MIN_TENURES = 40;
 
 /**
  * The window between a holder's open() and its flock() lasts microseconds, so a
@@ -97,15 +99,18 @@ async function cycleWithProbes(dir, inject = []) {
   const strace = ['-f', '-o', '/dev/null', '--seccomp-bpf', '-e', 'trace=flock', '-e', 'inject=flock:delay_enter=3000'];
   for (const i of inject) strace.push('-e', `trace=flock,${i.split(':')[0]}`, '-e', `inject=${i}`);
   const cyclers = Array.from({ length: CYCLERS }, () => {
-    const c = spawn('strace', [...strace, process.execPath, fixture('tenure-cycler.js'), file, String(CYCLE_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn('strace', [...strace, process.execPath, fixture('tenure-cycler.js'), file, String(CYCLE_MS), String(MIN_TENURES)], { stdio: ['ignore', 'pipe', 'inherit'] });
     return new Promise((resolve, reject) => {
       let out = '';
       c.stdout.on('data', (d) => (out += d));
       c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`cycler exited ${code}: ${out}`))));
     });
   });
-  const probers = Array.from({ length: PROBERS }, () => startChild(fixture('prober.js'), [dir, String(CYCLE_MS)]));
+  // The stop file lives outside the probed directory, so probing never sees it.
+  const stop = path.join(tmpDir(), 'stop');
+  const probers = Array.from({ length: PROBERS }, () => startChild(fixture('prober.js'), [dir, stop, String(CYCLE_MS * 20)]));
   const reports = await Promise.all(cyclers);
+  fs.writeFileSync(stop, '');
   const probes = await Promise.all(probers.map((c) => c.firstLine.then(JSON.parse)));
   return { reports, probes };
 }
