@@ -1,6 +1,6 @@
 import path = require('node:path');
 import util = require('node:util');
-import { NAME_MAX, nameLength } from './names';
+import { NAME_MAX, nameLength } from './backend/names';
 
 /** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
 const ADVICE: Record<string, string> = {

@@ -13,8 +13,8 @@ export function requireNative(): void {
   if (backend !== 'native') throw requireFailure(loadError);
 }
 
-export { isProcessAlive, getProcessStartTime, removeStaleLock } from './functions';
-export { lockFilePath, type LockPathOptions } from './paths';
+export { isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, type LockStatus } from './api';
+export { lockFilePath, type LockOptions, type LockPathOptions } from './paths';
 export { readLockFilePid } from './lockfile';
 export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
 export { PidLockError } from './errors';
