@@ -1,5 +1,9 @@
 'use strict';
-// Bundles src/index.ts and src/cli.ts into dist/ (tsc has already written the .d.ts).
+// Bundles src/index.ts and src/cli.ts into dist/, the only JavaScript the package
+// ships (tsc writes only the .d.ts). dist/internal/ holds bundles for the repo's own
+// tests and scripts, never shipped (package.json `files`, scripts/pack-test.sh):
+// internal/index (the CLI's main() and the selected backend), internal/rules (the
+// stale rules alone: no addon, for test/unit/) and internal/addon (the prebuild list).
 // Node built-ins are reached through process.getBuiltinModule, not `require`: when an
 // app bundles this package into ESM output, esbuild turns every `require("node:fs")`
 // into a helper that throws "Dynamic require of node:fs is not supported" at load
@@ -24,7 +28,15 @@ const builtins = {
 
 esbuild
   .build({
-    entryPoints: ['src/index.ts', 'src/cli.ts'].map((f) => path.join(__dirname, '..', f)),
+    entryPoints: Object.fromEntries(
+      Object.entries({
+        index: 'src/index.ts',
+        cli: 'src/cli.ts',
+        'internal/index': 'src/internal.ts',
+        'internal/rules': 'src/rules.ts',
+        'internal/addon': 'src/backend/addon.ts',
+      }).map(([out, src]) => [out, path.join(__dirname, '..', src)]),
+    ),
     outdir: path.join(__dirname, '..', 'dist'),
     bundle: true,
     platform: 'node',
