@@ -81,6 +81,8 @@ function loadFailure(tried: string[], cause: unknown): Error & { code?: string }
   return err;
 }
 
+const windows = process.platform === 'win32';
+
 /**
  * An addon error carries the platform's raw number (`sysErrno`); here it gets
  * the `code`, `errno` and message Node's own fs errors would have.
@@ -94,8 +96,6 @@ function asNodeError(err: unknown): unknown {
   e.message = `${code}: ${e.message}`;
   return e;
 }
-
-const windows = process.platform === 'win32';
 
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend {
