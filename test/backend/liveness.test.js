@@ -3,7 +3,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const { pkg, deadPid, idleChild, sleep } = require('./helpers');
+const { pkg, deadPid, idleChild, sleep } = require('../helpers');
 
 test('own PID is alive', () => {
   assert.equal(pkg.isProcessAlive(process.pid), true);

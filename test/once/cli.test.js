@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('./helpers');
+const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 
