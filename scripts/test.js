@@ -28,7 +28,11 @@ const timesFile = path.join(root, '.tmp', 'test-times.json');
 
 const listed = (dir) =>
   fs.existsSync(path.join(testDir, dir))
-    ? fs.readdirSync(path.join(testDir, dir)).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join('test', dir, f))
+    ? fs
+        .readdirSync(path.join(testDir, dir))
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
+        .map((f) => path.join('test', dir, f))
     : [];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = only.length ? only : ['unit', 'backend', 'once', ''].flatMap(listed);
@@ -113,7 +117,12 @@ async function main() {
     // Only the order of the next run depends on it.
   }
 
-  const sum = (rs) => rs.reduce((t, r) => ({ pass: t.pass + r.pass, fail: t.fail + r.fail, skipped: t.skipped + r.skipped }), { pass: 0, fail: 0, skipped: 0 });
+  const sum = (rs) =>
+    rs.reduce((t, r) => ({ pass: t.pass + r.pass, fail: t.fail + r.fail, skipped: t.skipped + r.skipped }), {
+      pass: 0,
+      fail: 0,
+      skipped: 0,
+    });
   const line = (label, t) => `${label}: ${t.pass} passed, ${t.fail} failed, ${t.skipped} skipped`;
   const once = results.filter((r) => runsOn(r.file).length === 1 && backends.length > 1);
   const wall = ((Date.now() - started) / 1000).toFixed(1);

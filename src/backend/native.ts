@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import { PACKAGE_ROOT } from '../root';
 import type { Backend, FileState, Held } from './types';
 
+// Plain N-API functions that never use `this`, so they may be passed around unbound.
 interface Addon {
-  isProcessAlive(pid: number): boolean | null;
-  getProcessStartTime(pid: number): number | null;
-  publish(path: string, tmp: string, content: string): Held;
-  inspect(path: string): FileState | null;
-  close(handle: number): void;
+  isProcessAlive: (pid: number) => boolean | null;
+  getProcessStartTime: (pid: number) => number | null;
+  publish: (path: string, tmp: string, content: string) => Held;
+  inspect: (path: string) => FileState | null;
+  close: (handle: number) => void;
 }
 
 const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 'close'] as const;
@@ -15,7 +16,7 @@ const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(): Backend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require('node-gyp-build')(PACKAGE_ROOT) as Partial<Addon>;
+  const addon = (require('node-gyp-build') as (dir: string) => unknown)(PACKAGE_ROOT) as Partial<Addon>;
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
   for (const name of EXPORTS) {
     if (typeof addon[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);

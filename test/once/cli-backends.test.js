@@ -18,7 +18,10 @@ function cli(backend, args) {
   return r;
 }
 
-for (const [holderOn, cliOn] of [[pkg.backend, other], [other, pkg.backend]]) {
+for (const [holderOn, cliOn] of [
+  [pkg.backend, other],
+  [other, pkg.backend],
+]) {
   test(`a ${holderOn} holder and the CLI on ${cliOn}: status sees it, run waits it out, then takes over its stale lock`, async (t) => {
     const lock = path.join(tmpDir('pidlock-cli-'), '.mixed_lock.pid');
     const h = startChild(fixture('holder.js'), [lock], { env: envOf(holderOn) });
@@ -27,7 +30,10 @@ for (const [holderOn, cliOn] of [[pkg.backend, other], [other, pkg.backend]]) {
 
     const held = cli(cliOn, ['status', '--path', lock, '--json']);
     assert.equal(held.status, 0, held.stderr);
-    assert.deepEqual({ ...JSON.parse(held.stdout), reason: undefined }, { path: lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined });
+    assert.deepEqual(
+      { ...JSON.parse(held.stdout), reason: undefined },
+      { path: lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined },
+    );
     const busy = cli(cliOn, ['run', '--path', lock, '--', process.execPath, '-e', '']);
     assert.equal(busy.status, 75, busy.stderr);
 
@@ -37,7 +43,7 @@ for (const [holderOn, cliOn] of [[pkg.backend, other], [other, pkg.backend]]) {
     const took = cli(cliOn, ['run', '--path', lock, '--', process.execPath, '-e', report]);
     assert.equal(took.status, 0, took.stderr);
     const [backend, pid] = took.stdout.trim().split(' ');
-    assert.equal(backend, cliOn, 'the command inherits the CLI\'s backend choice');
+    assert.equal(backend, cliOn, "the command inherits the CLI's backend choice");
     assert.notEqual(Number(pid), h.child.pid, 'the stale lock now names the CLI');
     assert.equal(fs.existsSync(lock), false, 'released when the command ended');
   });

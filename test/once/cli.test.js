@@ -263,7 +263,7 @@ test('clean removes only a stale lock and says what it did', async (t) => {
   assert.equal(fs.existsSync(s.lock), false);
 });
 
-test('run takes over a stale lock left by a killed holder', async (t) => {
+test('run takes over a stale lock left by a killed holder', async () => {
   const s = setup();
   fs.writeFileSync(s.lock, `${deadPid()}\n`);
   const r = cli(['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, '0']);

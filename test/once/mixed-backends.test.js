@@ -19,9 +19,13 @@ test('many processes racing to break one stale lock: exactly one wins', async ()
     fs.writeFileSync(file, `${deadPid()}\n`);
     // Mixed backends: every other racer is on the JS path.
     const racers = Array.from({ length: 8 }, (_, i) =>
-      startChild(fixture('racer.js'), [file], { env: { PIDLOCK_NO_NATIVE: i % 2 ? '1' : '' } }));
+      startChild(fixture('racer.js'), [file], { env: { PIDLOCK_NO_NATIVE: i % 2 ? '1' : '' } }),
+    );
     // A barrier: all are loaded and blocked on stdin before any may try.
-    assert.deepEqual(await Promise.all(racers.map((r) => r.firstLine)), racers.map(() => 'ready'));
+    assert.deepEqual(
+      await Promise.all(racers.map((r) => r.firstLine)),
+      racers.map(() => 'ready'),
+    );
     for (const r of racers) r.child.stdin.write('go\n');
     const lines = await Promise.all(racers.map((r) => r.nextLine()));
     const winners = lines.filter((l) => l.startsWith('acquired'));
@@ -35,7 +39,10 @@ test('many processes racing to break one stale lock: exactly one wins', async ()
 
 test('native and JS holders exclude each other on one lock', async () => {
   const file = lockIn();
-  for (const [first, second] of [['1', ''], ['', '1']]) {
+  for (const [first, second] of [
+    ['1', ''],
+    ['', '1'],
+  ]) {
     const a = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: first } });
     assert.match(await a.firstLine, /^acquired/);
     const b = runChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: second } });
@@ -49,13 +56,17 @@ test('native and JS holders exclude each other on one lock', async () => {
   }
 });
 
-test('a native holder is visible to flock(1)', { skip: process.platform !== 'linux' && 'flock(1) is a util-linux tool (Windows and macOS lack it)' }, async () => {
-  const file = lockIn();
-  // The holder is native in both suites: this is about what other programs see.
-  const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: '' } });
-  await holder.firstLine;
-  assert.equal(spawnSync('flock', ['-n', file, 'true']).status, 1, 'flock -n must see the lock as held');
-  holder.child.kill('SIGKILL');
-  await holder.exited;
-  assert.equal(spawnSync('flock', ['-n', file, 'true']).status, 0, 'a dead holder holds no kernel lock');
-});
+test(
+  'a native holder is visible to flock(1)',
+  { skip: process.platform !== 'linux' && 'flock(1) is a util-linux tool (Windows and macOS lack it)' },
+  async () => {
+    const file = lockIn();
+    // The holder is native in both suites: this is about what other programs see.
+    const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: '' } });
+    await holder.firstLine;
+    assert.equal(spawnSync('flock', ['-n', file, 'true']).status, 1, 'flock -n must see the lock as held');
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    assert.equal(spawnSync('flock', ['-n', file, 'true']).status, 0, 'a dead holder holds no kernel lock');
+  },
+);

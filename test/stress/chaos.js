@@ -63,7 +63,8 @@ function chaosActions(ctx) {
     let stranger = null;
     const old = new Date(Date.now() - 3_600_000);
     if (kind === 'dead') content = `${deadPid()}\n`;
-    else if (kind === 'garbage') content = Buffer.from(Array.from({ length: 24 }, () => Math.floor(Math.random() * 256))).toString('latin1');
+    else if (kind === 'garbage')
+      content = Buffer.from(Array.from({ length: 24 }, () => Math.floor(Math.random() * 256))).toString('latin1');
     else if (kind === 'reused') {
       stranger = liveStranger();
       content = `${stranger.pid}\n`;

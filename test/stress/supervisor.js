@@ -84,7 +84,18 @@ async function runConfig(opts) {
     }
   }, 250);
 
-  const chaos = chaosActions({ workers, tail, lockPath, scratch: base, rec, fail, finishing: () => finishing, quiet, watchdogMs, dump: lockDirDump });
+  const chaos = chaosActions({
+    workers,
+    tail,
+    lockPath,
+    scratch: base,
+    rec,
+    fail,
+    finishing: () => finishing,
+    quiet,
+    watchdogMs,
+    dump: lockDirDump,
+  });
 
   async function schedule() {
     let nextRace = Date.now() + 1500;
@@ -122,7 +133,10 @@ async function runConfig(opts) {
   }
 
   workers.start();
-  const progress = setInterval(() => say(`  ${name}: ${tail.acquisitions} acquisitions, ${tail.kills} kills, ${Math.round((Date.now() - started) / 1000)} s`), 10_000);
+  const progress = setInterval(
+    () => say(`  ${name}: ${tail.acquisitions} acquisitions, ${tail.kills} kills, ${Math.round((Date.now() - started) / 1000)} s`),
+    10_000,
+  );
   try {
     await schedule();
   } finally {
