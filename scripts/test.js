@@ -25,6 +25,7 @@ const onceBackend = backends.includes('native') ? 'native' : backends[0];
 // cores run at once; emulated runs (scripts/cross/ci.sh) set this lower.
 const jobsMax = Math.max(1, Number(process.env.PIDLOCK_TEST_JOBS) || 4);
 const timesFile = path.join(root, '.tmp', 'test-times.json');
+const FILE_TIMEOUT_MS = 15 * 60_000;
 
 const listed = (dir) =>
   fs.existsSync(path.join(testDir, dir))
@@ -68,19 +69,26 @@ function envFor(backend) {
 function run(job) {
   return new Promise((resolve) => {
     const start = Date.now();
-    // --test-timeout bounds each test (a hung child fails instead of hanging the
-    // run); 10 min leaves room for the slowest file under qemu.
-    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=600000', job.file], {
+    let out = '';
+    let err = '';
+    // Each file runs in one process with the spec reporter (no `--test` parent
+    // process per file: one Node start-up fewer per file, which counts under
+    // emulation). --test-timeout bounds each test; FILE_TIMEOUT_MS the file as a
+    // whole, so a child that never exits fails the run instead of hanging it.
+    const child = spawn(process.execPath, ['--test-reporter=spec', '--test-timeout=600000', job.file], {
       cwd: root,
       env: envFor(job.backend),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    let err = '';
+    const timer = setTimeout(() => {
+      err += `\n${job.file} did not finish within ${FILE_TIMEOUT_MS / 1000} s: killed\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     child.on('error', (e) => (err += `${e.stack}\n`));
     child.on('close', (status, signal) => {
+      clearTimeout(timer);
       const count = (name) => Number((new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(out) || [])[1] || 0);
       const failed = count('fail') + count('cancelled');
       const ms = Date.now() - start;
