@@ -16,7 +16,6 @@ const { chart } = require('./chart');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || ['1', 'true'].includes(process.env.PIDLOCK_BENCH_QUICK ?? '');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SECTIONS = ['cycle', 'poll', 'liveness', 'crash', 'frozen', 'contention', 'load'];
 
 const CONFIG = quick
   ? {

@@ -79,7 +79,7 @@ export function collectLitter(backend: Backend, lockPath: string): void {
   } catch {
     return;
   }
-  let currentId: string | null = null;
+  let currentId: string | null;
   try {
     currentId = observe(backend, lockPath)?.id ?? null;
   } catch {

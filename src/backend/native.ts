@@ -3,16 +3,17 @@ import { MAX_CONTENT } from '../lockfile';
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
 import type { Backend, FileState, Held, Removed } from './types';
 
+// Plain N-API functions that never use `this`, so they may be passed around unbound.
 interface Addon {
   headBytes: number;
-  isProcessAlive(pid: number): boolean | null;
-  getProcessStartTime(pid: number): number | null;
+  isProcessAlive: (pid: number) => boolean | null;
+  getProcessStartTime: (pid: number) => number | null;
   /** The start time (> 0) alive, 0 alive without a start time, -1 dead, -2 unknown. */
-  probe(pid: number): number;
-  publish(path: string, tmp: string, content: string): Held;
-  inspect(path: string): FileState | null;
-  remove(path: string, handle: number): Removed;
-  close(handle: number): void;
+  probe: (pid: number) => number;
+  publish: (path: string, tmp: string, content: string) => Held;
+  inspect: (path: string) => FileState | null;
+  remove: (path: string, handle: number) => Removed;
+  close: (handle: number) => void;
 }
 
 const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'remove', 'close'] as const;
@@ -57,7 +58,7 @@ function loadAddon(env: NodeJS.ProcessEnv): Addon {
   if (root !== undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return checkShape(require('node-gyp-build')(root) as Partial<Addon>);
+      return checkShape((require('node-gyp-build') as (dir: string) => unknown)(root) as Partial<Addon>);
     } catch (err) {
       tried.push(`node-gyp-build(${root}): ${(err as Error).message.split('\n')[0]}`);
       lastError ??= err;

@@ -26,6 +26,7 @@ function failure(code: string, message: string) {
 }
 
 // Typed listeners without EventEmitter's generic parameter, which older @types/node lacks.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface PrimaryInstance {
   on(event: 'second-instance', listener: (message: SecondInstanceMessage) => void): this;
   on(event: 'error', listener: (error: Error) => void): this;

@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, runChild, idleChild, deadPid, sleep } = require('./helpers');
+const { pkg, root, tmpDir, fixture, runChild, idleChild, deadPid, sleep } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 const NAME = 'fc';

@@ -6,9 +6,8 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpDir } = require('./helpers');
+const { root, tmpDir } = require('../helpers');
 
-const root = path.join(__dirname, '..');
 const script = path.join(root, 'scripts', 'check-prebuilds.js');
 const { machineOf } = require(script);
 // A real addon for this process's CPU: the from-source build, or this platform's

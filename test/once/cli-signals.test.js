@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { signals: signalExitHooks } = require('signal-exit/signals');
-const { root, tmpDir, fixture, startChild } = require('./helpers');
+const { root, tmpDir, fixture, startChild } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 const posixOnly = process.platform === 'win32' && 'POSIX signals: Windows kill() terminates without running handlers';

@@ -7,7 +7,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { pkg, root, tmpDir, fixture, startChild, needRoot, stagePackage } = require('./helpers');
+const { pkg, root, tmpDir, fixture, startChild, needRoot, stagePackage } = require('../helpers');
 
 const NOBODY = 65534;
 

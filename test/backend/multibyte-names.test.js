@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild } = require('./helpers');
+const { pkg, tmpDir, fixture, startChild } = require('../helpers');
 
 const PORT = 1;
 const NAME_MAX = 255;
