@@ -92,17 +92,20 @@ test('side-file names of a very long lock name stay under NAME_MAX, and differ p
 });
 
 test('checkWait: defaults, Infinity, and out-of-range values with Node-style errors', () => {
-  assert.deepEqual(checkWait(undefined), { timeout: DEFAULT_TIMEOUT_MS, retryInterval: DEFAULT_RETRY_MS });
-  assert.deepEqual(checkWait({ timeout: 0 }), { timeout: 0, retryInterval: DEFAULT_RETRY_MS });
-  assert.deepEqual(checkWait({ timeout: Infinity, retryInterval: 5 }), { timeout: Infinity, retryInterval: 5 });
-  for (const timeout of [-1, NaN, '10', null]) {
+  assert.deepEqual(checkWait(undefined), { timeout: DEFAULT_TIMEOUT_MS, retryInterval: DEFAULT_RETRY_MS, signal: undefined });
+  assert.deepEqual(checkWait({ timeout: 0 }), { timeout: 0, retryInterval: DEFAULT_RETRY_MS, signal: undefined });
+  const { signal } = new AbortController();
+  assert.deepEqual(checkWait({ timeout: Infinity, retryInterval: 5, signal }), { timeout: Infinity, retryInterval: 5, signal });
+  // Past Node's timer limit a setTimeout fires after 1 ms: refused, not polled.
+  assert.deepEqual(checkWait({ timeout: 2 ** 31 - 1, retryInterval: 2 ** 31 - 1 }), { timeout: 2 ** 31 - 1, retryInterval: 2 ** 31 - 1, signal: undefined });
+  for (const timeout of [-1, NaN, '10', null, 2 ** 31]) {
     assert.throws(
       () => checkWait({ timeout }),
       { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /timeout must be/ },
       String(timeout),
     );
   }
-  for (const retryInterval of [0, -5, Infinity, NaN, '20']) {
+  for (const retryInterval of [0, -5, Infinity, NaN, '20', 2 ** 31]) {
     assert.throws(
       () => checkWait({ retryInterval }),
       { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /retryInterval must be/ },
