@@ -15,6 +15,10 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    // `import fs = require('node:fs')` is a plain require() in esbuild's CJS
+    // bundle; `import * as fs` would copy each module into an __toESM namespace
+    // at load time (issue 11, cold load).
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
   },
   {
     files: ['**/*.js'],

@@ -1,4 +1,3 @@
-import fs = require('node:fs');
 import path = require('node:path');
 import { selected } from './backend';
 import type { Backend, Held } from './backend/types';

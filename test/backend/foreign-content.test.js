@@ -132,7 +132,7 @@ test('after its daemon died, a multi-line pidfile up to 64 bytes is stale; a lar
 
 test('empty, whitespace-only and small garbage files are taken over once older than 1 s', () => {
   for (const content of ['', ' \n\t\n', 'x'.repeat(64), `${deadPid()} and more\n`]) {
-    const { dir, file } = setup();
+    const { file } = setup();
     fs.writeFileSync(file, content);
     // In this process, at once: a child's start-up alone can take over 1 s under emulation.
     assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false, `${JSON.stringify(content)}: young, a writer may be at work`);

@@ -53,7 +53,7 @@ function listeningPorts(pid) {
   }
   const ports = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text;
     try {
       text = fs.readFileSync(table, 'utf8');
     } catch {
