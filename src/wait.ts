@@ -22,11 +22,11 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
   if (signal === undefined) return undefined;
   // Duck-typed as Node's own validateAbortSignal is, so that another realm's or
   // a polyfill's signal passes; these are the members the wait uses.
-  const s = signal as Partial<AbortSignal> | null;
+  const s = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
   if (typeof s !== 'object' || s === null || !('aborted' in s) || typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') {
     throw invalidArg(`signal must be an AbortSignal, received ${showValue(signal)}`, 'ERR_INVALID_ARG_TYPE');
   }
-  return s as AbortSignal;
+  return signal as AbortSignal;
 }
 
 export function checkWait(opts: unknown): { timeout: number; retryInterval: number; signal: AbortSignal | undefined } {
