@@ -1,7 +1,6 @@
 #include <windows.h>
 
 #include "wake.h"
-#include "win_util.h"
 
 namespace pidlock {
 
@@ -21,35 +20,23 @@ int OpenExitWatch(uint32_t pid, int64_t* out) {
   return 1;
 }
 
-int OpenDirWatch(const std::string& dir, int64_t* out) {
-  HANDLE h = FindFirstChangeNotificationW(Wide(dir).c_str(), FALSE, FILE_NOTIFY_CHANGE_FILE_NAME);
-  if (h == INVALID_HANDLE_VALUE) return -1;
-  *out = W(h);
-  return 1;
-}
+// Not here: a change notification names no file, so the waiter's own temp files
+// and ballots would wake it at once, every time. (acquire() uses fs.watch, which
+// does name the file; a synchronous waiter sees a release at its next timed look.)
+int OpenDirWatch(const std::string&, int64_t*) { return -1; }
 
 void CloseExitWatch(int64_t w) {
   if (w != kNoWatch) CloseHandle(H(w));
 }
 
-void CloseDirWatch(int64_t w) {
-  if (w != kNoWatch) FindCloseChangeNotification(H(w));
-}
+void CloseDirWatch(int64_t) {}
 
-// A change notification does not say which name changed: any one wakes.
-Woken WaitWatches(int64_t exit_w, int64_t dir_w, const std::string&, int ms) {
-  HANDLE hs[2];
-  DWORD n = 0;
-  if (exit_w != kNoWatch) hs[n++] = H(exit_w);
-  if (dir_w != kNoWatch) hs[n++] = H(dir_w);
-  DWORD rc = n == 0 ? (Sleep(static_cast<DWORD>(ms)), WAIT_TIMEOUT)
-                    : WaitForMultipleObjects(n, hs, FALSE, static_cast<DWORD>(ms));
-  if (rc == WAIT_OBJECT_0 && exit_w != kNoWatch) return Woken::kExit;
-  if (rc == WAIT_OBJECT_0 || rc == WAIT_OBJECT_0 + 1) {
-    FindNextChangeNotification(H(dir_w));  // re-arm for the next wait
-    return Woken::kDir;
+Woken WaitWatches(int64_t exit_w, int64_t, const std::string&, int ms) {
+  if (exit_w == kNoWatch) {
+    Sleep(static_cast<DWORD>(ms));
+    return Woken::kTimeout;
   }
-  return Woken::kTimeout;
+  return WaitForSingleObject(H(exit_w), static_cast<DWORD>(ms)) == WAIT_OBJECT_0 ? Woken::kExit : Woken::kTimeout;
 }
 
 struct ExitWait {

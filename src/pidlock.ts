@@ -9,7 +9,8 @@ import { observe } from './observe';
 import { checkLockPath, lockFilePath, type LockPathOptions } from './paths';
 import { tmpPath } from './sidefiles';
 import { judge } from './staleness';
-import { AbortError, checkWait, jitter, sleep, sleepSync, type WaitOptions } from './wait';
+import { AbortError, checkWait, type WaitOptions } from './wait';
+import { Waiter } from './wake';
 
 export type PidLockOptions = ({ path: string } | LockPathOptions) & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */
@@ -78,11 +79,17 @@ export class PidLock {
   acquireSync(opts?: WaitOptions): boolean {
     const { timeout, retryInterval } = checkWait(opts);
     const deadline = Date.now() + timeout;
-    for (;;) {
-      if (this.tryAcquire()) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      sleepSync(Math.min(jitter(retryInterval), left));
+    let waiter: Waiter | null = null;
+    try {
+      for (;;) {
+        if (this.tryAcquire()) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        waiter ??= new Waiter(this.#backend, this.path, retryInterval, false);
+        waiter.waitSync(left);
+      }
+    } finally {
+      waiter?.close();
     }
   }
 
@@ -91,12 +98,18 @@ export class PidLock {
     const { timeout, retryInterval } = checkWait(opts);
     const signal = opts?.signal;
     const deadline = Date.now() + timeout;
-    for (;;) {
-      if (signal?.aborted) throw new AbortError(signal.reason);
-      if (this.tryAcquire()) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(jitter(retryInterval), left), signal);
+    let waiter: Waiter | null = null;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new AbortError(signal.reason);
+        if (this.tryAcquire()) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        waiter ??= new Waiter(this.#backend, this.path, retryInterval, true);
+        await waiter.wait(left, signal);
+      }
+    } finally {
+      waiter?.close();
     }
   }
 

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { PACKAGE_ROOT } from '../root';
-import type { Backend, FileState, Held } from './types';
+import type { Backend, FileState, Held, WakeApi } from './types';
 
-interface Addon {
+interface Addon extends WakeApi {
   isProcessAlive(pid: number): boolean | null;
   getProcessStartTime(pid: number): number | null;
   publish(path: string, tmp: string, content: string): Held;
@@ -11,6 +11,7 @@ interface Addon {
 }
 
 const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'publish', 'inspect', 'close'] as const;
+const WAKE_EXPORTS = ['watchExit', 'watchDir', 'closeExitWatch', 'closeDirWatch', 'waitWatches', 'armExitWatch', 'disarmExitWatch'] as const;
 
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(): Backend {
@@ -37,5 +38,7 @@ export function loadNativeBackend(): Backend {
     },
     inspect: a.inspect,
     close: a.close,
+    // An older binary without them still locks correctly; its waiters only poll.
+    wake: WAKE_EXPORTS.every((name) => typeof addon[name] === 'function') ? a : undefined,
   };
 }

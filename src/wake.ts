@@ -1,0 +1,205 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Backend, WakeApi } from './backend/types';
+import { installExitHook } from './held';
+import { observe } from './observe';
+import { judge } from './staleness';
+import { AbortError, jitter, sleepSync } from './wait';
+
+/**
+ * Ceiling for the fallback timer while both kernel watches are armed. The only
+ * ways a live owner's lock becomes takeable are its exit and a change of the
+ * file, and each wakes us; the timer then only covers a lost event.
+ */
+const ARMED_INTERVAL_MAX_MS = 1000;
+
+/**
+ * What acquire()/acquireSync() wait on between attempts: the owner's exit (a
+ * pidfd, a process handle, a kqueue; native backend only), the lock's name
+ * changing in its directory (fs.watch for acquire(), inotify for acquireSync()),
+ * and a timer, which is all the JS backend has for a dead owner and for
+ * acquireSync(). A wake only means "look again": the attempt that follows
+ * decides, so a spurious or missed wake costs time, never safety.
+ *
+ * No wake is lost between a refused attempt and the wait: the directory watch
+ * exists before each wait looks at the lock again, and the exit watch is opened
+ * only after that look judged the owner alive, so an exit before it is found by
+ * the start-time re-check or makes the watch ready at once.
+ */
+export class Waiter {
+  readonly #backend: Backend;
+  readonly #wake: WakeApi | undefined;
+  readonly #path: string;
+  readonly #name: string;
+  readonly #retryInterval: number;
+  #interval: number;
+  #exitWatch = -1;
+  #exitPid = 0;
+  #armed: object | null = null;
+  #dirWatch = -1; // acquireSync's inotify
+  #watcher: fs.FSWatcher | null = null; // acquire's fs.watch
+  #dirFailed = false;
+  #pending = false; // an event came while nobody waited
+  #wakeUp: (() => void) | null = null;
+
+  readonly #async: boolean;
+
+  /** `async`: for acquire(), whose waits run on the event loop; else acquireSync(). */
+  constructor(backend: Backend, lockPath: string, retryInterval: number, async: boolean) {
+    installExitHook();
+    this.#backend = backend;
+    this.#wake = backend.wake;
+    this.#path = lockPath;
+    this.#name = path.basename(lockPath);
+    this.#retryInterval = retryInterval;
+    this.#interval = retryInterval;
+    this.#async = async;
+  }
+
+  /** Resolves when the lock may have changed, or after the timer; rejects on abort. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    this.#watchDirAsync();
+    if (!this.#settle() || this.#takePending()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const finish = (err?: Error) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#wakeUp = null;
+        if (err) reject(err);
+        else resolve();
+      };
+      const onAbort = () => finish(new AbortError(signal?.reason));
+      const timer = setTimeout(() => {
+        this.#backOff();
+        finish();
+      }, this.#timer(ms));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#wakeUp = () => {
+        this.#interval = this.#retryInterval;
+        finish();
+      };
+    });
+  }
+
+  /** acquireSync's wait: blocks the thread in the kernel instead of a plain sleep. */
+  waitSync(ms: number): void {
+    if (this.#wake !== undefined && this.#dirWatch === -1 && !this.#dirFailed) {
+      const w = this.#wake.watchDir(path.dirname(this.#path));
+      if (w === null) this.#dirFailed = true;
+      else this.#dirWatch = w;
+    }
+    if (!this.#settle()) return;
+    const t = this.#timer(ms);
+    if (this.#wake === undefined || (this.#exitWatch === -1 && this.#dirWatch === -1)) {
+      sleepSync(t);
+      return;
+    }
+    const woke = this.#wake.waitWatches(this.#exitWatch, this.#dirWatch, this.#name, t);
+    if (woke === 'timeout') {
+      this.#backOff();
+      return;
+    }
+    this.#interval = this.#retryInterval;
+    if (woke === 'exit') this.#dropExit();
+  }
+
+  close(): void {
+    this.#dropExit();
+    if (this.#dirWatch !== -1) this.#wake?.closeDirWatch(this.#dirWatch);
+    this.#dirWatch = -1;
+    this.#watcher?.close();
+    this.#watcher = null;
+    this.#wakeUp = null;
+  }
+
+  #timer(ms: number): number {
+    return Math.min(jitter(this.#interval), ms);
+  }
+
+  /** Stretches the timer only while nothing it alone would catch can happen. */
+  #backOff(): void {
+    const exit = this.#async ? this.#armed !== null : this.#exitWatch !== -1;
+    const watched = exit && (this.#async ? this.#watcher !== null : this.#dirWatch !== -1);
+    this.#interval = watched ? Math.min(Math.max(this.#retryInterval, ARMED_INTERVAL_MAX_MS), this.#interval * 2) : this.#retryInterval;
+  }
+
+  #takePending(): boolean {
+    const p = this.#pending;
+    this.#pending = false;
+    return p;
+  }
+
+  #signal(): void {
+    if (this.#wakeUp !== null) this.#wakeUp();
+    else this.#pending = true;
+  }
+
+  #watchDirAsync(): void {
+    if (this.#watcher !== null || this.#dirFailed) return;
+    try {
+      // Not persistent: the wait's timer keeps the process alive, not the watch.
+      const watcher = fs.watch(path.dirname(this.#path), { persistent: false }, (_event, file) => {
+        // Some platforms do not name the file; then any change is worth a look.
+        if (file === null || file === this.#name) this.#signal();
+      });
+      watcher.on('error', () => {
+        // The directory went away or the watch broke: the timer is left.
+        watcher.close();
+        if (this.#watcher === watcher) this.#watcher = null;
+        this.#dirFailed = true;
+        this.#signal();
+      });
+      this.#watcher = watcher;
+    } catch {
+      this.#dirFailed = true;
+    }
+  }
+
+  /**
+   * Looks at the lock once more, now that the directory is watched, and watches
+   * its owner's exit. false: no need to wait, attempt again now.
+   */
+  #settle(): boolean {
+    const seen = observe(this.#backend, this.#path);
+    if (seen === null) return false;
+    const verdict = judge(this.#backend, seen);
+    if (verdict.stale) return false;
+    const wake = this.#wake;
+    const pid = seen.pid;
+    if (wake === undefined || verdict.alive !== true || pid === null || pid === process.pid) {
+      this.#dropExit();
+      return true;
+    }
+    if (pid === this.#exitPid && this.#exitWatch !== -1) return true;
+    this.#dropExit();
+    const watch = wake.watchExit(pid);
+    if (watch === false) return false;
+    if (watch === null) return true;
+    this.#exitWatch = watch;
+    this.#exitPid = pid;
+    // The watch pins whichever process had the PID when it was opened. If the
+    // owner died and its PID was reused just before, that process started after
+    // the lock was written, and judging again (start time included) says stale.
+    if (judge(this.#backend, seen).stale) {
+      this.#dropExit();
+      return false;
+    }
+    if (this.#async) {
+      // Delivered to this thread while it waits on the event loop.
+      this.#armed = wake.armExitWatch(watch, () => {
+        this.#dropExit();
+        this.#signal();
+      });
+    }
+    return true;
+  }
+
+  #dropExit(): void {
+    if (this.#armed !== null) this.#wake?.disarmExitWatch(this.#armed);
+    this.#armed = null;
+    if (this.#exitWatch !== -1) this.#wake?.closeExitWatch(this.#exitWatch);
+    this.#exitWatch = -1;
+    this.#exitPid = 0;
+  }
+}
