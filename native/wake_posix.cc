@@ -74,7 +74,16 @@ void CloseExitWatch(int64_t w) {
 }
 
 void CloseDirWatch(int64_t w) {
-  if (w != kNoWatch) close(static_cast<int>(w));
+  if (w == kNoWatch) return;
+  // Closing an inotify instance waits for an SRCU grace period in the kernel,
+  // 10-20 ms, which would come right after the waiter got the lock. Nothing
+  // depends on the close, so another thread waits for it.
+  int fd = static_cast<int>(w);
+  try {
+    std::thread([fd] { close(fd); }).detach();
+  } catch (...) {
+    close(fd);
+  }
 }
 
 }  // namespace pidlock

@@ -3,15 +3,19 @@ import * as path from 'node:path';
 import type { Backend, WakeApi } from './backend/types';
 import { installExitHook } from './held';
 import { observe } from './observe';
+import { holdsOpen } from './procfd';
 import { judge } from './staleness';
 import { AbortError, jitter, sleepSync } from './wait';
 
 /**
- * Ceiling for the fallback timer while both kernel watches are armed. The only
- * ways a live owner's lock becomes takeable are its exit and a change of the
- * file, and each wakes us; the timer then only covers a lost event.
+ * The fallback timer while both kernel watches are armed and the
+ * watched process is proven to be the holder (it has the lock file open). The
+ * only ways its lock becomes takeable are its exit and a change of the file's
+ * name, and each wakes us; the timer then only covers a lost event. Without
+ * that proof (another PID namespace's holder, where the PID in the file names
+ * some other process of ours; no /proc) the timer keeps retryInterval.
  */
-const ARMED_INTERVAL_MAX_MS = 1000;
+const ARMED_INTERVAL_MS = 10_000;
 
 /**
  * What acquire()/acquireSync() wait on between attempts: the owner's exit (a
@@ -32,9 +36,9 @@ export class Waiter {
   readonly #path: string;
   readonly #name: string;
   readonly #retryInterval: number;
-  #interval: number;
   #exitWatch = -1;
   #exitPid = 0;
+  #exitIsHolder = false;
   #armed: object | null = null;
   #dirWatch = -1; // acquireSync's inotify
   #watcher: fs.FSWatcher | null = null; // acquire's fs.watch
@@ -52,7 +56,6 @@ export class Waiter {
     this.#path = lockPath;
     this.#name = path.basename(lockPath);
     this.#retryInterval = retryInterval;
-    this.#interval = retryInterval;
     this.#async = async;
   }
 
@@ -70,15 +73,9 @@ export class Waiter {
         else resolve();
       };
       const onAbort = () => finish(new AbortError(signal?.reason));
-      const timer = setTimeout(() => {
-        this.#backOff();
-        finish();
-      }, this.#timer(ms));
+      const timer = setTimeout(finish, this.#timer(ms));
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#wakeUp = () => {
-        this.#interval = this.#retryInterval;
-        finish();
-      };
+      this.#wakeUp = () => finish();
     });
   }
 
@@ -95,13 +92,7 @@ export class Waiter {
       sleepSync(t);
       return;
     }
-    const woke = this.#wake.waitWatches(this.#exitWatch, this.#dirWatch, this.#name, t);
-    if (woke === 'timeout') {
-      this.#backOff();
-      return;
-    }
-    this.#interval = this.#retryInterval;
-    if (woke === 'exit') this.#dropExit();
+    if (this.#wake.waitWatches(this.#exitWatch, this.#dirWatch, this.#name, t) === 'exit') this.#dropExit();
   }
 
   close(): void {
@@ -113,15 +104,12 @@ export class Waiter {
     this.#wakeUp = null;
   }
 
+  /** The timer stretches only while nothing that it alone would catch can happen. */
   #timer(ms: number): number {
-    return Math.min(jitter(this.#interval), ms);
-  }
-
-  /** Stretches the timer only while nothing it alone would catch can happen. */
-  #backOff(): void {
-    const exit = this.#async ? this.#armed !== null : this.#exitWatch !== -1;
-    const watched = exit && (this.#async ? this.#watcher !== null : this.#dirWatch !== -1);
-    this.#interval = watched ? Math.min(Math.max(this.#retryInterval, ARMED_INTERVAL_MAX_MS), this.#interval * 2) : this.#retryInterval;
+    const exit = this.#exitIsHolder && (this.#async ? this.#armed !== null : this.#exitWatch !== -1);
+    const dir = this.#async ? this.#watcher !== null : this.#dirWatch !== -1;
+    const interval = exit && dir ? Math.max(this.#retryInterval, ARMED_INTERVAL_MS) : this.#retryInterval;
+    return Math.min(jitter(interval), ms);
   }
 
   #takePending(): boolean {
@@ -185,6 +173,7 @@ export class Waiter {
       this.#dropExit();
       return false;
     }
+    this.#exitIsHolder = holdsOpen(pid, seen.dev, seen.ino) === true;
     if (this.#async) {
       // Delivered to this thread while it waits on the event loop.
       this.#armed = wake.armExitWatch(watch, () => {
@@ -201,5 +190,6 @@ export class Waiter {
     if (this.#exitWatch !== -1) this.#wake?.closeExitWatch(this.#exitWatch);
     this.#exitWatch = -1;
     this.#exitPid = 0;
+    this.#exitIsHolder = false;
   }
 }
