@@ -39,6 +39,7 @@ export class Waiter {
   #exitWatch = -1;
   #exitPid = 0;
   #exitIsHolder = false;
+  #staleId = '';
   #armed: object | null = null;
   #dirWatch = -1; // acquireSync's inotify
   #watcher: fs.FSWatcher | null = null; // acquire's fs.watch
@@ -152,7 +153,16 @@ export class Waiter {
     const seen = observe(this.#backend, this.#path);
     if (seen === null) return false;
     const verdict = judge(this.#backend, seen);
-    if (verdict.stale) return false;
+    if (verdict.stale) {
+      // Stale, yet the attempt before us was refused: its owner died just now
+      // (look again at once), or another live breaker is at work on it (the
+      // same file again): then wait, or we would spin while it works.
+      const again = seen.id === this.#staleId;
+      this.#staleId = seen.id;
+      if (!again) return false;
+      this.#dropExit();
+      return true;
+    }
     const wake = this.#wake;
     const pid = seen.pid;
     if (wake === undefined || verdict.alive !== true || pid === null || pid === process.pid) {
@@ -162,7 +172,7 @@ export class Waiter {
     if (pid === this.#exitPid && this.#exitWatch !== -1) return true;
     this.#dropExit();
     const watch = wake.watchExit(pid);
-    if (watch === false) return false;
+    if (watch === false) return false; // gone: judged stale next time
     if (watch === null) return true;
     this.#exitWatch = watch;
     this.#exitPid = pid;

@@ -145,3 +145,39 @@ test('a refused wait installs the exit hook, so the takeover that follows does n
     holder.child.kill('SIGKILL');
   }
 });
+
+test('a waiter on a stale lock that a live breaker is working on waits on its timer instead of spinning', { skip: process.platform !== 'linux' && 'counts read syscalls in /proc/self/io' }, async () => {
+  const { idleChild, deadPid } = require('./helpers');
+  const dir = tmpDir();
+  const file = path.join(dir, 'busy.pid');
+  fs.writeFileSync(file, `${deadPid()}\n`);
+  const st = fs.statSync(file, { bigint: true });
+  const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+  // A breaker that holds round 1's ballot and is alive (frozen mid-break, say).
+  const breaker = await idleChild();
+  fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
+  try {
+    for (const call of ['acquire', 'acquireSync']) {
+      const script = `
+        const fs = require('node:fs');
+        const pkg = require(${JSON.stringify(path.join(__dirname, '..'))});
+        const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
+        const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
+        (async () => {
+          const before = syscr();
+          const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
+          process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
+        })();`;
+      const tmp = path.join(tmpDir(), 'busy.js');
+      fs.writeFileSync(tmp, script);
+      const r = runChild(tmp);
+      assert.equal(r.status, 0, r.stderr);
+      const { ok, reads } = JSON.parse(r.stdout);
+      assert.equal(ok, false, `${call}: the live breaker's ballot keeps the lock busy`);
+      // About 20 looks of a few reads each; a spinning waiter makes thousands.
+      assert.ok(reads < 1500, `${call}: ${reads} read syscalls in 1 s of waiting`);
+    }
+  } finally {
+    breaker.kill('SIGKILL');
+  }
+});
