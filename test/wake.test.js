@@ -131,7 +131,7 @@ test('a refused wait installs the exit hook, so the takeover that follows does n
     const script = `
       const pkg = require(${JSON.stringify(path.join(__dirname, '..'))});
       const before = process.listenerCount('SIGTERM');
-      const ok = new pkg.PidLock({ path: ${JSON.stringify(file)} }).acquireSync({ timeout: 50, retryInterval: 10 });
+      const ok = new pkg.PidLock({ path: ${JSON.stringify(file)} }).acquireSync({ timeout: ${300 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1)}, retryInterval: 10 });
       process.stdout.write(JSON.stringify({ ok, before, after: process.listenerCount('SIGTERM') }));`;
     const tmp = path.join(tmpDir(), 'hook.js');
     fs.writeFileSync(tmp, script);
