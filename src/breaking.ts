@@ -8,7 +8,7 @@ import { ballotPath, classify, tmpPath } from './sidefiles';
 import { judge, PROCESS_START_MS, type Observation } from './staleness';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
-const MAX_ROUNDS = 256;
+export const MAX_ROUNDS = 256;
 
 export type BreakResult = 'broken' | 'busy' | 'changed';
 

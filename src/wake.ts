@@ -4,7 +4,9 @@ import type { Backend, WakeApi } from './backend/types';
 import { installExitHook } from './held';
 import { observe } from './observe';
 import { holdsOpen } from './procfd';
-import { judge } from './staleness';
+import { MAX_ROUNDS } from './breaking';
+import { ballotPath } from './sidefiles';
+import { judge, type Observation } from './staleness';
 import { AbortError, jitter, sleepSync } from './wait';
 
 /**
@@ -156,16 +158,38 @@ export class Waiter {
     if (verdict.stale) {
       // Stale, yet the attempt before us was refused: its owner died just now
       // (look again at once), or another live breaker is at work on it (the
-      // same file again): then wait, or we would spin while it works.
+      // same file again): then wait for that breaker, or we would spin.
       const again = seen.id === this.#staleId;
       this.#staleId = seen.id;
       if (!again) return false;
+      const ballot = this.#liveBallot(seen.id);
+      if (ballot === null) return false;
+      // Its success removes the lock file (the directory watch); its death leaves
+      // its ballot to the next round (this exit watch).
+      return this.#watchExit(ballot, false);
+    }
+    if (verdict.alive !== true || seen.pid === null || seen.pid === process.pid) {
       this.#dropExit();
       return true;
     }
+    return this.#watchExit(seen, true);
+  }
+
+  /** The ballot of the breaker at work on lock file `id`: the first of rounds 1, 2, ... whose owner lives. */
+  #liveBallot(id: string): Observation | null {
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      const b = observe(this.#backend, ballotPath(this.#path, id, round));
+      if (b === null) return null;
+      if (!judge(this.#backend, b).stale) return b;
+    }
+    return null;
+  }
+
+  /** Watches the exit of `o`'s owner, which was just judged alive; false: look again now. */
+  #watchExit(o: Observation, holder: boolean): boolean {
     const wake = this.#wake;
-    const pid = seen.pid;
-    if (wake === undefined || verdict.alive !== true || pid === null || pid === process.pid) {
+    const pid = o.pid;
+    if (wake === undefined || pid === null || pid === process.pid) {
       this.#dropExit();
       return true;
     }
@@ -178,12 +202,12 @@ export class Waiter {
     this.#exitPid = pid;
     // The watch pins whichever process had the PID when it was opened. If the
     // owner died and its PID was reused just before, that process started after
-    // the lock was written, and judging again (start time included) says stale.
-    if (judge(this.#backend, seen).stale) {
+    // the file was written, and judging again (start time included) says stale.
+    if (judge(this.#backend, o).stale) {
       this.#dropExit();
       return false;
     }
-    this.#exitIsHolder = holdsOpen(pid, seen.dev, seen.ino) === true;
+    this.#exitIsHolder = holder && holdsOpen(pid, o.dev, o.ino) === true;
     if (this.#async) {
       // Delivered to this thread while it waits on the event loop.
       this.#armed = wake.armExitWatch(watch, () => {

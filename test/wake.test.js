@@ -181,3 +181,22 @@ test('a waiter on a stale lock that a live breaker is working on waits on its ti
     breaker.kill('SIGKILL');
   }
 });
+
+test('a waiter held off by a live breaker\'s ballot is woken when that breaker dies', { skip: !native && 'the JS backend has no exit watch' }, async () => {
+  const { idleChild, deadPid } = require('./helpers');
+  for (const mode of ['async', 'sync']) {
+    const file = path.join(tmpDir(), 'breaker.pid');
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    const st = fs.statSync(file, { bigint: true });
+    const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+    const breaker = await idleChild();
+    fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
+    const waiter = startChild(fixture('waiter.js'), [file, mode, SLOW, '60000']);
+    const [w, waiterPid] = (await waiter.firstLine).split(' ');
+    assert.equal(w, 'waiting');
+    await blocked(Number(waiterPid), breaker.pid, 'exit');
+    breaker.kill('SIGKILL');
+    assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/, mode);
+    await finish(waiter, file);
+  }
+});
