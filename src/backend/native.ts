@@ -1,10 +1,10 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from '../lockfile';
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
-import type { Backend, FileState, Held, Removed } from './types';
+import type { Backend, FileState, Held, Removed, WakeApi } from './types';
 
 // Plain N-API functions that never use `this`, so they may be passed around unbound.
-interface Addon {
+interface Addon extends WakeApi {
   headBytes: number;
   isProcessAlive: (pid: number) => boolean | null;
   getProcessStartTime: (pid: number) => number | null;
@@ -17,6 +17,7 @@ interface Addon {
 }
 
 const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'remove', 'close'] as const;
+const WAKE_EXPORTS = ['watchExit', 'watchDir', 'closeExitWatch', 'closeDirWatch', 'waitWatches', 'armExitWatch', 'disarmExitWatch'] as const;
 
 function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
@@ -104,5 +105,7 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
     inspect: a.inspect,
     remove: (file, held) => a.remove(file, held.handle),
     close: a.close,
+    // An older binary without them still locks correctly; its waiters only poll.
+    wake: WAKE_EXPORTS.every((name) => typeof a[name] === 'function') ? a : undefined,
   };
 }
