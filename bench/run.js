@@ -16,7 +16,6 @@ const { chart } = require('./chart');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || ['1', 'true'].includes(process.env.PIDLOCK_BENCH_QUICK ?? '');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SECTIONS = ['cycle', 'poll', 'liveness', 'crash', 'frozen', 'contention', 'load'];
 
 const CONFIG = quick
   ? {
@@ -24,6 +23,8 @@ const CONFIG = quick
       poll: { rounds: 1, iters: 500, floorIters: 2000, batches: 3 },
       liveness: { rounds: 1, iters: 1000, floorIters: 10000, batches: 3 },
       crash: { repeats: 1, slowRepeats: 1, killAfterMs: 200 },
+      wake: { repeats: 3, releaseAfterMs: 200, cpuWindowMs: 2000 },
+      hugedir: { entries: 30000, repeats: 5 },
       frozen: { repeats: 1 },
       contention: { repeats: 1, durationMs: 1000, startDelayMs: 2500 },
       load: { repeats: 5 },
@@ -33,6 +34,8 @@ const CONFIG = quick
       poll: { rounds: 5, iters: 2000, floorIters: 20000, batches: 5 },
       liveness: { rounds: 5, iters: 5000, floorIters: 50000, batches: 5 },
       crash: { repeats: 7, slowRepeats: 3, killAfterMs: 300 },
+      wake: { repeats: 9, releaseAfterMs: 300, cpuWindowMs: 10000 },
+      hugedir: { entries: 300000, repeats: 15 },
       frozen: { repeats: 2 },
       contention: { repeats: 3, durationMs: 3000, startDelayMs: 4000 },
       load: { repeats: 30 },
@@ -100,9 +103,11 @@ async function main() {
   if (want('poll')) results.poll = await require('./sections/poll').run(CONFIG.poll, floorBin, log);
   if (want('liveness')) results.liveness = await require('./sections/liveness').run(CONFIG.liveness, floorBin, log);
   if (want('crash')) results.crash = await require('./sections/crash').run(CONFIG.crash, log);
+  if (want('wake')) results.wake = await require('./sections/wake').run(CONFIG.wake, log);
   if (want('frozen')) results.frozen = await require('./sections/frozen').run(CONFIG.frozen, log);
   if (want('contention')) results.contention = await require('./sections/contention').run(CONFIG.contention, log);
   if (want('load')) results.load = await require('./sections/load').run(CONFIG.load, log);
+  if (want('hugedir')) results.hugedir = await require('./sections/hugedir').run(CONFIG.hugedir, log);
   m.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
   const table = render(results);

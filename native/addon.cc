@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "platform.h"
+#include "wake.h"
 
 namespace {
 
@@ -147,6 +148,93 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// --- Waking waiters (native/wake.h). Watches travel to JS as plain numbers,
+// like publish()'s handle; an armed exit watch as an External that owns its state.
+
+int64_t WatchArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), "watch must be a number");
+  return static_cast<int64_t>(info[i].As<Napi::Number>().DoubleValue());
+}
+
+// A number, false when the process is already gone, null when it cannot be watched.
+Napi::Value WatchExit(const Napi::CallbackInfo& info) {
+  int64_t w = pidlock::kNoWatch;
+  int rc = pidlock::OpenExitWatch(PidArg(info), &w);
+  if (rc == 0) return Napi::Boolean::New(info.Env(), false);
+  if (rc < 0) return info.Env().Null();
+  return Napi::Number::New(info.Env(), static_cast<double>(w));
+}
+
+Napi::Value WatchDir(const Napi::CallbackInfo& info) {
+  int64_t w = pidlock::kNoWatch;
+  if (pidlock::OpenDirWatch(StringArg(info, 0), &w) < 0) return info.Env().Null();
+  return Napi::Number::New(info.Env(), static_cast<double>(w));
+}
+
+Napi::Value CloseExitWatch(const Napi::CallbackInfo& info) {
+  pidlock::CloseExitWatch(WatchArg(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Value CloseDirWatch(const Napi::CallbackInfo& info) {
+  pidlock::CloseDirWatch(WatchArg(info, 0));
+  return info.Env().Undefined();
+}
+
+// (exitWatch | -1, dirWatch | -1, name, ms) -> 'exit' | 'dir' | 'timeout'; blocks the thread.
+Napi::Value WaitWatches(const Napi::CallbackInfo& info) {
+  double ms = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+  if (!(ms >= 0)) ms = 0;
+  if (ms > 2147483647.0) ms = 2147483647.0;
+  pidlock::Woken w = pidlock::WaitWatches(WatchArg(info, 0), WatchArg(info, 1), StringArg(info, 2), static_cast<int>(std::ceil(ms)));
+  const char* what = w == pidlock::Woken::kExit ? "exit" : w == pidlock::Woken::kDir ? "dir" : "timeout";
+  return Napi::String::New(info.Env(), what);
+}
+
+struct Armed {
+  Napi::ThreadSafeFunction tsfn;
+  pidlock::ExitWait* wait = nullptr;
+  bool released = false;
+
+  void Disarm() {
+    if (released) return;
+    released = true;
+    pidlock::CancelExitWait(wait);
+    wait = nullptr;
+    tsfn.Release();
+  }
+};
+
+void FireArmed(void* arg) { static_cast<Armed*>(arg)->tsfn.NonBlockingCall(); }
+
+// (exitWatch, callback) -> token: callback runs once on this thread when the
+// process exits, unless disarmExitWatch(token) came first. Does not keep the
+// event loop alive: the caller's timer does.
+Napi::Value ArmExitWatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t w = WatchArg(info, 0);
+  if (info.Length() < 2 || !info[1].IsFunction()) throw Napi::TypeError::New(env, "callback must be a function");
+  auto* armed = new Armed();
+  armed->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "pidlock-exit-watch", 0, 1);
+  armed->tsfn.Unref(env);
+  armed->wait = pidlock::StartExitWait(w, FireArmed, armed);
+  if (armed->wait == nullptr) {
+    armed->Disarm();
+    delete armed;
+    return env.Null();
+  }
+  return Napi::External<Armed>::New(env, armed, [](Napi::Env, Armed* a) {
+    a->Disarm();
+    delete a;
+  });
+}
+
+Napi::Value DisarmExitWatch(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "expected an armed watch");
+  info[0].As<Napi::External<Armed>>().Data()->Disarm();
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // How much of a lock file Inspect reads; src/backend/format.ts MAX_CONTENT must agree.
   exports.Set("headBytes", Napi::Number::New(env, static_cast<double>(pidlock::kHeadBytes)));
@@ -157,6 +245,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("inspect", Napi::Function::New(env, Inspect));
   exports.Set("remove", Napi::Function::New(env, Remove, "remove", locks));
   exports.Set("close", Napi::Function::New(env, Close, "close", locks));
+  exports.Set("watchExit", Napi::Function::New(env, WatchExit));
+  exports.Set("watchDir", Napi::Function::New(env, WatchDir));
+  exports.Set("closeExitWatch", Napi::Function::New(env, CloseExitWatch));
+  exports.Set("closeDirWatch", Napi::Function::New(env, CloseDirWatch));
+  exports.Set("waitWatches", Napi::Function::New(env, WaitWatches));
+  exports.Set("armExitWatch", Napi::Function::New(env, ArmExitWatch));
+  exports.Set("disarmExitWatch", Napi::Function::New(env, DisarmExitWatch));
   return exports;
 }
 

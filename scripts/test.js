@@ -1,57 +1,145 @@
 #!/usr/bin/env node
 'use strict';
-// Runs test/unit/ once (pure functions, no addon, no backend), then the whole
-// suite once per backend: the native addon, then the pure-JS fallback
-// (PIDLOCK_NO_NATIVE=1). Children inherit the choice. Each run asserts the
-// backend it expects, so a silent fallback cannot pass as "native".
-const { spawnSync } = require('node:child_process');
+// Runs each test file as often as it needs to:
+//   test/unit/     once: pure in-memory tests, no processes, nothing backend-specific
+//   test/backend/  once per backend: the native addon, then the pure-JS fallback
+//                  (PIDLOCK_NO_NATIVE=1); everything whose outcome the backend decides
+//   test/once/     once, on one backend (native, or the first one listed): the CLI,
+//                  single-instance and argument handling, which sit above the backend;
+//                  where mixing backends matters, a case there spawns the other one
+//   test/*.test.js not sorted into a folder yet: once per backend, so a new file
+//                  never silently stops running
+// Children inherit the choice, and each run asserts the backend it expects
+// (PIDLOCK_EXPECT_BACKEND), so a silent fallback cannot pass as "native".
+// Files run side by side (PIDLOCK_TEST_JOBS at a time, longest first by the
+// last run's times); each file's output is printed whole when it ends.
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const testFiles = (dir) =>
-  fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(dir, f));
-const isUnit = (f) => path.normalize(f).split(path.sep).includes('unit');
-const unitFiles = only.length ? only.filter(isUnit) : testFiles(path.join('test', 'unit'));
-const files = only.length ? only.filter((f) => !isUnit(f)) : testFiles('test');
-const backends = (process.env.PIDLOCK_TEST_BACKENDS || 'native,js').split(',');
+const testDir = path.join(root, 'test');
+const backends = (process.env.PIDLOCK_TEST_BACKENDS || 'native,js').split(',').filter(Boolean);
+const onceBackend = backends.includes('native') ? 'native' : backends[0];
+// Most tests wait on child processes rather than compute, so more files than
+// cores run at once; emulated runs (scripts/cross/ci.sh) set this lower.
+const jobsMax = Math.max(1, Number(process.env.PIDLOCK_TEST_JOBS) || 4);
+const timesFile = path.join(root, '.tmp', 'test-times.json');
+const FILE_TIMEOUT_MS = 15 * 60_000;
 
-const totals = { pass: 0, fail: 0, skipped: 0 };
-const lines = [];
-const runs = [];
-if (unitFiles.length > 0) runs.push({ label: 'unit', backend: null, files: unitFiles });
-if (files.length > 0) for (const backend of backends) runs.push({ label: backend, backend, files });
-for (const { label, backend, files } of runs) {
-  console.log(backend === null ? '\n=== unit (once, no backend) ===' : `\n=== backend: ${backend} ===`);
-  const env = { ...process.env };
+const listed = (dir) =>
+  fs.existsSync(path.join(testDir, dir))
+    ? fs
+        .readdirSync(path.join(testDir, dir))
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
+        .map((f) => path.join('test', dir, f))
+    : [];
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = only.length ? only : ['unit', 'backend', 'once', ''].flatMap(listed);
+
+/** Which backends a file runs on, from the folder it sits in. */
+function runsOn(file) {
+  const dir = path.basename(path.dirname(path.resolve(root, file)));
+  return dir === 'unit' || dir === 'once' ? [onceBackend] : backends;
+}
+
+let lastTimes = {};
+try {
+  lastTimes = JSON.parse(fs.readFileSync(timesFile, 'utf8'));
+} catch {
+  // First run: bigger files first.
+}
+const jobs = files
+  .flatMap((file) => runsOn(file).map((backend) => ({ file, backend, key: `${backend} ${file}` })))
+  .map((job) => ({ ...job, guess: lastTimes[job.key] ?? fs.statSync(path.resolve(root, job.file)).size / 1000 }))
+  .sort((a, b) => b.guess - a.guess);
+
+function envFor(backend) {
+  const env = { ...process.env, PIDLOCK_EXPECT_BACKEND: backend };
   // Node parses this CA bundle at every start-up. The suite starts ~250 Node
   // processes and none uses TLS; under qemu the parse doubles each start-up's
   // CPU (1.7 s -> 0.9 s without it), under Wine it costs 0.3 s.
   delete env.NODE_EXTRA_CA_CERTS;
-  if (backend !== null) env.PIDLOCK_EXPECT_BACKEND = backend;
   if (backend === 'js') env.PIDLOCK_NO_NATIVE = '1';
   else delete env.PIDLOCK_NO_NATIVE;
-  // --test-timeout bounds each test file as a whole (a hung child fails instead of
-  // hanging the run); 10 min leaves room for the slowest file under qemu.
-  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=600000', ...files], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  process.stdout.write(r.stdout);
-  const count = (name) => Number((new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(r.stdout) || [])[1] || 0);
-  const pass = count('pass');
-  const fail = count('fail') + count('cancelled') + (r.status !== 0 && count('fail') === 0 ? 1 : 0);
-  const skipped = count('skipped') + count('todo');
-  totals.pass += pass;
-  totals.fail += fail;
-  totals.skipped += skipped;
-  lines.push(`${label}: ${pass} passed, ${fail} failed, ${skipped} skipped`);
+  return env;
 }
-console.log('');
-for (const l of lines) console.log(l);
-console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
-process.exit(totals.fail === 0 && totals.pass > 0 ? 0 : 1);
+
+function run(job) {
+  return new Promise((resolve) => {
+    const start = Date.now();
+    let out = '';
+    let err = '';
+    // Each file runs in one process with the spec reporter (no `--test` parent
+    // process per file: one Node start-up fewer per file, which counts under
+    // emulation). --test-timeout bounds each test; FILE_TIMEOUT_MS the file as a
+    // whole, so a child that never exits fails the run instead of hanging it.
+    const child = spawn(process.execPath, ['--test-reporter=spec', '--test-timeout=600000', job.file], {
+      cwd: root,
+      env: envFor(job.backend),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => {
+      err += `\n${job.file} did not finish within ${FILE_TIMEOUT_MS / 1000} s: killed\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.on('error', (e) => (err += `${e.stack}\n`));
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      const count = (name) => Number((new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(out) || [])[1] || 0);
+      const failed = count('fail') + count('cancelled');
+      const ms = Date.now() - start;
+      const result = {
+        ...job,
+        ms,
+        pass: count('pass'),
+        // A file that crashed or was killed without a failing test still fails the run.
+        fail: failed + (status !== 0 && failed === 0 ? 1 : 0),
+        skipped: count('skipped') + count('todo'),
+      };
+      const how = status === 0 ? '' : `, exit ${status ?? signal}`;
+      process.stdout.write(`\n=== ${job.backend}: ${job.file} (${(ms / 1000).toFixed(1)} s${how}) ===\n${out}${err}`);
+      resolve(result);
+    });
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const queue = [...jobs];
+  const results = [];
+  const worker = async () => {
+    while (queue.length) results.push(await run(queue.shift()));
+  };
+  await Promise.all(Array.from({ length: Math.min(jobsMax, jobs.length) }, worker));
+
+  const times = { ...lastTimes };
+  for (const r of results) times[r.key] = r.ms;
+  try {
+    fs.mkdirSync(path.dirname(timesFile), { recursive: true });
+    fs.writeFileSync(timesFile, JSON.stringify(times, null, 1));
+  } catch {
+    // Only the order of the next run depends on it.
+  }
+
+  const sum = (rs) =>
+    rs.reduce((t, r) => ({ pass: t.pass + r.pass, fail: t.fail + r.fail, skipped: t.skipped + r.skipped }), {
+      pass: 0,
+      fail: 0,
+      skipped: 0,
+    });
+  const line = (label, t) => `${label}: ${t.pass} passed, ${t.fail} failed, ${t.skipped} skipped`;
+  const once = results.filter((r) => runsOn(r.file).length === 1 && backends.length > 1);
+  const wall = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\n${jobs.length} file runs, ${Math.min(jobsMax, jobs.length)} at a time, ${wall} s wall`);
+  if (once.length) console.log(`test/unit and test/once ran once, on ${onceBackend} (counted there): ${line('', sum(once)).slice(2)}`);
+  for (const b of backends) console.log(line(b, sum(results.filter((r) => r.backend === b))));
+  const total = sum(results);
+  console.log(line('total', total));
+  process.exit(total.fail === 0 && total.pass > 0 ? 0 : 1);
+}
+
+main();

@@ -1,6 +1,7 @@
 import { assess, read } from './assess';
 import { selected } from './backend';
 import { breakStale } from './breaking';
+import { parsePid } from './lockfile';
 import { checkLockPath, lockPathOf, type LockOptions } from './paths';
 import { checkPid } from './pid';
 import { emitWarning, type PidLockOptions } from './pidlock';
@@ -71,4 +72,15 @@ export function lockStatus(options: string | LockOptions): LockStatus {
     stale: verdict.stale,
     reason: verdict.reason,
   };
+}
+
+/** The public reader: at most MAX_CONTENT bytes, every failure is { pid: null, success: false }. */
+export function readLockFilePid(path: string): { pid: number | null; success: boolean } {
+  try {
+    const st = backend.inspect(path);
+    const pid = st !== null && st.type === 'file' ? parsePid(st.head, st.size) : null;
+    return pid === null ? { pid: null, success: false } : { pid, success: true };
+  } catch {
+    return { pid: null, success: false };
+  }
 }

@@ -7,7 +7,7 @@ import { isErrno, PidLockError } from './errors';
 import { formatPid } from './lockfile';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
-const MAX_ROUNDS = 256;
+export const MAX_ROUNDS = 256;
 
 export type BreakResult = 'broken' | 'busy' | 'changed';
 
@@ -27,6 +27,7 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
  * which is what makes collecting them safe.
  */
 export function breakStale(backend: Backend, lockPath: string, seen: Seen): BreakResult {
+  const deadBallots: string[] = [];
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const ballot = ballotPath(lockPath, seen.id, round);
     let held: Held;
@@ -37,6 +38,7 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen): Brea
       const other = assess(backend, ballot, 'report');
       if (other === null) return 'changed'; // its breaker finished: the file was dealt with
       if (!other.verdict.stale) return 'busy';
+      deadBallots.push(ballot);
       continue;
     }
     try {
@@ -47,7 +49,7 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen): Brea
       } catch (err) {
         throw PidLockError.from(err, 'unlink', lockPath);
       }
-      collectLitter(backend, lockPath);
+      collectLitter(backend, lockPath, deadBallots);
       return 'broken';
     } finally {
       removeOwn(backend, ballot, held);
@@ -66,19 +68,37 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
 }
 
 /**
+ * Above this size (st_size of the directory) litter is collected only by name:
+ * reading a directory of 300,000 entries would block a takeover for 200+ ms.
+ * 64 KiB is a few thousand entries on ext4, tmpfs and btrfs, a read well under
+ * a millisecond. Windows reports 0 for directories: unknown, so read as before.
+ */
+const SWEEP_MAX_DIR_BYTES = 64 * 1024;
+
+/**
  * Deletes temp files and ballots of this lock left by processes that died
  * mid-way. Their names are unique to their creator (temp files) or to a lock
  * file that no longer exists (ballots), so no live process can be using a name
  * we judge stale here.
+ *
+ * `known` are the names this break already met: the ballots of the file just
+ * removed whose owners were dead, found by trying rounds 1..k. They are always
+ * collected, without listing the directory. Everything else (temp files, whose
+ * names carry their creator's random suffix, and ballots of older files) is
+ * found by reading the directory, which is done only while it is small; in a
+ * huge one such litter stays, harmless: no lock operation ever reads it, and
+ * each crash leaves at most one such file.
  */
-export function collectLitter(backend: Backend, lockPath: string): void {
-  let entries: string[];
+export function collectLitter(backend: Backend, lockPath: string, known: readonly string[] = []): void {
+  const dir = path.dirname(lockPath);
+  let entries: readonly string[] = known.map((f) => path.basename(f));
   try {
-    entries = fs.readdirSync(path.dirname(lockPath));
+    const size = fs.statSync(dir).size;
+    if (size <= SWEEP_MAX_DIR_BYTES) entries = fs.readdirSync(dir);
   } catch {
-    return;
+    // Collecting only what we know is still right.
   }
-  let currentId: string | null = null;
+  let currentId: string | null;
   try {
     currentId = read(backend, lockPath)?.id ?? null;
   } catch {
@@ -87,7 +107,7 @@ export function collectLitter(backend: Backend, lockPath: string): void {
   for (const entry of entries) {
     const side = classify(lockPath, entry);
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
-    const file = path.join(path.dirname(lockPath), entry);
+    const file = path.join(dir, entry);
     try {
       // A temp file is empty until its creator writes it, so its content proves
       // nothing; the creator's PID is in its name.

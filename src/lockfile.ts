@@ -1,4 +1,3 @@
-import { selected } from './backend';
 import { MAX_CONTENT } from './backend/format';
 import { MAX_PID } from './pid';
 
@@ -36,15 +35,4 @@ export function firstLinePid(head: Buffer, size: number): number | null {
   // A line that runs to the end of a cut-off head may go on with more digits or text.
   if (m[0].length === text.length && !text.endsWith('\n') && size > head.length) return null;
   return pidOf(m[1]);
-}
-
-/** The public reader: at most MAX_CONTENT bytes, every failure is { pid: null, success: false }. */
-export function readLockFilePid(path: string): { pid: number | null; success: boolean } {
-  try {
-    const st = selected.backend.inspect(path);
-    const pid = st !== null && st.type === 'file' ? parsePid(st.head, st.size) : null;
-    return pid === null ? { pid: null, success: false } : { pid, success: true };
-  } catch {
-    return { pid: null, success: false };
-  }
 }

@@ -8,7 +8,8 @@ import { isErrno, nameTooLong, PidLockError } from './errors';
 import { formatPid } from './lockfile';
 import { lockPathOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
-import { AbortError, checkWait, jitter, sleep, sleepSync, type WaitOptions } from './wait';
+import { AbortError, checkWait, type WaitOptions } from './wait';
+import { Waiter } from './wake';
 
 export type PidLockOptions = LockOptions & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */
@@ -112,13 +113,19 @@ export class PidLock {
   acquireSync(opts?: WaitOptions): boolean {
     const { timeout, retryInterval, signal } = checkWait(opts);
     const deadline = Date.now() + timeout;
-    for (;;) {
-      // Nothing can abort a blocked thread; a signal aborted before the call still counts.
-      if (signal?.aborted) throw new AbortError(signal.reason);
-      if (this.tryAcquire()) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      sleepSync(Math.min(jitter(retryInterval), left));
+    let waiter: Waiter | null = null;
+    try {
+      for (;;) {
+        // Nothing can abort a blocked thread; a signal aborted before the call still counts.
+        if (signal?.aborted) throw new AbortError(signal.reason);
+        if (this.tryAcquire()) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        waiter ??= new Waiter(this.#backend, this.path, retryInterval, false);
+        waiter.waitSync(left);
+      }
+    } finally {
+      waiter?.close();
     }
   }
 
@@ -126,12 +133,18 @@ export class PidLock {
   async acquire(opts?: WaitOptions): Promise<boolean> {
     const { timeout, retryInterval, signal } = checkWait(opts);
     const deadline = Date.now() + timeout;
-    for (;;) {
-      if (signal?.aborted) throw new AbortError(signal.reason);
-      if (this.tryAcquire()) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(jitter(retryInterval), left), signal);
+    let waiter: Waiter | null = null;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new AbortError(signal.reason);
+        if (this.tryAcquire()) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        waiter ??= new Waiter(this.#backend, this.path, retryInterval, true);
+        await waiter.wait(left, signal);
+      }
+    } finally {
+      waiter?.close();
     }
   }
 

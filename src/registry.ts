@@ -19,11 +19,19 @@ export function fileKey(dev: bigint, ino: bigint): string {
 
 export function register(key: string, lock: Releasable): void {
   holders.set(key, lock);
-  // Installed once, on the first lock, and kept: installing and removing the
-  // signal handlers on every acquire/release would cost more than the lock itself.
+  installExitHook();
+}
+
+/**
+ * Installed once and kept: installing and removing the signal handlers on every
+ * acquire/release would cost more than the lock itself. Waiters install it at
+ * their first refusal, so that its 2-3 ms are not paid in the takeover that
+ * follows a holder's death.
+ */
+export function installExitHook(): void {
   if (!hooked) {
     hooked = true;
-    // Loaded with the first lock, not with the package.
+    // Loaded with the first lock or wait, not with the package.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { onExit } = require('signal-exit') as typeof SignalExit;
     onExit(releaseAll);

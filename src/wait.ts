@@ -18,15 +18,22 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+/** Duck-typed as Node's own validateAbortSignal is, so that another realm's or a polyfill's signal passes. */
+function isAbortSignal(v: unknown): v is AbortSignal {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'aborted' in v &&
+    'addEventListener' in v &&
+    typeof v.addEventListener === 'function' &&
+    'removeEventListener' in v &&
+    typeof v.removeEventListener === 'function'
+  );
+}
+
 function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  // Duck-typed as Node's own validateAbortSignal is, so that another realm's or
-  // a polyfill's signal passes; these are the members the wait uses.
-  const s = signal as Partial<AbortSignal> | null;
-  if (typeof s !== 'object' || s === null || !('aborted' in s) || typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') {
-    throw invalidArg(`signal must be an AbortSignal, received ${showValue(signal)}`, 'ERR_INVALID_ARG_TYPE');
-  }
-  return s as AbortSignal;
+  if (signal === undefined || isAbortSignal(signal)) return signal;
+  throw invalidArg(`signal must be an AbortSignal, received ${showValue(signal)}`, 'ERR_INVALID_ARG_TYPE');
 }
 
 export function checkWait(opts: unknown): { timeout: number; retryInterval: number; signal: AbortSignal | undefined } {

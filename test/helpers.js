@@ -35,8 +35,8 @@ after(() => {
 });
 
 /**
- * Starts a child running a fixture and resolves once it prints its first line
- * (for holders: "acquired <pid>" or "refused <pid>").
+ * Starts a child running a fixture; `firstLine` resolves once it prints its first
+ * line (for holders: "acquired <pid>" or "refused <pid>"), `nextLine()` with each later one.
  */
 function startChild(script, args = [], { env, uid } = {}) {
   const argv = [script, ...args];
@@ -58,7 +58,24 @@ function startChild(script, args = [], { env, uid } = {}) {
   });
   firstLine.catch(() => {});
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
-  return { child, firstLine, exited, output: () => out, stderr: () => err };
+  // nextLine() resolves with the line after the last one read (the first is firstLine's).
+  let read = 1;
+  const nextLine = () => {
+    const n = read++;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const lines = out.split('\n');
+        if (lines.length > n + 1) {
+          child.stdout.off('data', check);
+          resolve(lines[n]);
+        }
+      };
+      child.stdout.on('data', check);
+      child.once('exit', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before line ${n + 1}: ${out} ${err}`)));
+      check();
+    });
+  };
+  return { child, firstLine, nextLine, exited, output: () => out, stderr: () => err };
 }
 
 /** Runs a fixture to completion and returns { status, stdout, stderr }. */

@@ -1,14 +1,14 @@
 'use strict';
-// Compiles bench/floor.c with the machine's cc into bench/.out/ (gitignored).
+// Compiles bench/<name>.c (floor.c, floor-wake.c) with the machine's cc into bench/.out/ (gitignored).
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const SRC = path.join(__dirname, '..', 'floor.c');
 const OUT_DIR = path.join(__dirname, '..', '.out');
-const BIN = path.join(OUT_DIR, 'floor');
 
-function buildFloor() {
+function buildFloor(name = 'floor') {
+  const SRC = path.join(__dirname, '..', `${name}.c`);
+  const BIN = path.join(OUT_DIR, name);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const fresh = fs.existsSync(BIN) && fs.statSync(BIN).mtimeMs >= fs.statSync(SRC).mtimeMs;
   if (!fresh) {

@@ -2,14 +2,16 @@
 // (3) A holder is SIGKILLed while a waiter waits: time from the kill to the
 // waiter holding the lock. Holder and waiter use the same library and options.
 const { median } = require('../lib/stats');
-const { envFor, worker, sleep, killAll } = require('../lib/proc');
+const { envFor, worker, start, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
+const { buildFloor } = require('../lib/floor');
 
 /** proper-lockfile's retries option as a number uses the `retry` package's backoff: 1 s, 2 s, 4 s, ... */
 const DEFAULT_BACKOFF = 20;
 const EVERY_20MS = { retries: 5000, factor: 1, minTimeout: 20, maxTimeout: 20 };
 
 const CONFIGS = [
+  { id: 'floor', label: 'floor: the holder\'s teardown, as a C waiter\'s pidfd sees it (bench/floor-wake.c)', lib: 'floor', backend: 'native', opts: {} },
   { id: 'native-sync', label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 30000 } },
   { id: 'native-async', label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 30000, async: true } },
   { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'js', opts: { timeout: 30000 } },
@@ -24,11 +26,14 @@ async function once(c, cfg) {
   const dir = freshDir(`crash-${c.id}`);
   const env = envFor(c.backend);
   const json = JSON.stringify(c.opts);
-  const holder = worker('holder.js', [c.lib, dir, json], { env });
+  // The floor's holder is pidlock's (native), so the teardown is the same process's.
+  const holder = worker('holder.js', [c.lib === 'floor' ? 'pidlock' : c.lib, dir, json], { env });
   let waiter = null;
   try {
-    await holder.next('held');
-    waiter = worker('waiter.js', [c.lib, dir, json], { env });
+    const held = await holder.next('held');
+    waiter = c.lib === 'floor'
+      ? start(buildFloor('floor-wake'), ['exit', String(held.pid)])
+      : worker('waiter.js', [c.lib, dir, json], { env });
     await waiter.next('waiting');
     // Let the waiter get into its retry loop before the holder dies.
     await sleep(cfg.killAfterMs);
@@ -42,18 +47,18 @@ async function once(c, cfg) {
 }
 
 async function run(cfg, log) {
-  const results = [];
-  for (const c of CONFIGS) {
-    const n = c.slow ? cfg.slowRepeats : cfg.repeats;
-    const samples = [];
-    for (let i = 0; i < n; i++) {
+  const samples = new Map(CONFIGS.map((c) => [c, []]));
+  const n = (c) => (c.slow ? cfg.slowRepeats : cfg.repeats);
+  // Interleaved, so the floor and every library see the same moments of load.
+  for (let i = 0; i < Math.max(...CONFIGS.map(n)); i++) {
+    for (const c of CONFIGS) {
+      if (i >= n(c)) continue;
       const ms = await once(c, cfg);
-      samples.push(ms);
-      log(`crash ${c.id} ${i + 1}/${n}: ${ms.toFixed(1)} ms`);
+      samples.get(c).push(ms);
+      log(`crash ${c.id} ${i + 1}/${n(c)}: ${ms.toFixed(1)} ms`);
     }
-    results.push({ ...c, samples, median: median(samples) });
   }
-  return results;
+  return CONFIGS.map((c) => ({ ...c, samples: samples.get(c), median: median(samples.get(c)) }));
 }
 
 module.exports = { run };

@@ -1,5 +1,6 @@
 'use strict';
-// Takes the lock, reports it, then keeps running until killed (or stopped).
+// Takes the lock, reports it, then keeps running until killed (or stopped);
+// SIGUSR2 releases it.
 // argv: <lib> <dir> <options JSON>. Prints {"event":"held","pid":...}.
 const { waiters } = require('../lib/libs');
 
@@ -12,6 +13,12 @@ waiters[lib](dir, opts).then((release) => {
     process.exit(3);
   }
   process.stdout.write(`${JSON.stringify({ event: 'held', pid: process.pid })}\n`);
+  // The release hand-off run: the clock is read before release() starts.
+  process.on('SIGUSR2', async () => {
+    const at = process.hrtime.bigint().toString();
+    await release();
+    process.stdout.write(`${JSON.stringify({ event: 'released', at })}\n`);
+  });
   // Stay alive (and keep proper-lockfile's refresh timer running) until killed.
   setInterval(() => {}, 1 << 30);
 }, (err) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-compiles the Windows test helpers (test/fixtures/win/*.c) with MinGW-w64
-# into test/fixtures/win/build/ (gitignored), where test/windows.test.js looks.
+# into test/fixtures/win/build/ (gitignored), where test/backend/windows.test.js looks.
 # Needs only the MinGW compiler, not setup.sh's env file.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

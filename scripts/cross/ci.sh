@@ -3,7 +3,7 @@
 #   1. tools: setup.sh (apt: wine64, MinGW, aarch64 GCC, qemu-user; npm: Node
 #      binaries and node-api-headers); any missing tool fails here, nothing skips
 #   2. the three prebuilds (prebuildify-all.sh) and the Windows test helpers
-#   3. the behaviour suite (scripts/test.js, every test/*.test.js) against:
+#   3. the behaviour suite (scripts/test.js: test/unit, test/backend, test/once) against:
 #        linux-x64 prebuild    on Node 20, 22, 24, 26        (native)
 #        linux-arm64 prebuild  under qemu-user, Node 20      (native)
 #        win32-x64 prebuild    under Wine, Node 20 and 22    (native and js)
@@ -17,8 +17,9 @@
 #   CROSS_WINE          "20:native 20:js 22:native 22:js"
 #   CROSS_ARM64_BACKENDS                          (default "native")
 #   CROSS_SUITE_TIMEOUT seconds per suite run     (default 900)
-#   CROSS_WINE_FILES / CROSS_ARM64_FILES   test files for those runs (default: all
-#                       test/*.test.js, which .ci/run uses). On a 2-core machine, with
+#   CROSS_TEST_JOBS     test files at a time per suite run (default 2)
+#   CROSS_WINE_FILES / CROSS_ARM64_FILES   test files for those runs (default: every
+#                       test file, which .ci/run uses). On a 2-core machine, with
 #                       both groups side by side: 2-3 min per Wine run, ~6 min under
 #                       qemu, ~10 min for all of it
 set -euo pipefail
@@ -32,7 +33,7 @@ WINE_RUNS=${CROSS_WINE:-20:native 20:js 22:native 22:js}
 ARM64_BACKENDS=${CROSS_ARM64_BACKENDS:-native}
 SUITE_TIMEOUT=${CROSS_SUITE_TIMEOUT:-900}
 # Emulated runs share 2 cores with each other: the hostile table's "no call
-# blocks for more than 1 s" becomes 5 s there (test/hostile.test.js).
+# blocks for more than 1 s" becomes 5 s there (test/backend/hostile.test.js).
 EMULATED_TIME_SCALE=5
 LOGS="$REPO/.tmp/cross-ci"
 rm -rf "$LOGS" && mkdir -p "$LOGS"
@@ -61,7 +62,8 @@ echo "win32-x64:   $(bash scripts/cross/run-wine.sh 20 -e "$resolve")"
 suite() {
   local label=$1 backend=$2 files=$3; shift 3
   local log="$LOGS/${label// /-}-$backend.log" start=$SECONDS rc=0 line
-  PIDLOCK_TEST_BACKENDS=$backend timeout --kill-after=10 "$SUITE_TIMEOUT" "$@" scripts/test.js $files \
+  # One backend per run, so test/once and test/unit run in each of them too.
+  PIDLOCK_TEST_BACKENDS=$backend PIDLOCK_TEST_JOBS=${CROSS_TEST_JOBS:-2} timeout --kill-after=10 "$SUITE_TIMEOUT" "$@" scripts/test.js $files \
     </dev/null >"$log" 2>&1 || rc=$?
   line=$(tr -d '\r' <"$log" | grep -E "^$backend: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" | tail -n 1 || true)
   if [ -z "$line" ]; then

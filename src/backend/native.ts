@@ -3,10 +3,10 @@ import { MAX_CONTENT } from './format';
 import { holdsOpen } from './procfs';
 import { tmpPath } from './sidefiles';
 import { codeOf, errnoOf } from './syserror';
-import type { Backend, FileState, Held, Removed } from './types';
+import type { Backend, FileState, Held, Removed, WakeApi } from './types';
 
 /** The addon's exports (native/addon.cc). Errors carry the platform's raw number as `sysErrno`. */
-interface Addon {
+interface Addon extends WakeApi {
   headBytes: number;
   /** Writes [alive: 1, 0 or NaN, start ms or NaN] into `out`. */
   probe(pid: number, out: Float64Array): void;
@@ -18,6 +18,7 @@ interface Addon {
 }
 
 const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close'] as const;
+const WAKE_EXPORTS = ['watchExit', 'watchDir', 'closeExitWatch', 'closeDirWatch', 'waitWatches', 'armExitWatch', 'disarmExitWatch'] as const;
 
 function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
@@ -59,7 +60,7 @@ function loadAddon(env: NodeJS.ProcessEnv): Addon {
   if (root !== undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return checkShape(require('node-gyp-build')(root) as Partial<Addon>);
+      return checkShape((require('node-gyp-build') as (dir: string) => unknown)(root) as Partial<Addon>);
     } catch (err) {
       tried.push(`node-gyp-build(${root}): ${(err as Error).message.split('\n')[0]}`);
       lastError ??= err;
@@ -139,5 +140,7 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
     },
     // /proc/<pid>/fd, read the same way for both backends.
     holdsOpen,
+    // An older binary without them still locks correctly; its waiters only poll.
+    wake: WAKE_EXPORTS.every((name) => typeof a[name] === 'function') ? a : undefined,
   };
 }

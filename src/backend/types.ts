@@ -60,6 +60,27 @@ export interface Backend {
    * needs no clock. null: cannot tell here.
    */
   holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null;
+  /** Kernel wake-ups for waiters (src/wake.ts); absent where only the timer exists. */
+  readonly wake?: WakeApi;
+}
+
+/**
+ * Watches are plain numbers (a pidfd, a kqueue, a process HANDLE, an inotify fd).
+ * Every one of them is only a hint to look again; none decides anything.
+ */
+export interface WakeApi {
+  /** A watch that becomes ready when `pid` exits; false: no such process now; null: cannot watch. */
+  watchExit(pid: number): number | false | null;
+  /** A watch on removals and renames in `dir`, for waitWatches; null: cannot watch. */
+  watchDir(dir: string): number | null;
+  closeExitWatch(watch: number): void;
+  closeDirWatch(watch: number): void;
+  /** Blocks the thread; -1 stands for "no such watch". `name` filters directory events. */
+  waitWatches(exitWatch: number, dirWatch: number, name: string, ms: number): 'exit' | 'dir' | 'timeout';
+  /** Runs `onExit` once on this thread when the process exits; null when it cannot. */
+  armExitWatch(exitWatch: number, onExit: () => void): object | null;
+  /** After it returns, the armed callback never runs. */
+  disarmExitWatch(armed: object): void;
 }
 
 /** removed: it was ours and is gone; replaced: the path names another file now (left alone); vanished: nothing there. */

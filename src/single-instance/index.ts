@@ -16,7 +16,7 @@ const RETRY_MS = 25;
 function positive(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidArg(`${name} must be a finite number > 0, received ${String(value)}`, 'ERR_OUT_OF_RANGE', RangeError);
+    throw invalidArg(`${name} must be a finite number > 0, received ${typeof value === 'number' ? value : typeof value}`, 'ERR_OUT_OF_RANGE', RangeError);
   }
   return value;
 }

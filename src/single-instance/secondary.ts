@@ -54,7 +54,7 @@ export function exchange(address: string, payload: Buffer, maxBytes: number, msL
       if ('tooLarge' in result) return fail('ERR_SINGLE_INSTANCE_TOO_LARGE', `the reply is larger than ${maxBytes} bytes`);
       let response: { ok?: boolean; pid?: number; reply?: unknown; error?: { code?: string; message?: string } };
       try {
-        response = JSON.parse(result.line);
+        response = JSON.parse(result.line) as typeof response;
       } catch {
         return fail('ERR_SINGLE_INSTANCE_PROTOCOL', 'the first instance sent something that is not JSON');
       }

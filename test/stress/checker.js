@@ -148,6 +148,7 @@ function check(text) {
       case 'reaped':
         ready.delete(pid);
         if (pendingKill !== null && pid === pendingVictim) pendingReaped = BigInt(f[2]);
+        break;
       case 'cont':
       case 'race':
       case 'note':

@@ -4,9 +4,10 @@
 // The real-process tests (test/*.test.js) prove that the facts are gathered right.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const path = require('node:path');
 
-const { judge, GRACE_MS, START_MARGIN_MS } = require(path.join(__dirname, '..', '..', 'dist', 'internal', 'rules.js'));
+const { loadSrc } = require('./load-src');
+
+const { judge, GRACE_MS, START_MARGIN_MS } = loadSrc('rules.ts');
 
 const NOW = 1_700_000_000_000;
 const OWN = 4242;

@@ -3,7 +3,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, runChild, deadPid, needRoot, stagePackage } = require('./helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, deadPid, needRoot, stagePackage } = require('../helpers');
 
 const app = fixture('singleton-app.js');
 const parse = (r) => {

@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { pkg, tmpDir } = require('./helpers');
+const { pkg, tmpDir } = require('../helpers');
 
 const INVALID = {
   empty: '',
@@ -81,7 +81,7 @@ test('lockFilePath rejects names and ports that could leave the directory', () =
 test('lockFilePath falls back to ~/.cache (the home directory on Windows) when the temp dir is unusable', () => {
   const home = tmpDir();
   const script = `
-    const pkg = require(${JSON.stringify(path.join(__dirname, '..'))});
+    const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
     process.stdout.write(pkg.lockFilePath({ name: 'fb', port: 9 }));`;
   const win = process.platform === 'win32';
   const fallback = win ? home : path.join(home, '.cache');

@@ -7,7 +7,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { root, tmpDir } = require('./helpers');
+const { root, tmpDir } = require('../helpers');
 
 const WORKFLOW = '.github/workflows/prebuild.yml';
 const script = path.join(root, 'scripts', 'release', 'check-workflows.js');

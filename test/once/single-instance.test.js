@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, needRoot, stagePackage, sleep } = require('./helpers');
+const { pkg, tmpDir, fixture, startChild, needRoot, stagePackage, sleep } = require('../helpers');
 
 /** Runs si-app.js; `lines()` parses what it reported so far. */
 function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.js') } = {}) {

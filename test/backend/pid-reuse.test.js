@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
-const { tmpDir, fixture, needRoot } = require('./helpers');
+const { tmpDir, fixture, needRoot } = require('../helpers');
 
 function inNamespace(scenario) {
   const dir = tmpDir('pidlock-reuse-');

@@ -3,7 +3,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const { pkg, deadPid, idleChild, sleep } = require('./helpers');
+const { pkg, deadPid, idleChild, sleep } = require('../helpers');
 
 test('own PID is alive', () => {
   assert.equal(pkg.isProcessAlive(process.pid), true);
@@ -43,8 +43,8 @@ test('a thread id of another process is not a process', { skip: process.platform
   // A worker thread has its own tid, which kill() accepts; it must not read as a live process.
   const child = spawn(process.execPath, ['-e', `
     const { Worker } = require('worker_threads');
-    new Worker('setInterval(() => {}, 1000)', { eval: true });
-    setTimeout(() => console.log(require('fs').readdirSync('/proc/self/task').join(' ')), 300);
+    new Worker('setInterval(() => {}, 1000)', { eval: true })
+      .on('online', () => console.log(require('fs').readdirSync('/proc/self/task').join(' ')));
     setTimeout(() => {}, 30000);`], { stdio: ['ignore', 'pipe', 'ignore'] });
   const tids = (await new Promise((r) => child.stdout.once('data', (d) => r(String(d))))).trim().split(' ').map(Number);
   const tid = tids.find((t) => t !== child.pid);

@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('./helpers');
+const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 
@@ -302,7 +302,7 @@ test('clean removes only a stale lock and says what it did', async (t) => {
   assert.equal(fs.existsSync(s.lock), false);
 });
 
-test('run takes over a stale lock left by a killed holder', async (t) => {
+test('run takes over a stale lock left by a killed holder', async () => {
   const s = setup();
   fs.writeFileSync(s.lock, `${deadPid()}\n`);
   const r = cli(['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, '0']);

@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { signals: signalExitHooks } = require('signal-exit/signals');
-const { root, tmpDir, fixture, startChild } = require('./helpers');
+const { root, tmpDir, fixture, startChild } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 const posixOnly = process.platform === 'win32' && 'POSIX signals: Windows kill() terminates without running handlers';
@@ -53,7 +53,7 @@ function listeningPorts(pid) {
   }
   const ports = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text;
     try {
       text = fs.readFileSync(table, 'utf8');
     } catch {
@@ -66,23 +66,6 @@ function listeningPorts(pid) {
     }
   }
   return ports;
-}
-
-/**
- * Resolves once the process has a handler for `sig` (Linux: SigCgt in its
- * status), or after 10 s; elsewhere after 3 s. A signal sent during Node's
- * start-up would meet Node's defaults, whatever pidlock does later.
- */
-async function catching(pid, sig) {
-  const bit = 1n << BigInt(os.constants.signals[sig] - 1);
-  const until = Date.now() + (process.platform === 'linux' ? 10000 : 3000);
-  while (Date.now() < until) {
-    if (process.platform === 'linux') {
-      const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m && (BigInt(`0x${m[1]}`) & bit) !== 0n) return;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function startRun(t, lock, trap, code, extra = []) {
@@ -148,15 +131,24 @@ test('run: SIGUSR1 opens no inspector in pidlock, while the command runs or whil
   // the signal's default action would (128 + 10), and the command never runs.
   const holder = startRun(t, lock, 'none', 0);
   await holder.firstLine;
-  const waiter = startChild(CLI, ['run', '--path', lock, '--wait', '60', '--', process.execPath, '-e', 'console.log("ran")']);
+  // A signal sent during Node's start-up would meet Node's defaults, whatever
+  // pidlock does later: wait until pidlock says it listens.
+  const waiter = startChild(CLI, ['run', '--path', lock, '--wait', '60', '--', process.execPath, '-e', 'console.log("ran")'], {
+    env: { NODE_OPTIONS: `--require ${fixture('signal-ready.js')}` },
+  });
   t.after(() => waiter.child.kill('SIGKILL'));
-  await catching(waiter.child.pid, 'SIGUSR2');
+  const ready = Date.now() + 30000;
+  while (!waiter.stderr().includes('pidlock-ready\n')) {
+    if (Date.now() > ready) assert.fail(`pidlock never listened for SIGUSR1; stderr: ${waiter.stderr()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
   waiter.child.kill('SIGUSR1');
   const timer = setTimeout(() => waiter.child.kill('SIGKILL'), 10000);
   const w = await waiter.exited;
   clearTimeout(timer);
   assert.deepEqual({ code: w.code, signal: w.signal }, { code: 128 + os.constants.signals.SIGUSR1, signal: null }, `the waiting pidlock: ${w.err}`);
   assert.doesNotMatch(w.err, /Debugger listening/);
+  assert.equal(w.err.replace('pidlock-ready\n', ''), '', 'pidlock prints nothing of its own');
   assert.equal(w.out, '', 'the command must not run');
   assert.equal(fs.readFileSync(lock, 'utf8'), `${holder.child.pid}\n`, "the holder's lock is untouched");
   holder.child.stdin.end();

@@ -12,7 +12,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { tmpDir, fixture, needRoot, stagePackage, deadPid, sleep } = require('./helpers');
+const { tmpDir, fixture, needRoot, stagePackage, deadPid, sleep } = require('../helpers');
 
 const NOBODY = 65534;
 const OTHER = 65533;

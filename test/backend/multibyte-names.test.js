@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild } = require('./helpers');
+const { pkg, tmpDir, fixture, startChild } = require('../helpers');
 
 const PORT = 1;
 const NAME_MAX = 255;
@@ -34,8 +34,20 @@ for (const [label, ch] of Object.entries(CHARS)) {
   tooLong.push({ label: `${max + 1} × ${label} (${units(fileName(ch.repeat(max + 1)))} units)`, name: ch.repeat(max + 1) });
 }
 
+/**
+ * Wine (which exposes the host's root as Z:) keeps Windows names as UTF-8 on
+ * the host's filesystem, which counts bytes: there a lock whose own name or
+ * whose ballots' names (up to ~70 units longer) pass 255 bytes fails with
+ * ENOENT, where NTFS would hold them.
+ */
+const underWine = process.platform === 'win32' && fs.existsSync('Z:\\proc\\self');
+const SIDE_SUFFIX_MAX = 70;
+
 for (const { label, name } of fits) {
   test(`a name of ${label}: acquire, SIGKILL, takeover`, async (t) => {
+    if (underWine && Buffer.byteLength(fileName(name)) + SIDE_SUFFIX_MAX > NAME_MAX) {
+      return t.skip('under Wine the host filesystem counts UTF-8 bytes, and these names pass 255 of them');
+    }
     const dir = tmpDir('pidlock-mb-');
     const file = pkg.lockFilePath({ name, port: PORT, dir });
     assert.equal(path.basename(file), fileName(name));

@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpDir, fixture, runChild } = require('./helpers');
+const { tmpDir, fixture, runChild } = require('../helpers');
 
 const CALL_LIMIT_MS = 1000 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1);
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, tmpDir, fixture, startChild, runChild, needRoot, stagePackage } = require('./helpers');
+const { root, tmpDir, fixture, startChild, runChild, needRoot, stagePackage } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 const NAME = 'fd';

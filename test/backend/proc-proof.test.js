@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
-const { pkg, root, tmpDir, fixture, needRoot, stagePackage } = require('./helpers');
+const { pkg, root, tmpDir, fixture, needRoot, stagePackage } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'Linux /proc only' };
 

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { test, before, after } = require('node:test');
-const { pkg, fixture, startChild, needRoot, inCI } = require('./helpers');
+const { pkg, root, fixture, startChild, needRoot, inCI } = require('../helpers');
 
 let mnt = null;
 let how = null;
@@ -60,7 +60,7 @@ function needFat(t) {
 }
 
 function tryElsewhere(file) {
-  const code = `const p = require(${JSON.stringify(path.join(__dirname, '..'))}); process.stdout.write(String(new p.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire()))`;
+  const code = `const p = require(${JSON.stringify(root)}); process.stdout.write(String(new p.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire()))`;
   const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout === 'true';

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, sleep } = require('./helpers');
+const { pkg, tmpDir, fixture, startChild, sleep } = require('../helpers');
 
 test('refused polls create no file beside the lock; the release is still noticed', async (t) => {
   const dir = tmpDir('pidlock-polls-');

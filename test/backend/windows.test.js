@@ -7,12 +7,12 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('./helpers');
+const { pkg, root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('../helpers');
 
 const skip = process.platform !== 'win32' && 'Windows only (run under Wine by scripts/cross/ci.sh)';
 const native = pkg.backend === 'native';
 const holderScript = fixture('holder.js');
-const winProcs = path.join(__dirname, 'fixtures', 'win', 'build', 'win-procs.exe');
+const winProcs = path.join(__dirname, '..', 'fixtures', 'win', 'build', 'win-procs.exe');
 // libuv before 1.49 (Node 20) answers process.kill(pid, 0) from the exit code alone
 // (libuv#4300), so the JS path reads a process that exited with 259 as alive while
 // someone holds its handle. That errs on the safe side (the lock stays held until

@@ -1,0 +1,100 @@
+'use strict';
+// (3b) Release hand-off: the holder calls release() while a waiter waits; time
+// from the start of release() to the waiter holding the lock. Floor: a C
+// process's inotify watch seeing the same release (bench/floor-wake.c).
+// (3c) Waiter CPU: processes blocked in a wait for a lock that stays held, CPU
+// time of all their threads over `cpuWindowMs`.
+const fs = require('node:fs');
+const { median } = require('../lib/stats');
+const { envFor, worker, start, sleep, killAll } = require('../lib/proc');
+const { freshDir } = require('../lib/tmp');
+const { buildFloor } = require('../lib/floor');
+
+const HANDOFF = [
+  { id: 'floor', label: 'floor: a C waiter\'s inotify sees the lock file go (bench/floor-wake.c)', backend: 'native' },
+  { id: 'native-async', label: 'pidlock-native, native, await acquire()', backend: 'native', opts: { async: true } },
+  { id: 'native-sync', label: 'pidlock-native, native, acquireSync()', backend: 'native', opts: {} },
+  { id: 'js-async', label: 'pidlock-native, JS, await acquire()', backend: 'js', opts: { async: true } },
+  { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (timer only)', backend: 'js', opts: {} },
+];
+
+const CPU = [
+  { id: 'native-async', label: 'pidlock-native, native, await acquire() (default retryInterval)', backend: 'native', opts: { async: true } },
+  { id: 'native-sync', label: 'pidlock-native, native, acquireSync() (default retryInterval)', backend: 'native', opts: {} },
+  { id: 'js-async', label: 'pidlock-native, JS, await acquire() (default retryInterval)', backend: 'js', opts: { async: true } },
+  { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (default retryInterval)', backend: 'js', opts: {} },
+];
+
+async function handoff(c, cfg) {
+  const dir = freshDir(`handoff-${c.id}`);
+  const env = envFor(c.backend);
+  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env });
+  let waiter = null;
+  try {
+    await holder.next('held');
+    waiter = c.id === 'floor'
+      ? start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock'])
+      : worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: 30000, ...c.opts })], { env });
+    await waiter.next('waiting');
+    await sleep(cfg.releaseAfterMs);
+    holder.kill('SIGUSR2');
+    const released = await holder.next('released');
+    const got = await waiter.next('acquired');
+    return Number(BigInt(got.at) - BigInt(released.at)) / 1e6;
+  } finally {
+    await killAll(holder, waiter);
+  }
+}
+
+/** ns on CPU of every thread of `pid` (schedstat is per thread and exact). */
+function cpuNs(pid) {
+  let sum = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    sum += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+  }
+  return sum;
+}
+
+/**
+ * Waiters of one backend together, the backends one after the other: a JS
+ * waiter's polls create and delete temp files beside the lock, events that a
+ * native waiter's directory watch would then have to look at.
+ */
+async function waiterCpu(cfg, backend) {
+  const dir = freshDir(`waiter-cpu-${backend}`);
+  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native') });
+  const configs = CPU.filter((c) => c.backend === backend);
+  const waiters = [];
+  try {
+    await holder.next('held');
+    for (const c of configs) {
+      const w = worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: cfg.cpuWindowMs + 60000, ...c.opts })], { env: envFor(c.backend) });
+      waiters.push(w);
+      await w.next('waiting');
+    }
+    // Past start-up and the first attempts: only the waiting is measured.
+    await sleep(1500);
+    const before = waiters.map((w) => cpuNs(w.child.pid));
+    await sleep(cfg.cpuWindowMs);
+    const after = waiters.map((w) => cpuNs(w.child.pid));
+    return configs.map((c, i) => ({ ...c, cpuMs: (after[i] - before[i]) / 1e6, windowMs: cfg.cpuWindowMs }));
+  } finally {
+    await killAll(holder, ...waiters);
+  }
+}
+
+async function run(cfg, log) {
+  const samples = new Map(HANDOFF.map((c) => [c, []]));
+  for (let i = 0; i < cfg.repeats; i++) {
+    for (const c of HANDOFF) {
+      const ms = await handoff(c, cfg);
+      samples.get(c).push(ms);
+      log(`handoff ${c.id} ${i + 1}/${cfg.repeats}: ${ms.toFixed(2)} ms`);
+    }
+  }
+  const cpu = process.platform === 'linux' ? [...(await waiterCpu(cfg, 'native')), ...(await waiterCpu(cfg, 'js'))] : [];
+  for (const c of cpu) log(`waiter cpu ${c.id}: ${c.cpuMs.toFixed(2)} ms over ${c.windowMs} ms`);
+  return { handoff: HANDOFF.map((c) => ({ ...c, samples: samples.get(c), median: median(samples.get(c)) })), cpu };
+}
+
+module.exports = { run };
