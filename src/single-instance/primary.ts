@@ -2,7 +2,6 @@ import events = require('node:events');
 import type * as net from 'node:net';
 import type { PidLock } from '../pidlock';
 import { cleanup, type Endpoint, prepare } from './endpoint';
-import { SingleInstanceError } from './errors';
 import { encode, readLine } from './framing';
 import type { SecondInstanceHandler, SecondInstanceMessage } from './types';
 
