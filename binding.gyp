@@ -16,13 +16,13 @@
       },
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/liveness_linux.cc", "native/lockfile_posix.cc", "native/errors_posix.cc", "native/wake_linux.cc", "native/wake_posix.cc"]
+          "sources": ["native/liveness_linux.cc", "native/lockfile_posix.cc", "native/wake_linux.cc", "native/wake_posix.cc"]
         }],
         ["OS=='mac'", {
-          "sources": ["native/liveness_darwin.cc", "native/lockfile_posix.cc", "native/errors_posix.cc", "native/wake_darwin.cc", "native/wake_posix.cc"]
+          "sources": ["native/liveness_darwin.cc", "native/lockfile_posix.cc", "native/wake_darwin.cc", "native/wake_posix.cc"]
         }],
         ["OS=='win'", {
-          "sources": ["native/liveness_win.cc", "native/lockfile_win.cc", "native/errors_win.cc", "native/wake_win.cc"],
+          "sources": ["native/liveness_win.cc", "native/lockfile_win.cc", "native/wake_win.cc"],
           "defines": ["UNICODE", "_UNICODE", "WIN32_LEAN_AND_MEAN", "NOMINMAX"]
         }]
       ]

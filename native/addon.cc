@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "platform.h"
@@ -12,26 +13,25 @@ namespace {
 
 using pidlock::SysError;
 
-// Errors shaped like Node's fs errors, so callers handle both backends alike.
+// The platform's raw error number; src/backend/syserror.ts gives it the code
+// and errno Node's own fs errors would have.
 Napi::Error SysErrorToJs(Napi::Env env, const SysError& err, const std::string& path) {
-  const char* code = pidlock::ErrorCode(err.code);
-  std::string msg = std::string(code) + ": " + err.syscall + " '" + path + "'";
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  e.Set("errno", Napi::Number::New(env, pidlock::ErrorNumber(err.code)));
+  Napi::Error e = Napi::Error::New(env, std::string(err.syscall) + " '" + path + "'");
+  e.Set("sysErrno", Napi::Number::New(env, static_cast<double>(err.code)));
   e.Set("syscall", Napi::String::New(env, err.syscall));
   e.Set("path", Napi::String::New(env, path));
   return e;
 }
 
-// The TypeScript layer validates; this guards the addon if it is called directly.
+// src/pid.ts validates the PID range; this only keeps a direct call from
+// truncating a number into another PID.
 uint32_t PidArg(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsNumber()) {
     throw Napi::TypeError::New(info.Env(), "pid must be a number");
   }
   double pid = info[0].As<Napi::Number>().DoubleValue();
-  if (!(pid >= 1 && pid <= 4294967295.0) || std::floor(pid) != pid) {
-    throw Napi::RangeError::New(info.Env(), "pid must be an integer in 1..4294967295");
+  if (!(pid >= 1 && pid <= std::numeric_limits<uint32_t>::max()) || std::floor(pid) != pid) {
+    throw Napi::RangeError::New(info.Env(), "pid must be an integer that fits in 32 bits");
   }
   return static_cast<uint32_t>(pid);
 }
@@ -43,37 +43,23 @@ std::string StringArg(const Napi::CallbackInfo& info, size_t i) {
   return info[i].As<Napi::String>().Utf8Value();
 }
 
-Napi::Value LivenessToJs(Napi::Env env, pidlock::Liveness alive) {
-  switch (alive) {
-    case pidlock::Liveness::kAlive:
-      return Napi::Boolean::New(env, true);
-    case pidlock::Liveness::kDead:
-      return Napi::Boolean::New(env, false);
-    default:
-      return env.Null();
-  }
-}
-
-Napi::Value IsProcessAlive(const Napi::CallbackInfo& info) {
-  return LivenessToJs(info.Env(), pidlock::ProbeProcess(PidArg(info)).alive);
-}
-
-Napi::Value GetProcessStartTime(const Napi::CallbackInfo& info) {
-  double ms = pidlock::ProbeProcess(PidArg(info)).start_ms;
-  if (ms < 0) return info.Env().Null();
-  return Napi::Number::New(info.Env(), ms);
-}
-
-// Both answers in one number, so judging an owner allocates no object here:
-// the start time (> 0) when alive and known, 0 alive without a start time,
-// -1 dead, -2 unknown. src/backend/native.ts decodes it.
+// Writes [alive, start ms] into the caller's Float64Array, so judging an owner
+// allocates nothing here; NaN stands for "cannot tell" in either slot.
+// src/backend/native.ts reads it.
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   pidlock::ProcessInfo p = pidlock::ProbeProcess(PidArg(info));
-  double v = p.alive == pidlock::Liveness::kDead ? -1
-             : p.alive == pidlock::Liveness::kUnknown ? -2
-             : p.start_ms > 0 ? p.start_ms : 0;
-  return Napi::Number::New(info.Env(), v);
+  if (info.Length() < 2 || !info[1].IsTypedArray() ||
+      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      info[1].As<Napi::TypedArray>().ElementLength() < 2) {
+    throw Napi::TypeError::New(info.Env(), "probe needs a Float64Array of 2 for its answer");
+  }
+  Napi::Float64Array out = info[1].As<Napi::Float64Array>();
+  const double unknown = std::numeric_limits<double>::quiet_NaN();
+  out[0] = p.alive.has_value() ? (*p.alive ? 1 : 0) : unknown;
+  out[1] = p.start_ms.value_or(unknown);
+  return info.Env().Undefined();
 }
+
 // What one Node environment (the main thread, or one worker) holds: a worker
 // that is terminated runs no JS, so its locks are released here, when its
 // environment is torn down, instead of staying wedged for the process's life.
@@ -136,21 +122,21 @@ Napi::Value Remove(const Napi::CallbackInfo& info) {
 Napi::Value Inspect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = StringArg(info, 0);
-  pidlock::FileState st;
+  std::optional<pidlock::FileState> found;
   SysError err;
-  int found = pidlock::Inspect(path, &st, &err);
-  if (found < 0) throw SysErrorToJs(env, err, path);
-  if (found == 0) return env.Null();
+  if (!pidlock::Inspect(path, &found, &err)) throw SysErrorToJs(env, err, path);
+  if (!found.has_value()) return env.Null();
+  const pidlock::FileState& st = *found;
   static const char* kTypes[] = {"file", "dir", "other"};
   Napi::Object out = Napi::Object::New(env);
-  out.Set("type", Napi::String::New(env, kTypes[st.type]));
+  out.Set("type", Napi::String::New(env, kTypes[static_cast<int>(st.type)]));
   out.Set("dev", Napi::BigInt::New(env, st.dev));
   out.Set("ino", Napi::BigInt::New(env, st.ino));
   out.Set("size", Napi::Number::New(env, static_cast<double>(st.size)));
   out.Set("mtimeNs", Napi::BigInt::New(env, static_cast<int64_t>(st.mtime_sec * 1000000000LL + st.mtime_nsec)));
   out.Set("ctimeNs", Napi::BigInt::New(env, static_cast<int64_t>(st.ctime_sec * 1000000000LL + st.ctime_nsec)));
   out.Set("head", Napi::Buffer<char>::Copy(env, st.head, st.head_len));
-  out.Set("kernelHeld", st.kernel_held < 0 ? env.Null() : Napi::Boolean::New(env, st.kernel_held == 1));
+  out.Set("kernelHeld", st.kernel_held.has_value() ? Napi::Boolean::New(env, *st.kernel_held) : env.Null());
   return out;
 }
 
@@ -250,12 +236,10 @@ Napi::Value DisarmExitWatch(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  // How much of a lock file Inspect reads; src/lockfile.ts MAX_CONTENT must agree.
+  // How much of a lock file Inspect reads; src/backend/format.ts MAX_CONTENT must agree.
   exports.Set("headBytes", Napi::Number::New(env, static_cast<double>(pidlock::kHeadBytes)));
   EnvLocks* locks = new EnvLocks();
   env.AddCleanupHook(EnvLocks::Teardown, locks);
-  exports.Set("isProcessAlive", Napi::Function::New(env, IsProcessAlive));
-  exports.Set("getProcessStartTime", Napi::Function::New(env, GetProcessStartTime));
   exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("publish", Napi::Function::New(env, Publish, "publish", locks));
   exports.Set("inspect", Napi::Function::New(env, Inspect));

@@ -1,6 +1,6 @@
 // fstat() without the glibc 2.33 symbol. Built on a new glibc, a plain fstat()
 // call binds to fstat@GLIBC_2.33 and the prebuild would not load on systems
-// Node 18/20 still support (glibc 2.28); statx() exists since 2.28.
+// Node 20 still supports (glibc 2.28); statx() exists since 2.28.
 #pragma once
 
 #include <fcntl.h>

@@ -24,13 +24,13 @@ int ProcInfo(uint32_t pid, struct kinfo_proc* info) {
 ProcessInfo ProbeProcess(uint32_t pid) {
   ProcessInfo out;
   if (pid > static_cast<uint32_t>(INT_MAX)) {
-    out.alive = Liveness::kDead;
+    out.alive = false;
     return out;
   }
   bool denied = false;
   if (kill(static_cast<pid_t>(pid), 0) != 0) {
     if (errno == ESRCH) {
-      out.alive = Liveness::kDead;
+      out.alive = false;
       return out;
     }
     if (errno != EPERM) return out;
@@ -41,18 +41,18 @@ ProcessInfo ProbeProcess(uint32_t pid) {
   struct kinfo_proc info;
   int found = ProcInfo(pid, &info);
   if (found == 0) {
-    out.alive = Liveness::kDead;
+    out.alive = false;
     return out;
   }
   if (found == 1) {
     const struct timeval& tv = info.kp_proc.p_starttime;
     out.start_ms = tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0;
     if (info.kp_proc.p_stat == SZOMB) {
-      out.alive = Liveness::kDead;
+      out.alive = false;
       return out;
     }
   }
-  out.alive = denied ? Liveness::kUnknown : Liveness::kAlive;
+  if (!denied) out.alive = true;
   return out;
 }
 

@@ -68,11 +68,11 @@ bool ParseStat(const char* buf, Stat* out) {
   return false;
 }
 
-double BootTicksToMs(unsigned long long ticks) {
+std::optional<double> BootTicksToMs(unsigned long long ticks) {
   long hz = sysconf(_SC_CLK_TCK);
   timespec boot, real;
   if (hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || clock_gettime(CLOCK_REALTIME, &real) != 0) {
-    return -1;
+    return std::nullopt;
   }
   // starttime counts on the boot clock; /proc/stat's btime would only give whole seconds.
   return Ms(real) - (Ms(boot) - ticks * 1000.0 / hz);
@@ -83,21 +83,21 @@ double BootTicksToMs(unsigned long long ticks) {
 ProcessInfo ProbeProcess(uint32_t pid) {
   ProcessInfo info;
   if (pid > static_cast<uint32_t>(INT_MAX)) {  // no pid_t can name it
-    info.alive = Liveness::kDead;
+    info.alive = false;
     return info;
   }
   const bool self = static_cast<pid_t>(pid) == getpid();
   bool denied = false;
   if (kill(static_cast<pid_t>(pid), 0) != 0) {
     if (errno == ESRCH) {
-      info.alive = Liveness::kDead;
+      info.alive = false;
       return info;
     }
     if (errno != EPERM) return info;
     denied = true;  // it exists, but we may not signal it
   }
   // What kill() says, unrefined: a process, a zombie or a thread id of one.
-  const Liveness by_kill = self ? Liveness::kAlive : denied ? Liveness::kUnknown : Liveness::kAlive;
+  const std::optional<bool> by_kill = self || !denied ? std::optional<bool>(true) : std::nullopt;
   if (!ProcIsOurs()) {
     info.alive = by_kill;
     return info;
@@ -121,14 +121,14 @@ ProcessInfo ProbeProcess(uint32_t pid) {
     // Under hidepid=2 another user's live process is invisible, which kill()'s
     // EPERM gives away. Any other failure proves nothing.
     const bool gone = n < 0 && errno == ENOENT && !denied;
-    info.alive = self ? Liveness::kAlive : gone ? Liveness::kDead : Liveness::kUnknown;
+    if (self || gone) info.alive = self;
     return info;
   }
   info.start_ms = BootTicksToMs(st.start);
   if (self) {
-    info.alive = Liveness::kAlive;
+    info.alive = true;
   } else if (st.state == 'Z' || st.state == 'X') {
-    info.alive = Liveness::kDead;
+    info.alive = false;
   } else if (st.exit_signal == -1) {
     // kill() accepts the id of any thread, and /proc/<tid> exists for it though
     // /proc does not list it. Only threads made with CLONE_THREAD have exit_signal
@@ -136,7 +136,7 @@ ProcessInfo ProbeProcess(uint32_t pid) {
     // thread that execs becomes the leader with SIGCHLD. So -1 means "a thread of
     // another process", which names no process at all. Checked on 6.18: a Node
     // worker's tid reads -1 here, its process 17.
-    info.alive = Liveness::kDead;
+    info.alive = false;
   } else {
     info.alive = by_kill;
   }

@@ -14,8 +14,8 @@ ProcessInfo ProbeProcess(uint32_t pid) {
   HANDLE h = OpenProcess(kAccess, FALSE, pid);
   if (h == nullptr) {
     DWORD e = GetLastError();
-    if (pid == GetCurrentProcessId()) out.alive = Liveness::kAlive;
-    else if (e == ERROR_INVALID_PARAMETER) out.alive = Liveness::kDead;  // no such process
+    if (pid == GetCurrentProcessId()) out.alive = true;
+    else if (e == ERROR_INVALID_PARAMETER) out.alive = false;  // no such process
     // else ACCESS_DENIED: it exists but cannot be checked
     return out;
   }
@@ -23,13 +23,13 @@ ProcessInfo ProbeProcess(uint32_t pid) {
   // (STILL_ACTIVE); the process object's signalled state can.
   DWORD w = WaitForSingleObject(h, 0);
   if (w == WAIT_TIMEOUT || pid == GetCurrentProcessId()) {
-    out.alive = Liveness::kAlive;
+    out.alive = true;
     FILETIME creation, exit_time, kernel, user;
     if (GetProcessTimes(h, &creation, &exit_time, &kernel, &user)) out.start_ms = FileTime100ns(creation) / 10000.0;
   } else if (w == WAIT_OBJECT_0) {
     // Exited, its PID kept by someone's open handle. It has times, but it is
     // not running: no start time, as for a PID nobody uses.
-    out.alive = Liveness::kDead;
+    out.alive = false;
   }
   CloseHandle(h);
   return out;

@@ -139,10 +139,8 @@ bool PublishInPlace(const std::string& path, const std::string& content, Held* o
   if (fd < 0) return Fail(err, "open");
   FileStat st;
   if (!LockAndWrite(fd, content, &st, err)) {
-    int saved = errno;
     unlink(path.c_str());  // ours: nobody breaks a young empty lock
     close(fd);
-    errno = saved;
     return false;
   }
   out->handle = fd;
@@ -175,7 +173,6 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
       link_errno = errno;
       ok = Fail(err, "link");
     }
-    int saved = errno;
     unlink(tmp.c_str());
     if (ok) {
       out->handle = fd;
@@ -188,26 +185,25 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
     // private name cannot be the one it holds.
     if (lock_refused && fresh < 3) continue;
     if (link_errno != 0 && NoHardLinks(link_errno)) return PublishInPlace(path, content, out, err);
-    errno = saved;
     return false;
   }
 }
 
-int Inspect(const std::string& path, FileState* out, SysError* err) {
+bool Inspect(const std::string& path, std::optional<FileState>* found, SysError* err) {
   // O_NONBLOCK: a FIFO at the lock path must not hang the open.
   int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return 0;
-    Fail(err, "open");
-    return -1;
+    if (errno == ENOENT) return true;
+    return Fail(err, "open");
   }
   FileStat st;
   if (StatFd(fd, &st) != 0) {
     Fail(err, "fstat");
     close(fd);
-    return -1;
+    return false;
   }
-  out->type = st.regular ? kRegular : st.directory ? kDirectory : kOther;
+  FileState* out = &found->emplace();
+  out->type = st.regular ? FileType::kRegular : st.directory ? FileType::kDirectory : FileType::kOther;
   out->dev = st.dev;
   out->ino = st.ino;
   out->size = st.size;
@@ -215,21 +211,19 @@ int Inspect(const std::string& path, FileState* out, SysError* err) {
   out->mtime_nsec = st.mtime_nsec;
   out->ctime_sec = st.ctime_sec;
   out->ctime_nsec = st.ctime_nsec;
-  out->head_len = 0;
-  out->kernel_held = -1;
-  if (out->type == kRegular) {
+  if (out->type == FileType::kRegular) {
     ssize_t n = pread(fd, out->head, kHeadBytes, 0);
     out->head_len = n > 0 ? static_cast<size_t>(n) : 0;
     // A shared probe never conflicts with other probes, only with a holder's
     // exclusive lock (ours, or `flock -n file` from util-linux and friends).
     if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-      out->kernel_held = 0;
+      out->kernel_held = false;
     } else if (errno == EWOULDBLOCK) {
-      out->kernel_held = 1;
+      out->kernel_held = true;
     }
   }
   close(fd);  // also drops the probe's shared lock
-  return 1;
+  return true;
 }
 
 void Close(int64_t handle) {

@@ -45,30 +45,30 @@ bool Publish(const std::string& path, const std::string& /*tmp*/, const std::str
   return true;
 }
 
-int Inspect(const std::string& path, FileState* out, SysError* err) {
+bool Inspect(const std::string& path, std::optional<FileState>* found, SysError* err) {
   std::wstring wpath = Wide(path);
   // OPEN_REPARSE_POINT: a symlink at the lock path is reported, never followed.
   HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                          nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
   if (h == INVALID_HANDLE_VALUE) {
     DWORD e = GetLastError();
-    if (e == ERROR_FILE_NOT_FOUND) return 0;
-    Fail(err, "open");
-    return -1;
+    if (e == ERROR_FILE_NOT_FOUND) return true;
+    return Fail(err, "open");
   }
   BY_HANDLE_FILE_INFORMATION info;
   if (!GetFileInformationByHandle(h, &info)) {
     Fail(err, "fstat");
     CloseHandle(h);
-    return -1;
+    return false;
   }
   if (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
     CloseHandle(h);
     err->code = ERROR_CANT_RESOLVE_FILENAME;  // reported as ELOOP, as O_NOFOLLOW would
     err->syscall = "open";
-    return -1;
+    return false;
   }
-  out->type = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? kDirectory : kRegular;
+  FileState* out = &found->emplace();
+  out->type = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? FileType::kDirectory : FileType::kRegular;
   out->dev = info.dwVolumeSerialNumber;
   out->ino = (static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
   out->size = (static_cast<uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
@@ -78,9 +78,7 @@ int Inspect(const std::string& path, FileState* out, SysError* err) {
   out->mtime_nsec = (m % 10000000) * 100;
   out->ctime_sec = c / 10000000;
   out->ctime_nsec = (c % 10000000) * 100;
-  out->head_len = 0;
-  out->kernel_held = -1;
-  if (out->type == kRegular) {
+  if (out->type == FileType::kRegular) {
     DWORD n = 0;
     if (ReadFile(h, out->head, static_cast<DWORD>(kHeadBytes), &n, nullptr)) out->head_len = n;
     // Asking for DELETE fails with a sharing violation exactly while a holder's
@@ -88,14 +86,14 @@ int Inspect(const std::string& path, FileState* out, SysError* err) {
     HANDLE probe = CreateFileW(wpath.c_str(), DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                                nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
     if (probe != INVALID_HANDLE_VALUE) {
-      out->kernel_held = 0;
+      out->kernel_held = false;
       CloseHandle(probe);
     } else if (GetLastError() == ERROR_SHARING_VIOLATION) {
-      out->kernel_held = 1;
+      out->kernel_held = true;
     }
   }
   CloseHandle(h);
-  return 1;
+  return true;
 }
 
 void Close(int64_t handle) {

@@ -1,16 +1,17 @@
 // The narrow questions each platform answers. Everything that decides whether a
-// lock is stale lives in TypeScript (src/staleness.ts), once for both backends.
+// lock is stale lives in TypeScript (src/rules.ts), once for both backends.
+// "Cannot tell" is always an empty std::optional.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace pidlock {
 
-enum class Liveness { kDead, kAlive, kUnknown };
-
-// The failing call, with the platform's own error number (errno or GetLastError).
+// The failing call, with the platform's own error number (errno or GetLastError);
+// src/backend/syserror.ts names it.
 struct SysError {
   long code = 0;
   const char* syscall = "";
@@ -23,29 +24,31 @@ struct Held {
   uint64_t ino = 0;
 };
 
-enum FileType { kRegular = 0, kDirectory = 1, kOther = 2 };
+enum class FileType { kRegular = 0, kDirectory = 1, kOther = 2 };
 
 // Larger than any valid "PID\n"; files larger than this are never locks. Exported
-// as headBytes: src/lockfile.ts MAX_CONTENT is the same limit, checked at load.
+// as headBytes: src/backend/format.ts MAX_CONTENT is the same limit, checked at load.
 constexpr size_t kHeadBytes = 64;
 
 struct FileState {
-  int type = kOther;
+  FileType type = FileType::kOther;
   uint64_t dev = 0, ino = 0, size = 0;
   int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
   char head[kHeadBytes];
   size_t head_len = 0;
-  int kernel_held = -1;  // 1 held, 0 free, -1 unknown
+  // true: someone holds the file's kernel lock; false: nobody does.
+  std::optional<bool> kernel_held;
 };
 
 // What judging an owner needs, from as few system calls as the platform allows.
 struct ProcessInfo {
-  Liveness alive = Liveness::kUnknown;
-  // Milliseconds since the epoch, or a negative number when unknown.
-  double start_ms = -1;
+  // true: running; false: no such process, a zombie, or exited.
+  std::optional<bool> alive;
+  // Milliseconds since the epoch.
+  std::optional<double> start_ms;
 };
 
-// Our own PID is always kAlive.
+// Our own PID is always alive.
 ProcessInfo ProbeProcess(uint32_t pid);
 
 // Makes `path` hold `content`, never visible half-written, and keeps it locked
@@ -53,8 +56,8 @@ ProcessInfo ProbeProcess(uint32_t pid);
 // mean the lock is taken.
 bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out,
              SysError* err);
-// 1: read into *out; 0: no such file; -1: error in *err.
-int Inspect(const std::string& path, FileState* out, SysError* err);
+// false: error in *err. Otherwise *out is empty when there is no such file.
+bool Inspect(const std::string& path, std::optional<FileState>* out, SysError* err);
 void Close(int64_t handle);
 
 enum class Removed { kRemoved = 0, kReplaced = 1, kVanished = 2 };
@@ -62,10 +65,5 @@ enum class Removed { kRemoved = 0, kReplaced = 1, kVanished = 2 };
 // closes the handle. On false (*err set) nothing was closed: the lock is still
 // held and the caller can retry.
 bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err);
-
-// Node-style code ("EEXIST") for a platform error number.
-const char* ErrorCode(long code);
-// Node-style negative errno for a platform error number.
-int ErrorNumber(long code);
 
 }  // namespace pidlock

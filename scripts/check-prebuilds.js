@@ -51,7 +51,7 @@ function main() {
     console.error('check:prebuilds: skipped (PIDLOCK_SKIP_PREBUILD_CHECK); do not publish this tarball');
     return;
   }
-  const { PREBUILDS } = require(path.join(root, 'dist', 'backend', 'addon.js'));
+  const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
   const problems = [];
   for (const platform of supportTable()) {
     const want = PREBUILDS[platform];

@@ -1,11 +1,10 @@
 import fs = require('node:fs');
 import path = require('node:path');
+import { assess, PROCESS_START_MS, read, type Seen } from './assess';
+import { ballotPath, classify } from './backend/sidefiles';
 import type { Backend, Held } from './backend/types';
 import { isErrno, PidLockError } from './errors';
 import { formatPid } from './lockfile';
-import { observe } from './observe';
-import { ballotPath, classify, tmpPath } from './sidefiles';
-import { judge, PROCESS_START_MS, type Observation } from './staleness';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -27,24 +26,24 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
  * other breaker lost. Ballots of files that are gone can never matter again,
  * which is what makes collecting them safe.
  */
-export function breakStale(backend: Backend, lockPath: string, seen: Observation): BreakResult {
+export function breakStale(backend: Backend, lockPath: string, seen: Seen): BreakResult {
   const deadBallots: string[] = [];
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const ballot = ballotPath(lockPath, seen.id, round);
     let held: Held;
     try {
-      held = backend.publish(ballot, tmpPath(ballot), formatPid(process.pid));
+      held = backend.publish(ballot, formatPid(process.pid));
     } catch (err) {
       if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
-      const other = observe(backend, ballot);
+      const other = assess(backend, ballot, 'report');
       if (other === null) return 'changed'; // its breaker finished: the file was dealt with
-      if (!judge(backend, other).stale) return 'busy';
+      if (!other.verdict.stale) return 'busy';
       deadBallots.push(ballot);
       continue;
     }
     try {
-      const now = observe(backend, lockPath);
-      if (now === null || now.id !== seen.id || !judge(backend, now).stale) return 'changed';
+      const now = assess(backend, lockPath, 'report');
+      if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
       try {
         fs.unlinkSync(lockPath);
       } catch (err) {
@@ -64,7 +63,7 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
     backend.remove(file, held);
   } catch {
     // Left behind, it reads as a dead breaker's ballot and is collected later.
-    backend.close(held.handle);
+    backend.close(held);
   }
 }
 
@@ -101,7 +100,7 @@ export function collectLitter(backend: Backend, lockPath: string, known: readonl
   }
   let currentId: string | null;
   try {
-    currentId = observe(backend, lockPath)?.id ?? null;
+    currentId = read(backend, lockPath)?.id ?? null;
   } catch {
     return;
   }
@@ -110,13 +109,18 @@ export function collectLitter(backend: Backend, lockPath: string, known: readonl
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
     const file = path.join(dir, entry);
     try {
-      const o = observe(backend, file);
-      if (o === null) continue;
       // A temp file is empty until its creator writes it, so its content proves
       // nothing; the creator's PID is in its name.
-      const stale = side.kind === 'tmp'
-        ? side.pid === process.pid ? o.mtimeMs < PROCESS_START_MS : backend.isProcessAlive(side.pid) === false
-        : judge(backend, o).stale;
+      let stale: boolean;
+      if (side.kind === 'tmp') {
+        const o = read(backend, file);
+        if (o === null) continue;
+        stale = side.pid === process.pid ? o.mtimeMs < PROCESS_START_MS : backend.probe(side.pid).alive === false;
+      } else {
+        const found = assess(backend, file, 'report');
+        if (found === null) continue;
+        stale = found.verdict.stale;
+      }
       if (stale) fs.unlinkSync(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { EXIT } from './cli/exit';
 import { main } from './cli/main';
 
 main(process.argv.slice(2)).then(
@@ -8,6 +9,6 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // A bug, not a user error: keep the stack so it can be reported.
     process.stderr.write(`pidlock: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.INTERNAL;
   },
 );

@@ -1,6 +1,7 @@
 import path = require('node:path');
 import util = require('node:util');
-import { NAME_MAX, nameLength } from './names';
+import { NAME_MAX, nameLength } from './backend/names';
+import { errnoOf } from './backend/syserror';
 
 /** What a user can do about each errno, so a failed lock tells them more than "EACCES". */
 const ADVICE: Record<string, string> = {
@@ -21,14 +22,6 @@ const ADVICE: Record<string, string> = {
   EBUSY: 'the file is in use by another process; retry later',
   EFTYPE: 'pidlock never deletes a file that is not a lock; choose another path, or remove the file yourself if you know it is unused',
 };
-
-/** The number Node's own fs errors carry for `code`: libuv's, which on Windows is not the C library's. */
-function errnoOf(code: string): number {
-  for (const [errno, [name]] of util.getSystemErrorMap()) {
-    if (name === code) return errno;
-  }
-  return -1;
-}
 
 /**
  * A file name no common filesystem can hold: 255 bytes (ext4, APFS) or 255

@@ -1,3 +1,31 @@
+/**
+ * pidlock-native's public API. Where things are:
+ *
+ *   index.ts            this list of exports (the CLI and single-instance use only these)
+ *   api.ts              isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid
+ *   pidlock.ts          PidLock: tryAcquire / acquire / release, the lock algorithm
+ *   assess.ts           "read the lock, then judge it", once: read(), assess()
+ *   rules.ts            judge(): the stale rules, a pure function of plain facts
+ *   breaking.ts         the election that removes a stale lock, and litter collection
+ *   registry.ts         the locks this process holds, and the release-on-exit hook
+ *   lockfile.ts         the content "<PID>\n": format and parse
+ *   paths.ts            lock options -> path, and the default lock directory (the OS choice here)
+ *   pid.ts              the PID range and its check
+ *   errors.ts, wait.ts  PidLockError and its advice; wait options, sleeping, AbortError
+ *   singleton.ts        the original design's SingletonInstanceMixin
+ *   single-instance/    requestSingleInstance (endpoint.ts: socket or pipe, the OS choice there)
+ *   cli/, cli.ts        the `pidlock` command (cli/signals.ts: which signals, the OS choice there)
+ *   backend/            everything that asks the OS: types.ts the verbs (publish, inspect,
+ *                       remove, close, probe, holdsOpen); js.ts and native.ts (+ addon.ts
+ *                       the loader) implement them; format.ts the 64-byte limit,
+ *                       sidefiles.ts temp and ballot names, names.ts name lengths
+ *                       (bytes or UTF-16), syserror.ts platform errors as Node codes,
+ *                       procfs.ts /proc (liveness refinements, open-file proof)
+ *   internal.ts         test-only entry (dist/internal/index.js), never shipped
+ *
+ * The native addon is native/: addon.cc the glue, platform.h the narrow questions,
+ * one file per OS for liveness and for the lock file.
+ */
 import { requireFailure, selected } from './backend';
 
 /** Which implementation is active: the C++ addon, or the pure-JS fallback. */
@@ -13,9 +41,8 @@ export function requireNative(): void {
   if (backend !== 'native') throw requireFailure(loadError);
 }
 
-export { isProcessAlive, getProcessStartTime, removeStaleLock } from './functions';
-export { lockFilePath, type LockPathOptions } from './paths';
-export { readLockFilePid } from './lockfile';
+export { isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid, type LockStatus } from './api';
+export { lockFilePath, type LockOptions, type LockPathOptions } from './paths';
 export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
 export { PidLockError } from './errors';
 export { AbortError, type WaitOptions } from './wait';

@@ -92,6 +92,21 @@ export function lockFilePath(options: LockPathOptions): string {
   return path.join(path.resolve(options.dir), file);
 }
 
+/** How every entry point names a lock: the file itself, or a name (and port, directory). */
+export type LockOptions = { path: string } | LockPathOptions;
+
+/**
+ * The one reader of lock options (PidLock, lockStatus, requestSingleInstance,
+ * the CLI): the absolute lock path they name.
+ */
+export function lockPathOf(options: unknown): string {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArg('options must be an object: { path } or { name, port?, dir? }', 'ERR_INVALID_ARG_TYPE');
+  }
+  const o = options as Partial<{ path: unknown }>;
+  return o.path !== undefined ? checkLockPath(o.path) : lockFilePath(options as LockPathOptions);
+}
+
 export function checkLockPath(p: unknown): string {
   if (typeof p !== 'string' || p === '' || p.includes('\0')) {
     throw invalidArg('path must be a non-empty string without NUL bytes', 'ERR_INVALID_ARG_VALUE');

@@ -1,19 +1,17 @@
 import path = require('node:path');
+import { assess } from './assess';
 import { selected } from './backend';
+import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
-import { invalidArg, isErrno, nameTooLong, PidLockError } from './errors';
-import { fileKey, register, unregister } from './held';
-import { NAME_MAX, nameLength, NAME_UNITS } from './names';
+import { isErrno, nameTooLong, PidLockError } from './errors';
 import { formatPid } from './lockfile';
-import { observe } from './observe';
-import { checkLockPath, lockFilePath, type LockPathOptions } from './paths';
-import { tmpPath } from './sidefiles';
-import { judge, type Observation, type Verdict } from './staleness';
+import { lockPathOf, type LockOptions } from './paths';
+import { fileKey, register, unregister } from './registry';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { Waiter } from './wake';
 
-export type PidLockOptions = ({ path: string } | LockPathOptions) & {
+export type PidLockOptions = LockOptions & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */
   onWarning?: (warning: Error & { code: string }) => void;
 };
@@ -33,19 +31,6 @@ export function emitWarning(onWarning: PidLockOptions['onWarning'], code: string
   else process.emitWarning(message, { type: 'PidLockWarning', code });
 }
 
-/**
- * One look at the lock at `path`: null when there is none, else what is there
- * and its verdict. A file that is not a lock (see judge()) throws PidLockError
- * EFTYPE: nobody can take that lock, and nobody may delete the file.
- */
-export function lookAt(backend: Backend, path: string): { seen: Observation; verdict: Verdict } | null {
-  const seen = observe(backend, path);
-  if (seen === null) return null;
-  const verdict = judge(backend, seen);
-  if (verdict.foreign) throw new PidLockError('EFTYPE', 'use', path, verdict.reason);
-  return { seen, verdict };
-}
-
 /** A PID-file lock. Never held by two live processes; a dead holder's lock is taken over. */
 export class PidLock {
   readonly path: string;
@@ -57,12 +42,7 @@ export class PidLock {
   #refused = false;
 
   constructor(options: PidLockOptions, backend: Backend = selected.backend) {
-    if (typeof options !== 'object' || options === null) {
-      throw invalidArg('options must be an object: { path } or { name, port?, dir? }', 'ERR_INVALID_ARG_TYPE');
-    }
-    this.path = 'path' in options && options.path !== undefined
-      ? checkLockPath(options.path)
-      : lockFilePath(options as LockPathOptions);
+    this.path = lockPathOf(options);
     // Refused before anything is created: a lock that could be created but not
     // broken once its holder died would be worse than none.
     if (nameTooLong(this.path)) {
@@ -70,7 +50,7 @@ export class PidLock {
       throw new PidLockError('ENAMETOOLONG', 'create', this.path, `its name is ${n} ${NAME_UNITS}, a file name may have ${NAME_MAX}`);
     }
     this.#backend = backend;
-    this.#onWarning = options.onWarning;
+    this.#onWarning = (options as { onWarning?: PidLockOptions['onWarning'] }).onWarning;
   }
 
   get held(): boolean {
@@ -88,7 +68,7 @@ export class PidLock {
       if (look && this.#lookAndBreak() === 'held') return this.#refuse();
       look = true;
       try {
-        this.#held = this.#backend.publish(this.path, tmpPath(this.path), formatPid(process.pid));
+        this.#held = this.#backend.publish(this.path, formatPid(process.pid));
       } catch (err) {
         if (isErrno(err, 'EEXIST')) continue;
         // A full, read-only or closed directory says nothing about the lock in
@@ -111,7 +91,7 @@ export class PidLock {
 
   /** 'free': no lock, or a stale one that is gone now (by us or another breaker); create next. */
   #lookAndBreak(): 'held' | 'free' {
-    const found = lookAt(this.#backend, this.path);
+    const found = assess(this.#backend, this.path);
     if (found === null) return 'free';
     if (!found.verdict.stale) return 'held';
     return breakStale(this.#backend, this.path, found.seen) === 'busy' ? 'held' : 'free';
@@ -121,7 +101,7 @@ export class PidLock {
   #heldAnyway(): boolean {
     let found;
     try {
-      found = lookAt(this.#backend, this.path);
+      found = assess(this.#backend, this.path);
     } catch (err) {
       if (isErrno(err, 'EFTYPE')) throw err;
       return false; // unreadable too: the publish error says more
@@ -194,9 +174,8 @@ export class PidLock {
 
   /** Who holds the lock, for diagnostics; null when there is no lock file or it names no PID. */
   owner(): LockOwner | null {
-    const seen = observe(this.#backend, this.path);
-    if (seen === null || seen.pid === null) return null;
-    const v = judge(this.#backend, seen);
-    return { pid: seen.pid, alive: v.alive, stale: v.stale };
+    const found = assess(this.#backend, this.path, 'report');
+    if (found === null || found.seen.pid === null) return null;
+    return { pid: found.seen.pid, alive: found.verdict.alive, stale: found.verdict.stale };
   }
 }

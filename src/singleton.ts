@@ -1,8 +1,9 @@
+import { removeStaleLock } from './api';
+import { assess } from './assess';
 import { selected } from './backend';
 import { PidLockError } from './errors';
 import { checkPort, lockFilePath } from './paths';
-import { emitWarning, lookAt, PidLock, type PidLockOptions } from './pidlock';
-import { removeStaleLock } from './functions';
+import { emitWarning, PidLock, type PidLockOptions } from './pidlock';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor = new (...args: any[]) => object;
@@ -51,7 +52,7 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
     static isInstanceRunning(port?: number | string): boolean {
       try {
         const file = this.getLockFilePath(port);
-        const found = lookAt(selected.backend, file);
+        const found = assess(selected.backend, file);
         if (found === null) return false;
         if (!found.verdict.stale) return true;
         removeStaleLock(file, this.onSingletonWarning);

@@ -1,12 +1,10 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import type { Backend, WakeApi } from './backend/types';
-import { installExitHook } from './held';
-import { observe } from './observe';
-import { holdsOpen } from './procfd';
+import { assess, judgeSeen, type Seen } from './assess';
+import { ballotPath } from './backend/sidefiles';
 import { MAX_ROUNDS } from './breaking';
-import { ballotPath } from './sidefiles';
-import { judge, type Observation } from './staleness';
+import { installExitHook } from './registry';
 import { AbortError, jitter, MAX_TIMER_MS, sleepSync } from './wait';
 
 /**
@@ -153,9 +151,9 @@ export class Waiter {
    * its owner's exit. false: no need to wait, attempt again now.
    */
   #settle(): boolean {
-    const seen = observe(this.#backend, this.#path);
-    if (seen === null) return false;
-    const verdict = judge(this.#backend, seen);
+    const found = assess(this.#backend, this.#path, 'report');
+    if (found === null) return false;
+    const { seen, verdict } = found;
     if (verdict.stale) {
       // Stale, yet the attempt before us was refused: its owner died just now
       // (look again at once), or another live breaker is at work on it (the
@@ -177,17 +175,17 @@ export class Waiter {
   }
 
   /** The ballot of the breaker at work on lock file `id`: the first of rounds 1, 2, ... whose owner lives. */
-  #liveBallot(id: string): Observation | null {
+  #liveBallot(id: string): Seen | null {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
-      const b = observe(this.#backend, ballotPath(this.#path, id, round));
+      const b = assess(this.#backend, ballotPath(this.#path, id, round), 'report');
       if (b === null) return null;
-      if (!judge(this.#backend, b).stale) return b;
+      if (!b.verdict.stale) return b.seen;
     }
     return null;
   }
 
   /** Watches the exit of `o`'s owner, which was just judged alive; false: look again now. */
-  #watchExit(o: Observation, holder: boolean): boolean {
+  #watchExit(o: Seen, holder: boolean): boolean {
     const wake = this.#wake;
     const pid = o.pid;
     if (wake === undefined || pid === null || pid === process.pid) {
@@ -204,11 +202,11 @@ export class Waiter {
     // The watch pins whichever process had the PID when it was opened. If the
     // owner died and its PID was reused just before, that process started after
     // the file was written, and judging again (start time included) says stale.
-    if (judge(this.#backend, o).stale) {
+    if (judgeSeen(this.#backend, o).stale) {
       this.#dropExit();
       return false;
     }
-    this.#exitIsHolder = holder && holdsOpen(pid, o.dev, o.ino) === true;
+    this.#exitIsHolder = holder && this.#backend.holdsOpen(pid, o.dev, o.ino) === true;
     if (this.#async) {
       // Delivered to this thread while it waits on the event loop.
       this.#armed = wake.armExitWatch(watch, () => {

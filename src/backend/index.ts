@@ -50,5 +50,3 @@ export function requireFailure(loadError: Error | undefined): Error & { code: st
 }
 
 export const selected = select();
-export type { Backend, FileState, Held, Removed } from './types';
-export { jsBackend };

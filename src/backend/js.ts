@@ -1,12 +1,15 @@
 import fs = require('node:fs');
-import { MAX_CONTENT, READ_FLAGS } from '../lockfile';
-import { procIsOurs, readProcHead } from './procfs';
+import { MAX_CONTENT } from './format';
+import { holdsOpen, procIsOurs, readProcHead } from './procfs';
+import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
 const isLinux = process.platform === 'linux';
 const isWindows = process.platform === 'win32';
-const CREATE_FLAGS =
-  fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW;
+/** Opens for reading without following a final symlink or blocking on a FIFO. */
+const READ_FLAGS = fs.constants.O_RDONLY | O_NOFOLLOW | (fs.constants.O_NONBLOCK ?? 0);
 
 /** USER_HZ: the unit of /proc/<pid>/stat starttime, 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS = 100;
@@ -90,7 +93,8 @@ function probe(pid: number): Probe {
  * open while the lock is held: it pins the inode, so no later file can reuse
  * its number and pass remove()'s dev/ino check.
  */
-function publish(path: string, tmp: string, content: string): Held {
+function publish(path: string, content: string): Held {
+  const tmp = tmpPath(path);
   const fd = fs.openSync(tmp, CREATE_FLAGS, 0o644);
   let ok = false;
   let noLinks = false;
@@ -209,13 +213,13 @@ function inspect(path: string): FileState | null {
 
 export const jsBackend: Backend = {
   name: 'js',
-  isProcessAlive: (pid) => probe(pid).alive,
-  getProcessStartTime: (pid) => probe(pid).startMs,
   probe,
   publish,
   inspect,
   remove,
-  close(handle) {
-    if (handle >= 0) fs.closeSync(handle);
+  close(held) {
+    if (held.handle >= 0) fs.closeSync(held.handle);
+    held.handle = -1;
   },
+  holdsOpen,
 };

@@ -1,22 +1,23 @@
-import fs = require('node:fs');
-import { MAX_CONTENT } from '../lockfile';
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
+import { MAX_CONTENT } from './format';
+import { holdsOpen } from './procfs';
+import { tmpPath } from './sidefiles';
+import { codeOf, errnoOf } from './syserror';
 import type { Backend, FileState, Held, Removed, WakeApi } from './types';
 
-// Plain N-API functions that never use `this`, so they may be passed around unbound.
+/** The addon's exports (native/addon.cc). Errors carry the platform's raw number as `sysErrno`. */
 interface Addon extends WakeApi {
   headBytes: number;
-  isProcessAlive: (pid: number) => boolean | null;
-  getProcessStartTime: (pid: number) => number | null;
-  /** The start time (> 0) alive, 0 alive without a start time, -1 dead, -2 unknown. */
-  probe: (pid: number) => number;
-  publish: (path: string, tmp: string, content: string) => Held;
-  inspect: (path: string) => FileState | null;
-  remove: (path: string, handle: number) => Removed;
-  close: (handle: number) => void;
+  /** Writes [alive: 1, 0 or NaN, start ms or NaN] into `out`. */
+  probe(pid: number, out: Float64Array): void;
+  /** `tmp` is used only where link() publishes (POSIX without O_TMPFILE). */
+  publish(path: string, tmp: string, content: string): Held;
+  inspect(path: string): FileState | null;
+  remove(path: string, handle: number): Removed;
+  close(handle: number): void;
 }
 
-const EXPORTS = ['isProcessAlive', 'getProcessStartTime', 'probe', 'publish', 'inspect', 'remove', 'close'] as const;
+const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close'] as const;
 const WAKE_EXPORTS = ['watchExit', 'watchDir', 'closeExitWatch', 'closeDirWatch', 'waitWatches', 'armExitWatch', 'disarmExitWatch'] as const;
 
 function checkShape(addon: Partial<Addon> | null | undefined): Addon {
@@ -81,30 +82,64 @@ function loadFailure(tried: string[], cause: unknown): Error & { code?: string }
   return err;
 }
 
+const windows = process.platform === 'win32';
+
+/**
+ * An addon error carries the platform's raw number (`sysErrno`); here it gets
+ * the `code`, `errno` and message Node's own fs errors would have.
+ */
+function asNodeError(err: unknown): unknown {
+  const e = err as Error & { sysErrno?: unknown; code?: string; errno?: number; syscall?: string; path?: string };
+  if (typeof e !== 'object' || e === null || typeof e.sysErrno !== 'number') return err;
+  const code = codeOf(e.sysErrno);
+  e.code = code;
+  e.errno = windows ? errnoOf(code) : -e.sysErrno;
+  e.message = `${code}: ${e.message}`;
+  return e;
+}
+
 /** Throws when no usable binary loads; the caller then falls back to the JS backend. */
 export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend {
   const a = loadAddon(env);
-  const windows = process.platform === 'win32';
+  // One probe's answer, written by the addon without allocating: [alive, start ms];
+  // alive 1 / 0 / NaN (unknown), start NaN when unknown.
+  const cell = new Float64Array(2);
   return {
     name: 'native',
-    isProcessAlive: a.isProcessAlive,
-    getProcessStartTime: a.getProcessStartTime,
     probe(pid) {
-      const v = a.probe(pid);
-      return v > 0 ? { alive: true, startMs: v } : { alive: v === 0 ? true : v === -1 ? false : null, startMs: null };
+      a.probe(pid, cell);
+      const alive = cell[0];
+      const start = cell[1];
+      return { alive: alive === 1 ? true : alive === 0 ? false : null, startMs: Number.isNaN(start) ? null : start };
     },
-    publish(file, tmp, content) {
-      const held = a.publish(file, tmp, content);
-      if (windows) {
-        // release() compares with fs.lstat, whose Windows dev/ino encoding is libuv's.
-        const st = fs.lstatSync(file, { bigint: true });
-        return { handle: held.handle, dev: st.dev, ino: st.ino };
+    publish(file, content) {
+      try {
+        // Windows creates the lock in place (see native/lockfile_win.cc): no temp name.
+        return a.publish(file, windows ? '' : tmpPath(file), content);
+      } catch (err) {
+        throw asNodeError(err);
       }
-      return held;
     },
-    inspect: a.inspect,
-    remove: (file, held) => a.remove(file, held.handle),
-    close: a.close,
+    inspect(file) {
+      try {
+        return a.inspect(file);
+      } catch (err) {
+        throw asNodeError(err);
+      }
+    },
+    remove(file, held) {
+      try {
+        return a.remove(file, held.handle);
+      } catch (err) {
+        throw asNodeError(err);
+      }
+    },
+    close(held) {
+      a.close(held.handle);
+      held.handle = -1;
+    },
+    // /proc/<pid>/fd, read the same way for both backends.
+    holdsOpen,
     // An older binary without them still locks correctly; its waiters only poll.
     wake: WAKE_EXPORTS.every((name) => typeof a[name] === 'function') ? a : undefined,
   };

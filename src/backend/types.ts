@@ -1,6 +1,7 @@
 /** What one read of a lock path saw, all from one open file (so from one inode). */
 export interface FileState {
   type: 'file' | 'dir' | 'other';
+  /** The file's identity, in the one encoding this backend uses for Held too. */
   dev: bigint;
   ino: bigint;
   size: number;
@@ -19,34 +20,46 @@ export interface Held {
   ino: bigint;
 }
 
-/** What judging an owner needs: isProcessAlive's and getProcessStartTime's answers. */
+/** What judging an owner needs about a process. */
 export interface Probe {
+  /** true: running; false: no such process, a zombie, or exited; null: cannot tell. */
   alive: boolean | null;
+  /** Milliseconds since the epoch, or null when this platform or backend cannot tell. */
   startMs: number | null;
 }
 
 /**
- * The narrow questions both implementations answer. The lock algorithm and the
- * stale rules are written once above this (src/pidlock.ts, src/staleness.ts).
+ * Everything the lock algorithm asks of the OS: the lock file's whole life
+ * (publish, inspect, remove, close) and the questions about its owner (probe,
+ * holdsOpen). The algorithm and the stale rules are written once above this
+ * (src/pidlock.ts, src/assess.ts, src/rules.ts) and never ask which OS they run on.
  * Arguments are validated before they get here.
  */
 export interface Backend {
   readonly name: 'native' | 'js';
-  isProcessAlive(pid: number): boolean | null;
-  getProcessStartTime(pid: number): number | null;
-  /** Both of the above, from one look where the platform allows (Linux: one /proc/<pid>/stat read). */
+  /** Liveness and start time, from one look where the platform allows (Linux: one /proc/<pid>/stat read). */
   probe(pid: number): Probe;
-  /** Creates `path` with `content`, never visible half-written. Throws errno-style errors; EEXIST: taken. */
-  publish(path: string, tmp: string, content: string): Held;
+  /**
+   * Creates `path` with `content`, never visible half-written (any temp file it
+   * needs is its own, named by src/backend/sidefiles.ts). Throws errno-style
+   * errors; EEXIST: taken.
+   */
+  publish(path: string, content: string): Held;
   /** null when the path does not exist. Never follows a final symlink, never blocks on a FIFO. */
   inspect(path: string): FileState | null;
   /**
    * Ends a tenure: deletes `path` if it still names the held file, then drops the
-   * handle. Throws errno-style errors with the lock still held, so a retry can finish.
+   * handle, in the order this OS needs. Throws errno-style errors with the lock
+   * still held, so a retry can finish.
    */
   remove(path: string, held: Held): Removed;
-  /** Drops what publish() kept open. */
-  close(handle: number): void;
+  /** Drops what publish() kept open, leaving the file. */
+  close(held: Held): void;
+  /**
+   * Whether process `pid` has the file (dev, ino) open: proof of ownership that
+   * needs no clock. null: cannot tell here.
+   */
+  holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null;
   /** Kernel wake-ups for waiters (src/wake.ts); absent where only the timer exists. */
   readonly wake?: WakeApi;
 }

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { removeStaleLock } from '../index';
+import { lockStatus, removeStaleLock } from '../index';
 import { EXIT } from './exit';
-import { inspectLock } from './inspect';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse } from './options';
 import { err, json, out } from './output';
 
@@ -10,7 +9,7 @@ type Action = 'removed' | 'none' | 'kept';
 export function clean(args: string[]): number {
   const { values } = parse('clean', () => parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
   const path = lockFrom(values).path;
-  const before = inspectLock(path);
+  const before = lockStatus(path);
   let action: Action = before.state === 'free' ? 'none' : 'kept';
   let message = before.state === 'free'
     ? `no lock at ${path}; nothing to do`
@@ -21,7 +20,7 @@ export function clean(args: string[]): number {
     for (const p of problems) err(`pidlock clean: ${p}`);
     if (problems.length > 0) return EXIT.ERROR;
     // false: another process replaced the stale file with a live lock meanwhile.
-    const after = inspectLock(path);
+    const after = lockStatus(path);
     if (gone) {
       action = 'removed';
       message = `removed stale lock ${path} (${before.reason})`;

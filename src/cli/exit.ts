@@ -7,7 +7,6 @@ export const EXIT = {
   /** status: free or stale; alive: some PID is not alive; clean: held by a live process. */
   NO: 1,
   /** Bad arguments (every command); status/clean: the lock path cannot be read or removed. */
-  USAGE: 2,
   ERROR: 2,
   /** EX_SOFTWARE: a bug in pidlock. */
   INTERNAL: 70,

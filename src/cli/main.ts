@@ -25,14 +25,14 @@ function wantsHelp(args: string[]): boolean {
 function usage(command: string | null, message: string, asJson: boolean): number {
   if (asJson) json({ error: 'usage', message }, process.stderr);
   else err(`pidlock${command === null ? '' : ` ${command}`}: ${message}`);
-  return EXIT.USAGE;
+  return EXIT.ERROR;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     err(HELP.pidlock);
-    return EXIT.USAGE;
+    return EXIT.ERROR;
   }
   if (first === '--help' || first === '-h') {
     out(HELP.pidlock);
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     const topic = rest[0] ?? 'pidlock';
     if (!(topic in HELP)) {
       err(`pidlock: no help for '${topic}'; commands are: ${Object.keys(COMMANDS).join(', ')}`);
-      return EXIT.USAGE;
+      return EXIT.ERROR;
     }
     out(HELP[topic]);
     return EXIT.OK;

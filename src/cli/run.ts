@@ -5,25 +5,7 @@ import type { PidLock } from '../index';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse, parseWait, UsageError } from './options';
 import { aliveWord, err, json } from './output';
-
-/**
- * Every signal that ends a process by default and that a handler can catch.
- * Uncaught, each would end pidlock while its command runs on: signal-exit's
- * set (SIGHUP ... SIGSTKFLT, including the aliases SIGIOT and SIGPOLL, which it
- * hooks by name) would also delete the lock on the way out, and the others
- * (SIGUSR1, SIGPROF) would leave it stale. A listener on SIGUSR1 also replaces
- * Node's default handler, which would open an inspector port in pidlock. Not
- * here: SIGKILL and SIGSTOP (cannot be caught), SIGSEGV, SIGBUS, SIGFPE and
- * SIGILL (faults in pidlock itself, where running JS is unsafe), and SIGPIPE
- * (Node ignores it). Windows delivers only the first three.
- */
-const CATCHABLE: readonly NodeJS.Signals[] =
-  process.platform === 'win32'
-    ? ['SIGINT', 'SIGTERM', 'SIGHUP']
-    : ([
-        'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF',
-        'SIGXCPU', 'SIGXFSZ', 'SIGTRAP', 'SIGSYS', 'SIGABRT', 'SIGIOT', 'SIGIO', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT',
-      ] as NodeJS.Signals[]).filter((s) => s in os.constants.signals);
+import { CATCHABLE } from './signals';
 
 /** The command is everything after '--', so its own options never reach our parser. */
 function splitCommand(args: string[]): { ours: string[]; command: string[] } {

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
+import { lockStatus, type LockStatus } from '../index';
 import { EXIT } from './exit';
-import { inspectLock, type LockReport } from './inspect';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse } from './options';
 import { aliveColour, aliveWord, json, out, paint } from './output';
 
 const STATE_COLOUR = { held: 'green', stale: 'yellow', free: 'dim' } as const;
 
-export function printReport(r: LockReport): void {
+export function printReport(r: LockStatus): void {
   const o = process.stdout;
   out(`path:   ${r.path}`);
   out(`state:  ${paint(o, STATE_COLOUR[r.state], r.state)}`);
@@ -18,7 +18,7 @@ export function printReport(r: LockReport): void {
 
 export function status(args: string[]): number {
   const { values } = parse('status', () => parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
-  const report = inspectLock(lockFrom(values).path);
+  const report = lockStatus(lockFrom(values).path);
   if (values.json) json(report);
   else printReport(report);
   return report.state === 'held' ? EXIT.OK : EXIT.NO;

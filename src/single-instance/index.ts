@@ -1,4 +1,5 @@
 import { invalidArg } from '../errors';
+import { lockPathOf } from '../paths';
 import { PidLock } from '../pidlock';
 import { sleep } from '../wait';
 import { endpointFor, holderUid, ownUid } from './endpoint';
@@ -6,7 +7,7 @@ import { SingleInstanceError } from './errors';
 import { encode } from './framing';
 import { PrimaryInstance } from './primary';
 import { exchange, Retry } from './secondary';
-import type { SecondaryInstance, SingleInstanceOptions } from './types';
+import type { SecondaryInstance, SecondInstanceHandler, SingleInstanceOptions } from './types';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -20,15 +21,6 @@ function positive(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
-function lockOf(options: SingleInstanceOptions): PidLock {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidArg('options must be an object: { name, port?, dir? } or { path }, plus messaging options', 'ERR_INVALID_ARG_TYPE');
-  }
-  if ('path' in options && options.path !== undefined) return new PidLock({ path: options.path });
-  const { name, port, dir } = options as { name: string; port?: number | string; dir?: string };
-  return new PidLock({ name, port, dir });
-}
-
 /**
  * Electron's requestSingleInstanceLock() and 'second-instance' event for any
  * Node program, with a reply. The first caller gets the lock and a
@@ -39,7 +31,7 @@ function lockOf(options: SingleInstanceOptions): PidLock {
 export async function requestSingleInstance<R = unknown, D = unknown>(
   options: SingleInstanceOptions<R, D>,
 ): Promise<PrimaryInstance | SecondaryInstance<R>> {
-  const lock = lockOf(options as SingleInstanceOptions);
+  const lock = new PidLock({ path: lockPathOf(options) });
   const timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT_MS);
   const maxBytes = positive(options.maxMessageBytes, 'maxMessageBytes', DEFAULT_MAX_BYTES);
   const payload = encode({ argv: options.argv ?? process.argv, cwd: options.cwd ?? process.cwd(), data: options.data, pid: process.pid });
@@ -51,7 +43,9 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
   for (;;) {
     // Tried on every round: a first instance that died meanwhile leaves a stale lock we can take over.
     if (lock.tryAcquire()) {
-      return PrimaryInstance.start(lock, endpointFor(lock.path, ownUid()), options.onSecondInstance as never, maxBytes, timeout);
+      // D is the caller's word for what second instances send; on the wire it is any JSON.
+      const handler = options.onSecondInstance as SecondInstanceHandler | undefined;
+      return PrimaryInstance.start(lock, endpointFor(lock.path, ownUid()), handler, maxBytes, timeout);
     }
     const uid = holderUid(lock.path);
     const left = deadline - Date.now();

@@ -2,7 +2,6 @@ import events = require('node:events');
 import type * as net from 'node:net';
 import type { PidLock } from '../pidlock';
 import { cleanup, type Endpoint, prepare } from './endpoint';
-import { SingleInstanceError } from './errors';
 import { encode, readLine } from './framing';
 import type { SecondInstanceHandler, SecondInstanceMessage } from './types';
 
@@ -25,23 +24,11 @@ function failure(code: string, message: string) {
   return { ok: false, pid: process.pid, error: { code, message } };
 }
 
-// Typed listeners without EventEmitter's generic parameter, which older @types/node lacks.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface PrimaryInstance {
-  on(event: 'second-instance', listener: (message: SecondInstanceMessage) => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  once(event: 'second-instance', listener: (message: SecondInstanceMessage) => void): this;
-  once(event: 'error', listener: (error: Error) => void): this;
-  off(event: 'second-instance', listener: (message: SecondInstanceMessage) => void): this;
-  off(event: 'error', listener: (error: Error) => void): this;
-}
-
 /**
  * The first instance: it holds the lock and answers second instances. The
  * server does not keep the process alive; close() stops it and releases the lock.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class PrimaryInstance extends events.EventEmitter {
+export class PrimaryInstance extends events.EventEmitter<{ 'second-instance': [message: SecondInstanceMessage]; error: [error: Error] }> {
   readonly primary = true as const;
   readonly lock: PidLock;
   /** The socket path or pipe name second instances connect to. */
@@ -151,5 +138,3 @@ export class PrimaryInstance extends events.EventEmitter {
     socket.end(Buffer.isBuffer(response) ? response : encode(response));
   }
 }
-
-export { SingleInstanceError };

@@ -1,4 +1,4 @@
-import type { PidLock } from '../pidlock';
+import type { LockOptions } from '../paths';
 
 /** What the first instance learns about each second instance. */
 export interface SecondInstanceMessage<D = unknown> {
@@ -15,7 +15,7 @@ export interface SecondInstanceMessage<D = unknown> {
 /** The reply is sent as JSON: undefined arrives as null. Throw (or reject) to send an error instead. */
 export type SecondInstanceHandler<R = unknown, D = unknown> = (message: SecondInstanceMessage<D>) => R | Promise<R>;
 
-export type SingleInstanceLockOptions = { path: string } | { name: string; port?: number | string; dir?: string };
+export type SingleInstanceLockOptions = LockOptions;
 
 export type SingleInstanceOptions<R = unknown, D = unknown> = SingleInstanceLockOptions & {
   /** Sent to the first instance when this one is second. Must be JSON-serialisable. */
@@ -43,9 +43,4 @@ export interface SecondaryInstance<R = unknown> {
   reply: R;
   /** The first instance's PID. */
   pid: number;
-}
-
-export interface PrimaryInfo {
-  primary: true;
-  lock: PidLock;
 }

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pkg, tmpDir, deadPid } = require('../helpers');
 
-/** The id a break ballot carries: src/staleness.ts observation().id. */
+/** The id a break ballot carries: src/assess.ts Seen.id. */
 function lockId(file) {
   const st = fs.statSync(file, { bigint: true });
   return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;

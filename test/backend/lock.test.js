@@ -308,6 +308,32 @@ test('removeStaleLock removes only stale locks', async () => {
   await holder.exited;
 });
 
+test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as `pidlock status --json`, and changes nothing', async () => {
+  const dir = tmpDir();
+  const file = path.join(dir, '.st_lock_7.pid');
+  const cli = (f) => JSON.parse(runChild(path.join(__dirname, '..', '..', 'dist', 'cli.js'), ['status', '--path', f, '--json']).stdout);
+  assert.deepEqual(pkg.lockStatus(file), { path: file, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' });
+  const holder = startChild(holderScript, [file]);
+  const pid = Number((await holder.firstLine).split(' ')[1]);
+  const held = pkg.lockStatus({ name: 'st', port: 7, dir });
+  assert.equal(held.state, 'held');
+  assert.equal(held.pid, pid);
+  assert.equal(held.alive, true);
+  assert.equal(held.stale, false);
+  assert.deepEqual(held, pkg.lockStatus(file), 'a path and { name, port, dir } name the same lock');
+  assert.deepEqual(cli(file), held);
+  holder.child.kill('SIGKILL');
+  await holder.exited;
+  const stale = pkg.lockStatus(file);
+  assert.deepEqual({ state: stale.state, pid: stale.pid, alive: stale.alive, stale: stale.stale }, { state: 'stale', pid, alive: false, stale: true });
+  assert.deepEqual(cli(file), stale);
+  assert.equal(fs.readFileSync(file, 'latin1'), `${pid}\n`, 'lockStatus never removes a stale lock');
+  const foreign = path.join(dir, 'config.txt');
+  fs.writeFileSync(foreign, 'x'.repeat(100));
+  assert.throws(() => pkg.lockStatus(foreign), { name: 'PidLockError', code: 'EFTYPE', path: foreign });
+  assert.throws(() => pkg.lockStatus({ path: '' }), { code: 'ERR_INVALID_ARG_VALUE' });
+});
+
 test('errors that make a decision impossible throw PidLockError with code, path and advice', { skip: process.platform === 'win32' && 'Windows reports ENOENT, not ENOTDIR, under a file; Windows cases are in test/backend/windows.test.js' }, () => {
   const dir = tmpDir();
   const cases = [

@@ -113,10 +113,10 @@ describe('Windows', { skip }, () => {
   });
 
   test('exclusive create refuses an existing file and leaves it untouched', () => {
-    const { selected } = require(path.join(root, 'dist', 'backend'));
+    const { selected } = require(path.join(root, 'dist', 'internal', 'index.js'));
     const file = path.join(tmpDir(), 'exists.pid');
     fs.writeFileSync(file, 'someone else\n');
-    assert.throws(() => selected.backend.publish(file, `${file}.x.tmp`, `${process.pid}\n`), { code: 'EEXIST' });
+    assert.throws(() => selected.backend.publish(file, `${process.pid}\n`), { code: 'EEXIST' });
     assert.equal(fs.readFileSync(file, 'latin1'), 'someone else\n');
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['exists.pid'], 'no temp file left');
   });

@@ -1,7 +1,8 @@
 'use strict';
 // Loads one module of src/ by itself, so unit tests reach internal functions
-// without going through the package entry point (and its backend). Uses tsc's
-// per-module output in dist/ when the build has it; otherwise bundles the
+// without going through the package entry point (and its backend). Uses the
+// build's bundle of that module (dist/internal/src/, scripts/build.js) when it
+// exists; otherwise bundles the
 // TypeScript in memory with esbuild (a dev dependency whose binary exists only
 // for the host platform, so emulated runs need the dist/ files).
 const Module = require('node:module');
@@ -11,7 +12,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..', '..');
 
 function loadSrc(rel) {
-  const built = path.join(root, 'dist', rel.replace(/\.ts$/, '.js'));
+  const built = path.join(root, 'dist', 'internal', 'src', rel.replace(/\.ts$/, '.js'));
   if (fs.existsSync(built)) return require(built);
   const file = path.join(root, 'src', rel);
   const { outputFiles } = require('esbuild').buildSync({

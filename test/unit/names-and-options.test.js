@@ -7,9 +7,10 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { loadSrc } = require('./load-src');
 
-const { parsePid, formatPid, MAX_CONTENT } = loadSrc('lockfile.ts');
+const { parsePid, formatPid } = loadSrc('lockfile.ts');
+const { MAX_CONTENT } = loadSrc('backend/format.ts');
 const { lockFileName } = loadSrc('paths.ts');
-const { sideBase, tmpPath, ballotPath, classify } = loadSrc('sidefiles.ts');
+const { sideBase, tmpPath, ballotPath, classify } = loadSrc('backend/sidefiles.ts');
 const { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } = loadSrc('wait.ts');
 
 const parse = (s) => parsePid(Buffer.from(s, 'latin1'), Buffer.byteLength(s, 'latin1'));

@@ -29,9 +29,9 @@ export function sideBase(lockPath: string): string {
 }
 
 let counter = 0;
-// Every publish asks for a temp name, even though the native backend on Linux
-// mostly needs none (O_TMPFILE): the part that depends on the lock path is
-// built once per path.
+// The backends' own temp names (the core never names one). The native backend
+// on Linux asks for one on every publish although it mostly needs none
+// (O_TMPFILE), so the part that depends on the lock path is built once per path.
 let lastLock = '';
 let lastPrefix = '';
 

@@ -1,0 +1,7 @@
+/**
+ * Not public: the entry of dist/internal/index.js, which the repo's own tests
+ * load (the CLI's main() in one process, the backend's verbs under Wine) and
+ * the package never ships.
+ */
+export { main } from './cli/main';
+export { selected } from './backend';
