@@ -38,9 +38,9 @@ function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.j
       };
       waiters.push(check);
       check();
-      exited.then(() => {
+      exited.then(({ code, signal }) => {
         check();
-        reject(new Error(`si-app exited without the expected report; stdout: ${out} stderr: ${err}`));
+        reject(new Error(`si-app exited (${code ?? signal}) without the expected report; stdout: ${out} stderr: ${err}`));
       });
     });
   const final = () => report((l) => l.role === 'primary' || l.role === 'secondary' || l.role === 'error');
