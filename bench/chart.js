@@ -49,14 +49,29 @@ function chart(results) {
     y += p.height + 14;
   }
   if (results.crash) {
-    const bars = results.crash.map((r) => ({ label: r.label.replace(/ \(default retryInterval 20 ms\)/, ''), value: r.median, kind: kindOf(r) }));
-    const p = panel('(3) Crash recovery: SIGKILL of the holder → waiter holds the lock, ms (median)', bars, y, (v) => `${v.toFixed(v < 100 ? 1 : 0)} ms`);
+    const bars = results.crash.map((r) => ({
+      label: r.label.replace(/ \(default retryInterval 20 ms\)/, ''),
+      value: r.median,
+      kind: kindOf(r),
+    }));
+    const p = panel(
+      '(3) Crash recovery: SIGKILL of the holder → waiter holds the lock, ms (median)',
+      bars,
+      y,
+      (v) => `${v.toFixed(v < 100 ? 1 : 0)} ms`,
+    );
     parts.push(p.svg);
     y += p.height + 10;
   }
-  const legend = [['C floor', COLORS.floor], ['pidlock-native', COLORS.pidlock], ['proper-lockfile / lockfile', COLORS.other]];
+  const legend = [
+    ['C floor', COLORS.floor],
+    ['pidlock-native', COLORS.pidlock],
+    ['proper-lockfile / lockfile', COLORS.other],
+  ];
   legend.forEach(([name, color], i) => {
-    parts.push(`<rect x="${10 + i * 200}" y="${y}" width="12" height="12" fill="${color}"/><text x="${28 + i * 200}" y="${y + 11}" font-size="12">${esc(name)}</text>`);
+    parts.push(
+      `<rect x="${10 + i * 200}" y="${y}" width="12" height="12" fill="${color}"/><text x="${28 + i * 200}" y="${y + 11}" font-size="12">${esc(name)}</text>`,
+    );
   });
   y += 24;
   return [

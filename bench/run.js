@@ -15,7 +15,10 @@ const { chart } = require('./chart');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || ['1', 'true'].includes(process.env.PIDLOCK_BENCH_QUICK ?? '');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 
 const CONFIG = quick
   ? {
@@ -68,7 +71,10 @@ function meta() {
     tmp: `${tmpRoot()} (${fsType(tmpRoot())})`,
     command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     quick,
-    loadBefore: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadBefore: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -108,7 +114,10 @@ async function main() {
   if (want('contention')) results.contention = await require('./sections/contention').run(CONFIG.contention, log);
   if (want('load')) results.load = await require('./sections/load').run(CONFIG.load, log);
   if (want('hugedir')) results.hugedir = await require('./sections/hugedir').run(CONFIG.hugedir, log);
-  m.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  m.loadAfter = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
   const table = render(results);
   const generated = `${header(m)}\n\n${table}`;
@@ -121,7 +130,9 @@ async function main() {
   const svgFile = toDocs ? path.join(DOCS, 'benchmarks.svg') : path.join(OUT_DIR, 'benchmarks.svg');
   writeDoc(mdFile, generated);
   if (results.cycle || results.crash) fs.writeFileSync(svgFile, chart(results));
-  log(`wrote ${path.relative(process.cwd(), mdFile)}${results.cycle || results.crash ? ` and ${path.relative(process.cwd(), svgFile)}` : ''}`);
+  log(
+    `wrote ${path.relative(process.cwd(), mdFile)}${results.cycle || results.crash ? ` and ${path.relative(process.cwd(), svgFile)}` : ''}`,
+  );
 }
 
 let exiting = false;

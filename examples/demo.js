@@ -14,11 +14,18 @@ const pidlock = require('..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pidlock-demo-'));
 const say = (s) => console.log(s);
 const childTry = (file) =>
-  spawnSync(process.execPath, ['-e', `
+  spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `
     const { PidLock } = require(${JSON.stringify(path.join(__dirname, '..'))});
     const lock = new PidLock({ path: ${JSON.stringify(file)} });
     const ok = lock.tryAcquire();
-    console.log(ok ? 'acquired' : 'refused: held by ' + JSON.stringify(lock.owner()));`], { encoding: 'utf8' }).stdout.trim();
+    console.log(ok ? 'acquired' : 'refused: held by ' + JSON.stringify(lock.owner()));`,
+    ],
+    { encoding: 'utf8' },
+  ).stdout.trim();
 
 async function main() {
   say(`backend: ${pidlock.backend}${pidlock.loadError ? ` (addon not loaded: ${pidlock.loadError.message})` : ''}`);
@@ -32,10 +39,17 @@ async function main() {
   say(`   released; file exists: ${fs.existsSync(lock.path)}`);
 
   say('\n2. a holder that crashes');
-  const holder = spawn(process.execPath, ['-e', `
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const { PidLock } = require(${JSON.stringify(path.join(__dirname, '..'))});
     new PidLock({ path: ${JSON.stringify(lock.path)} }).tryAcquire();
-    console.log('holding'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    console.log('holding'); setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise((r) => holder.stdout.once('data', r));
   say(`   holder ${holder.pid} holds it; kill -9 ${holder.pid}`);
   holder.kill('SIGKILL');
@@ -43,7 +57,9 @@ async function main() {
   say(`   left behind: ${JSON.stringify(fs.readFileSync(lock.path, 'latin1'))}, owner: ${JSON.stringify(lock.owner())}`);
   const t0 = process.hrtime.bigint();
   const took = lock.tryAcquire();
-  say(`   tryAcquire: ${took} in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(2)} ms; now names ${fs.readFileSync(lock.path, 'latin1').trim()}`);
+  say(
+    `   tryAcquire: ${took} in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(2)} ms; now names ${fs.readFileSync(lock.path, 'latin1').trim()}`,
+  );
   lock.release();
 
   say('\n3. the singleton mixin');

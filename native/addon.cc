@@ -186,7 +186,8 @@ Napi::Value WaitWatches(const Napi::CallbackInfo& info) {
   double ms = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   if (!(ms >= 0)) ms = 0;
   if (ms > 2147483647.0) ms = 2147483647.0;
-  pidlock::Woken w = pidlock::WaitWatches(WatchArg(info, 0), WatchArg(info, 1), StringArg(info, 2), static_cast<int>(std::ceil(ms)));
+  pidlock::Woken w =
+      pidlock::WaitWatches(WatchArg(info, 0), WatchArg(info, 1), StringArg(info, 2), static_cast<int>(std::ceil(ms)));
   const char* what = w == pidlock::Woken::kExit ? "exit" : w == pidlock::Woken::kDir ? "dir" : "timeout";
   return Napi::String::New(info.Env(), what);
 }

@@ -40,9 +40,9 @@ bool ProcIsOurs() {
 
 // Fields of /proc/<pid>/stat, numbered as in proc(5).
 struct Stat {
-  char state = 0;              // 3
+  char state = 0;                // 3
   unsigned long long start = 0;  // 22: starttime, in clock ticks since boot
-  long exit_signal = 0;        // 38
+  long exit_signal = 0;          // 38
 };
 
 // The command name (field 2) may hold spaces and ')': fields are counted after the last ')'.

@@ -14,8 +14,10 @@ ProcessInfo ProbeProcess(uint32_t pid) {
   HANDLE h = OpenProcess(kAccess, FALSE, pid);
   if (h == nullptr) {
     DWORD e = GetLastError();
-    if (pid == GetCurrentProcessId()) out.alive = true;
-    else if (e == ERROR_INVALID_PARAMETER) out.alive = false;  // no such process
+    if (pid == GetCurrentProcessId())
+      out.alive = true;
+    else if (e == ERROR_INVALID_PARAMETER)
+      out.alive = false;  // no such process
     // else ACCESS_DENIED: it exists but cannot be checked
     return out;
   }

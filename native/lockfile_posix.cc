@@ -156,8 +156,7 @@ bool PublishInPlace(const std::string& path, const std::string& content, Held* o
 // public name through link(): nobody can ever see the lock empty, and the
 // kernel lock exists from the first instant the name does. link() never
 // replaces an existing name, so EEXIST is the one "taken" answer.
-bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out,
-             SysError* err) {
+bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out, SysError* err) {
 #ifdef __linux__
   int done = PublishUnnamed(path, content, out, err);
   if (done != 0) return done == 1;

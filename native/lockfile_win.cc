@@ -48,8 +48,8 @@ bool Publish(const std::string& path, const std::string& /*tmp*/, const std::str
 bool Inspect(const std::string& path, std::optional<FileState>* found, SysError* err) {
   std::wstring wpath = Wide(path);
   // OPEN_REPARSE_POINT: a symlink at the lock path is reported, never followed.
-  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                         nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                         OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
   if (h == INVALID_HANDLE_VALUE) {
     DWORD e = GetLastError();
     if (e == ERROR_FILE_NOT_FOUND) return true;
@@ -83,8 +83,8 @@ bool Inspect(const std::string& path, std::optional<FileState>* found, SysError*
     if (ReadFile(h, out->head, static_cast<DWORD>(kHeadBytes), &n, nullptr)) out->head_len = n;
     // Asking for DELETE fails with a sharing violation exactly while a holder's
     // handle (opened without FILE_SHARE_DELETE) is open: the kernel's proof of a live holder.
-    HANDLE probe = CreateFileW(wpath.c_str(), DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                               nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    HANDLE probe = CreateFileW(wpath.c_str(), DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                               OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
     if (probe != INVALID_HANDLE_VALUE) {
       out->kernel_held = false;
       CloseHandle(probe);
@@ -106,8 +106,9 @@ void Close(int64_t handle) {
 bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err) {
   HANDLE h = reinterpret_cast<HANDLE>(held.handle);
   std::wstring wpath = Wide(path);
-  HANDLE there = CreateFileW(wpath.c_str(), FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                             nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  HANDLE there =
+      CreateFileW(wpath.c_str(), FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                  OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
   if (there == INVALID_HANDLE_VALUE) {
     DWORD e = GetLastError();
     if (e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND) return Fail(err, "lstat");

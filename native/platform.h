@@ -54,8 +54,7 @@ ProcessInfo ProbeProcess(uint32_t pid);
 // Makes `path` hold `content`, never visible half-written, and keeps it locked
 // in the kernel until Close(). Returns false with *err set; EEXIST-like errors
 // mean the lock is taken.
-bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out,
-             SysError* err);
+bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out, SysError* err);
 // false: error in *err. Otherwise *out is empty when there is no such file.
 bool Inspect(const std::string& path, std::optional<FileState>* out, SysError* err);
 void Close(int64_t handle);

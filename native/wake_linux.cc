@@ -48,8 +48,10 @@ bool DirEventMatches(int fd, const std::string& name) {
     for (char* p = buf; p < buf + n;) {
       auto* ev = reinterpret_cast<inotify_event*>(p);
       // A lost queue or a vanished directory: the lock may have changed unseen.
-      if (ev->mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) hit = true;
-      else if (ev->len > 0 && strcmp(ev->name, name.c_str()) == 0) hit = true;
+      if (ev->mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
+        hit = true;
+      else if (ev->len > 0 && strcmp(ev->name, name.c_str()) == 0)
+        hit = true;
       p += sizeof(inotify_event) + ev->len;
     }
   }

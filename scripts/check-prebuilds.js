@@ -55,15 +55,24 @@ function main() {
   const problems = [];
   for (const platform of supportTable()) {
     const want = PREBUILDS[platform];
-    if (!want) { problems.push(`${platform}: in the README's table but not in src/backend/addon.ts PREBUILDS`); continue; }
+    if (!want) {
+      problems.push(`${platform}: in the README's table but not in src/backend/addon.ts PREBUILDS`);
+      continue;
+    }
     const file = path.join(process.env.CHECK_PREBUILDS_DIR || path.join(root, 'prebuilds'), platform, want.file);
-    if (!fs.existsSync(file)) { problems.push(`${platform}: ${path.relative(root, file)} is missing`); continue; }
+    if (!fs.existsSync(file)) {
+      problems.push(`${platform}: ${path.relative(root, file)} is missing`);
+      continue;
+    }
     const got = machineOf(file);
-    if (got !== want.machine) problems.push(`${platform}: ${path.relative(root, file)} is built for ${got ?? 'no known format'}, not ${want.machine}`);
+    if (got !== want.machine)
+      problems.push(`${platform}: ${path.relative(root, file)} is built for ${got ?? 'no known format'}, not ${want.machine}`);
     else console.log(`check:prebuilds: ok: ${platform}: ${path.relative(root, file)} (${got})`);
   }
   if (problems.length) {
-    console.error(`check:prebuilds: refusing:\n  ${problems.join('\n  ')}\nBuild them with npm run prebuildify:all, or set PIDLOCK_SKIP_PREBUILD_CHECK=1 for a local npm pack.`);
+    console.error(
+      `check:prebuilds: refusing:\n  ${problems.join('\n  ')}\nBuild them with npm run prebuildify:all, or set PIDLOCK_SKIP_PREBUILD_CHECK=1 for a local npm pack.`,
+    );
     process.exit(1);
   }
 }

@@ -8,12 +8,7 @@ const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
 const names = Object.keys(require(path.join(dist, 'index.js'))).filter((n) => n !== '__esModule');
-const body = [
-  "import cjs from './index.js';",
-  `export const { ${names.join(', ')} } = cjs;`,
-  'export default cjs;',
-  '',
-].join('\n');
+const body = ["import cjs from './index.js';", `export const { ${names.join(', ')} } = cjs;`, 'export default cjs;', ''].join('\n');
 fs.writeFileSync(path.join(dist, 'index.mjs'), body);
 // Types for the import condition: a .d.mts beside index.mjs, or TypeScript (node16,
 // nodenext) reads the .d.ts as CommonJS types for an ES module ("masquerading as CJS").

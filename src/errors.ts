@@ -68,7 +68,8 @@ export function showValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return `an object (${util.inspect(value, { depth: 0, breakLength: Infinity }).slice(0, 60)})`;
+  if (typeof value === 'object' && value !== null)
+    return `an object (${util.inspect(value, { depth: 0, breakLength: Infinity }).slice(0, 60)})`;
   return String(value);
 }
 

@@ -47,4 +47,13 @@ export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
 export { PidLockError } from './errors';
 export { AbortError, type WaitOptions } from './wait';
 export { SingletonInstanceMixin, SingletonInstance } from './singleton';
-export { requestSingleInstance, PrimaryInstance, SingleInstanceError, type SecondaryInstance, type SingleInstanceOptions, type SecondInstanceMessage, type SecondInstanceHandler, type SingleInstanceErrorCode } from './single-instance';
+export {
+  requestSingleInstance,
+  PrimaryInstance,
+  SingleInstanceError,
+  type SecondaryInstance,
+  type SingleInstanceOptions,
+  type SecondInstanceMessage,
+  type SecondInstanceHandler,
+  type SingleInstanceErrorCode,
+} from './single-instance';

@@ -15,9 +15,7 @@ function checkName(name: unknown): string {
   }
   // Each of these could place the file outside the directory, or truncate its name.
   if (name === '' || /[\\/\0]/.test(name) || name.includes('..')) {
-    throw invalidArg(
-      `invalid lock name ${JSON.stringify(name)}: use a non-empty name without '/', '\\', '..' or NUL bytes`,
-    );
+    throw invalidArg(`invalid lock name ${JSON.stringify(name)}: use a non-empty name without '/', '\\', '..' or NUL bytes`);
   }
   return name;
 }

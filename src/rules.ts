@@ -53,9 +53,7 @@ export interface Verdict {
  */
 export function judge(f: Facts): Verdict {
   if (f.size <= MAX_CONTENT || f.kernelHeld === true) return judgeOwner(f);
-  const v: Verdict = f.pid === null
-    ? { stale: true, alive: null, reason: 'no PID on its first line' }
-    : judgeOwner(f);
+  const v: Verdict = f.pid === null ? { stale: true, alive: null, reason: 'no PID on its first line' } : judgeOwner(f);
   if (!v.stale) return v; // a live daemon's multi-line pidfile: held by the PID on its first line
   return {
     stale: false,

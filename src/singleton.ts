@@ -39,7 +39,11 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
         return fromEnv;
       } catch (err) {
         // The environment is the user's, not the app's code: never fail startup over it.
-        emitWarning(this.onSingletonWarning, 'PIDLOCK_BAD_PORT', `ignoring ${variable}=${JSON.stringify(fromEnv)} (${(err as Error).message}); using the default port`);
+        emitWarning(
+          this.onSingletonWarning,
+          'PIDLOCK_BAD_PORT',
+          `ignoring ${variable}=${JSON.stringify(fromEnv)} (${(err as Error).message}); using the default port`,
+        );
         return this.singletonDefaultPort;
       }
     }
@@ -58,7 +62,11 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
         removeStaleLock(file, this.onSingletonWarning);
         return false;
       } catch (err) {
-        emitWarning(this.onSingletonWarning, 'PIDLOCK_CHECK_FAILED', `could not check for a running instance, assuming none: ${(err as Error).message}`);
+        emitWarning(
+          this.onSingletonWarning,
+          'PIDLOCK_CHECK_FAILED',
+          `could not check for a running instance, assuming none: ${(err as Error).message}`,
+        );
         return false;
       }
     }
@@ -104,7 +112,11 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
         try {
           lock.release();
         } catch (err) {
-          emitWarning(this.#statics().onSingletonWarning, 'PIDLOCK_RELEASE_FAILED', `could not release the singleton lock: ${(err as Error).message}`);
+          emitWarning(
+            this.#statics().onSingletonWarning,
+            'PIDLOCK_RELEASE_FAILED',
+            `could not release the singleton lock: ${(err as Error).message}`,
+          );
         }
       }
       if (this.#running) {

@@ -38,14 +38,25 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 
 export function checkWait(opts: unknown): { timeout: number; retryInterval: number; signal: AbortSignal | undefined } {
   if (opts !== undefined && opts !== null && typeof opts !== 'object') {
-    throw invalidArg(`options must be an object like { timeout, retryInterval, signal }, received ${showValue(opts)}`, 'ERR_INVALID_ARG_TYPE');
+    throw invalidArg(
+      `options must be an object like { timeout, retryInterval, signal }, received ${showValue(opts)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   }
   const { timeout = DEFAULT_TIMEOUT_MS, retryInterval = DEFAULT_RETRY_MS, signal } = (opts ?? {}) as WaitOptions;
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0 || (timeout > MAX_TIMER_MS && timeout !== Infinity)) {
-    throw invalidArg(`timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, or Infinity, received ${showValue(timeout)}`, 'ERR_OUT_OF_RANGE', RangeError);
+    throw invalidArg(
+      `timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, or Infinity, received ${showValue(timeout)}`,
+      'ERR_OUT_OF_RANGE',
+      RangeError,
+    );
   }
   if (typeof retryInterval !== 'number' || !Number.isFinite(retryInterval) || retryInterval <= 0 || retryInterval > MAX_TIMER_MS) {
-    throw invalidArg(`retryInterval must be a number of ms > 0 and <= ${MAX_TIMER_MS}, received ${showValue(retryInterval)}`, 'ERR_OUT_OF_RANGE', RangeError);
+    throw invalidArg(
+      `retryInterval must be a number of ms > 0 and <= ${MAX_TIMER_MS}, received ${showValue(retryInterval)}`,
+      'ERR_OUT_OF_RANGE',
+      RangeError,
+    );
   }
   return { timeout, retryInterval, signal: checkSignal(signal) };
 }
@@ -79,10 +90,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(new AbortError(signal?.reason));
     };
     // The jitter can lift a valid retryInterval just past the timer's limit.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.min(ms, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

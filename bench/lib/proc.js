@@ -27,7 +27,8 @@ function start(cmd, args, { env = process.env, timeoutMs = 120_000 } = {}) {
   const exit = new Promise((resolve) => {
     child.on('close', (code, signal) => {
       exited = { code, signal };
-      for (const p of pending.splice(0)) p.reject(new Error(`${path.basename(args[0] || cmd)} exited (${code ?? signal}) before '${p.event}': ${stderr.trim()}`));
+      for (const p of pending.splice(0))
+        p.reject(new Error(`${path.basename(args[0] || cmd)} exited (${code ?? signal}) before '${p.event}': ${stderr.trim()}`));
       resolve(exited);
     });
   });
@@ -71,7 +72,9 @@ function start(cmd, args, { env = process.env, timeoutMs = 120_000 } = {}) {
     next(event) {
       return new Promise((resolve, reject) => {
         if (exited && !lines.some((l) => event === undefined || l.event === event)) {
-          return reject(new Error(`${path.basename(args[0] || cmd)} exited (${exited.code ?? exited.signal}) before '${event}': ${stderr.trim()}`));
+          return reject(
+            new Error(`${path.basename(args[0] || cmd)} exited (${exited.code ?? exited.signal}) before '${event}': ${stderr.trim()}`),
+          );
         }
         pending.push({ event, resolve, reject });
         pump();

@@ -36,7 +36,13 @@ function render(r) {
     const limit = { native: 3, js: 8 };
     for (const c of r.poll) {
       const target = limit[c.id] ? `≤ ${limit[c.id]}x the C look: ${verdict(ratio(c.median, floor) <= limit[c.id])}` : '';
-      add('1b refused poll (live holder)', c.label, us(c.median), c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`, target);
+      add(
+        '1b refused poll (live holder)',
+        c.label,
+        us(c.median),
+        c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`,
+        target,
+      );
     }
   }
   if (r.liveness) {
@@ -54,11 +60,18 @@ function render(r) {
     const floor = by(r.crash, 'floor').median;
     for (const c of r.crash) {
       const n = c.samples.length;
-      let rel = c.lib === 'pidlock' ? `${x(ratio(c.median, floor))} floor; proper-lockfile (default) is ${x(ratio(proper, c.median))} this` : '';
+      let rel =
+        c.lib === 'pidlock' ? `${x(ratio(c.median, floor))} floor; proper-lockfile (default) is ${x(ratio(proper, c.median))} this` : '';
       if (c.id === 'floor') rel = 'floor';
       // Only the native backend can watch a holder's exit; the JS one waits for its timer.
       const woken = c.lib === 'pidlock' && c.backend === 'native';
-      const target = woken ? `≤ 2x floor + 3 ms: ${verdict(c.median <= 2 * floor + 3)}` : c.lib === 'pidlock' ? `≤ 50 ms (timer): ${verdict(c.median <= 50)}` : c.lib === 'proper-lockfile' ? `≥ 2000 ms expected: ${c.median >= 2000 ? 'yes' : 'no'}` : '';
+      const target = woken
+        ? `≤ 2x floor + 3 ms: ${verdict(c.median <= 2 * floor + 3)}`
+        : c.lib === 'pidlock'
+          ? `≤ 50 ms (timer): ${verdict(c.median <= 50)}`
+          : c.lib === 'proper-lockfile'
+            ? `≥ 2000 ms expected: ${c.median >= 2000 ? 'yes' : 'no'}`
+            : '';
       add('3 crash recovery', `${c.label} (n=${n})`, ms(c.median), rel, target);
     }
   }
@@ -66,13 +79,20 @@ function render(r) {
     const floor = by(r.wake.handoff, 'floor').median;
     for (const c of r.wake.handoff) {
       const rel = c.id === 'floor' ? 'floor' : `+${ms(c.median - floor)} over floor`;
-      const target = c.id === 'floor' ? '' : c.id === 'js-sync' ? 'timer only: half the retryInterval expected' : `≤ 3 ms: ${verdict(c.median <= 3)}`;
+      const target =
+        c.id === 'floor' ? '' : c.id === 'js-sync' ? 'timer only: half the retryInterval expected' : `≤ 3 ms: ${verdict(c.median <= 3)}`;
       add('3b release hand-off', `${c.label} (n=${c.samples.length})`, ms(c.median), rel, target);
     }
     for (const c of r.wake.cpu) {
       const woken = c.backend === 'native';
       const target = woken ? `no CPU between events (≤ 1 ms per 10 s): ${verdict(c.cpuMs <= c.windowMs / 10000)}` : 'polls on its timer';
-      add('3c waiter CPU', `${c.label}, over ${c.windowMs / 1000} s of waiting`, ms(c.cpuMs), `${((100 * c.cpuMs) / c.windowMs).toFixed(3)} % of one core`, target);
+      add(
+        '3c waiter CPU',
+        `${c.label}, over ${c.windowMs / 1000} s of waiting`,
+        ms(c.cpuMs),
+        `${((100 * c.cpuMs) / c.windowMs).toFixed(3)} % of one core`,
+        target,
+      );
     }
   }
   if (r.frozen) {
@@ -87,7 +107,13 @@ function render(r) {
     for (const c of r.contention) {
       const spread = c.min > 0 ? x(c.max / c.min) : `∞ (least busy: 0)`;
       const target = `exclusion violations: ${c.violations}${c.violations ? ' **FAILURE**' : ''}${c.timeouts ? `; waits timed out: ${c.timeouts}` : ''}`;
-      add('5 contention (8 procs)', c.label, `${Math.round(c.perSec)} acq/s`, `busiest/least busy: ${Math.round(c.max)}/${Math.round(c.min)} = ${spread}`, target);
+      add(
+        '5 contention (8 procs)',
+        c.label,
+        `${Math.round(c.perSec)} acq/s`,
+        `busiest/least busy: ${Math.round(c.max)}/${Math.round(c.min)} = ${spread}`,
+        target,
+      );
     }
   }
   if (r.load) {
@@ -102,7 +128,13 @@ function render(r) {
   if (r.hugedir) {
     for (const c of r.hugedir) {
       const extra = c.huge - c.empty;
-      add('7 takeover, huge directory', `pidlock-native, ${c.id}: stale lock in ${c.entries.toLocaleString('en')} entries vs an empty directory`, ms(c.huge), `empty: ${ms(c.empty)}; +${ms(extra)}`, `≤ +5 ms: ${verdict(extra <= 5)}`);
+      add(
+        '7 takeover, huge directory',
+        `pidlock-native, ${c.id}: stale lock in ${c.entries.toLocaleString('en')} entries vs an empty directory`,
+        ms(c.huge),
+        `empty: ${ms(c.empty)}; +${ms(extra)}`,
+        `≤ +5 ms: ${verdict(extra <= 5)}`,
+      );
     }
   }
   return ['| # | Measurement | Median | Same-run comparison | Target |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');

@@ -9,9 +9,21 @@ const PROCS = 8;
 const EVERY_20MS = { retries: 5000, factor: 1, minTimeout: 20, maxTimeout: 20 };
 
 const CONFIGS = [
-  { id: 'native', label: 'pidlock-native, native, acquireSync() (retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 10000 } },
+  {
+    id: 'native',
+    label: 'pidlock-native, native, acquireSync() (retryInterval 20 ms)',
+    lib: 'pidlock',
+    backend: 'native',
+    opts: { timeout: 10000 },
+  },
   { id: 'js', label: 'pidlock-native, JS, acquireSync() (retryInterval 20 ms)', lib: 'pidlock', backend: 'js', opts: { timeout: 10000 } },
-  { id: 'native-async', label: 'pidlock-native, native, await acquire() (retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 10000, async: true } },
+  {
+    id: 'native-async',
+    label: 'pidlock-native, native, await acquire() (retryInterval 20 ms)',
+    lib: 'pidlock',
+    backend: 'native',
+    opts: { timeout: 10000, async: true },
+  },
   { id: 'proper-lockfile', label: 'proper-lockfile, lock() retrying every 20 ms', lib: 'proper-lockfile', opts: { retries: EVERY_20MS } },
   { id: 'lockfile', label: 'lockfile, lock({ wait, pollPeriod: 20 })', lib: 'lockfile', opts: { timeout: 10000, pollPeriod: 20 } },
 ];
@@ -23,11 +35,13 @@ async function once(c, cfg) {
   const procs = Array.from({ length: PROCS }, () =>
     worker('contend.js', [c.lib, dir, startAt.toString(), cfg.durationMs, JSON.stringify(c.opts)], { env: envFor(c.backend) }),
   );
-  const outs = await Promise.all(procs.map(async (p) => {
-    const { code, signal } = await p.exit;
-    if (code !== 0) throw new Error(`contend ${c.id} failed (${code ?? signal}): ${p.stderr}`);
-    return p.next();
-  }));
+  const outs = await Promise.all(
+    procs.map(async (p) => {
+      const { code, signal } = await p.exit;
+      if (code !== 0) throw new Error(`contend ${c.id} failed (${code ?? signal}): ${p.stderr}`);
+      return p.next();
+    }),
+  );
   const counts = outs.map((o) => o.count);
   const total = counts.reduce((a, b) => a + b, 0);
   return {
@@ -48,7 +62,9 @@ async function run(cfg, log) {
     for (let i = 0; i < cfg.repeats; i++) {
       const r = await once(c, cfg);
       runs.push(r);
-      log(`contention ${c.id} ${i + 1}/${cfg.repeats}: ${r.perSec.toFixed(0)}/s, busiest ${r.max}, least busy ${r.min}, violations ${r.violations}, last ready ${r.lateMs.toFixed(0)} ms after start`);
+      log(
+        `contention ${c.id} ${i + 1}/${cfg.repeats}: ${r.perSec.toFixed(0)}/s, busiest ${r.max}, least busy ${r.min}, violations ${r.violations}, last ready ${r.lateMs.toFixed(0)} ms after start`,
+      );
     }
     results.push({
       ...c,

@@ -11,15 +11,69 @@ const DEFAULT_BACKOFF = 20;
 const EVERY_20MS = { retries: 5000, factor: 1, minTimeout: 20, maxTimeout: 20 };
 
 const CONFIGS = [
-  { id: 'floor', label: 'floor: the holder\'s teardown, as a C waiter\'s pidfd sees it (bench/floor-wake.c)', lib: 'floor', backend: 'native', opts: {} },
-  { id: 'native-sync', label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 30000 } },
-  { id: 'native-async', label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'native', opts: { timeout: 30000, async: true } },
-  { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'js', opts: { timeout: 30000 } },
-  { id: 'js-async', label: 'pidlock-native, JS, await acquire() (default retryInterval 20 ms)', lib: 'pidlock', backend: 'js', opts: { timeout: 30000, async: true } },
-  { id: 'proper-default', label: 'proper-lockfile, stale 10000 (default), retries: 20 (default backoff)', lib: 'proper-lockfile', opts: { retries: DEFAULT_BACKOFF }, slow: true },
-  { id: 'proper-min', label: 'proper-lockfile, stale 2000 (its minimum), retries: 20 (default backoff)', lib: 'proper-lockfile', opts: { stale: 2000, retries: DEFAULT_BACKOFF }, slow: true },
-  { id: 'proper-min-fast', label: 'proper-lockfile, stale 2000 (its minimum), retry every 20 ms', lib: 'proper-lockfile', opts: { stale: 2000, retries: EVERY_20MS }, slow: true },
-  { id: 'lockfile', label: 'lockfile, { wait: 30000, stale: 2000 } (default pollPeriod 100 ms)', lib: 'lockfile', opts: { timeout: 30000, stale: 2000 }, slow: true },
+  {
+    id: 'floor',
+    label: "floor: the holder's teardown, as a C waiter's pidfd sees it (bench/floor-wake.c)",
+    lib: 'floor',
+    backend: 'native',
+    opts: {},
+  },
+  {
+    id: 'native-sync',
+    label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)',
+    lib: 'pidlock',
+    backend: 'native',
+    opts: { timeout: 30000 },
+  },
+  {
+    id: 'native-async',
+    label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)',
+    lib: 'pidlock',
+    backend: 'native',
+    opts: { timeout: 30000, async: true },
+  },
+  {
+    id: 'js-sync',
+    label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)',
+    lib: 'pidlock',
+    backend: 'js',
+    opts: { timeout: 30000 },
+  },
+  {
+    id: 'js-async',
+    label: 'pidlock-native, JS, await acquire() (default retryInterval 20 ms)',
+    lib: 'pidlock',
+    backend: 'js',
+    opts: { timeout: 30000, async: true },
+  },
+  {
+    id: 'proper-default',
+    label: 'proper-lockfile, stale 10000 (default), retries: 20 (default backoff)',
+    lib: 'proper-lockfile',
+    opts: { retries: DEFAULT_BACKOFF },
+    slow: true,
+  },
+  {
+    id: 'proper-min',
+    label: 'proper-lockfile, stale 2000 (its minimum), retries: 20 (default backoff)',
+    lib: 'proper-lockfile',
+    opts: { stale: 2000, retries: DEFAULT_BACKOFF },
+    slow: true,
+  },
+  {
+    id: 'proper-min-fast',
+    label: 'proper-lockfile, stale 2000 (its minimum), retry every 20 ms',
+    lib: 'proper-lockfile',
+    opts: { stale: 2000, retries: EVERY_20MS },
+    slow: true,
+  },
+  {
+    id: 'lockfile',
+    label: 'lockfile, { wait: 30000, stale: 2000 } (default pollPeriod 100 ms)',
+    lib: 'lockfile',
+    opts: { timeout: 30000, stale: 2000 },
+    slow: true,
+  },
 ];
 
 async function once(c, cfg) {
@@ -31,9 +85,8 @@ async function once(c, cfg) {
   let waiter = null;
   try {
     const held = await holder.next('held');
-    waiter = c.lib === 'floor'
-      ? start(buildFloor('floor-wake'), ['exit', String(held.pid)])
-      : worker('waiter.js', [c.lib, dir, json], { env });
+    waiter =
+      c.lib === 'floor' ? start(buildFloor('floor-wake'), ['exit', String(held.pid)]) : worker('waiter.js', [c.lib, dir, json], { env });
     await waiter.next('waiting');
     // Let the waiter get into its retry loop before the holder dies.
     await sleep(cfg.killAfterMs);

@@ -20,7 +20,13 @@ const COMPETITORS = [
 // tryAcquire()+release() runs in the same rounds, for a before/after ratio.
 const BASELINE = process.env.PIDLOCK_BENCH_BASELINE;
 if (BASELINE) {
-  COMPETITORS.splice(2, 0, { id: 'baseline-try', label: `baseline build (${BASELINE}), native backend: tryAcquire()+release()`, lib: 'pidlock-try', backend: 'native', pkg: BASELINE });
+  COMPETITORS.splice(2, 0, {
+    id: 'baseline-try',
+    label: `baseline build (${BASELINE}), native backend: tryAcquire()+release()`,
+    lib: 'pidlock-try',
+    backend: 'native',
+    pkg: BASELINE,
+  });
 }
 
 async function runOne(c, cfg, floorBin) {

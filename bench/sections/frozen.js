@@ -9,11 +9,33 @@ const WAIT_MS = 4000;
 const POLL_100MS_FOR_4S = { retries: 40, factor: 1, minTimeout: 100, maxTimeout: 100 };
 
 const CONFIGS = [
-  { id: 'native-sync', label: 'pidlock-native, native, acquireSync({ timeout: 4000 })', lib: 'pidlock', backend: 'native', opts: { timeout: WAIT_MS } },
-  { id: 'native-async', label: 'pidlock-native, native, await acquire({ timeout: 4000 })', lib: 'pidlock', backend: 'native', opts: { timeout: WAIT_MS, async: true } },
+  {
+    id: 'native-sync',
+    label: 'pidlock-native, native, acquireSync({ timeout: 4000 })',
+    lib: 'pidlock',
+    backend: 'native',
+    opts: { timeout: WAIT_MS },
+  },
+  {
+    id: 'native-async',
+    label: 'pidlock-native, native, await acquire({ timeout: 4000 })',
+    lib: 'pidlock',
+    backend: 'native',
+    opts: { timeout: WAIT_MS, async: true },
+  },
   { id: 'js-sync', label: 'pidlock-native, JS, acquireSync({ timeout: 4000 })', lib: 'pidlock', backend: 'js', opts: { timeout: WAIT_MS } },
-  { id: 'proper-default', label: 'proper-lockfile, stale 10000 (default), retry every 100 ms for 4 s', lib: 'proper-lockfile', opts: { retries: POLL_100MS_FOR_4S } },
-  { id: 'proper-min', label: 'proper-lockfile, stale 2000 (its minimum), retry every 100 ms for 4 s', lib: 'proper-lockfile', opts: { stale: 2000, retries: POLL_100MS_FOR_4S } },
+  {
+    id: 'proper-default',
+    label: 'proper-lockfile, stale 10000 (default), retry every 100 ms for 4 s',
+    lib: 'proper-lockfile',
+    opts: { retries: POLL_100MS_FOR_4S },
+  },
+  {
+    id: 'proper-min',
+    label: 'proper-lockfile, stale 2000 (its minimum), retry every 100 ms for 4 s',
+    lib: 'proper-lockfile',
+    opts: { stale: 2000, retries: POLL_100MS_FOR_4S },
+  },
   { id: 'lockfile', label: 'lockfile, { wait: 4000, stale: 2000 }', lib: 'lockfile', opts: { timeout: WAIT_MS, stale: 2000 } },
 ];
 
@@ -34,7 +56,13 @@ async function once(c) {
     holder.kill('SIGCONT');
     // Give a resumed proper-lockfile holder the time to notice that it lost its lock.
     await sleep(1500);
-    const compromised = await Promise.race([holder.next('compromised').then(() => true, () => false), sleep(10).then(() => false)]);
+    const compromised = await Promise.race([
+      holder.next('compromised').then(
+        () => true,
+        () => false,
+      ),
+      sleep(10).then(() => false),
+    ]);
     if (verdict !== 'acquired' && verdict !== 'timeout') throw new Error(`frozen ${c.id}: waiter said ${verdict}: ${waiter.stderr}`);
     return { stolen: verdict === 'acquired', holderNoticed: compromised };
   } finally {
@@ -53,7 +81,11 @@ async function run(cfg, log) {
       results[i].trials.push(o);
     });
   }
-  return results.map((r) => ({ ...r, stolen: r.trials.filter((t) => t.stolen).length, noticed: r.trials.filter((t) => t.holderNoticed).length }));
+  return results.map((r) => ({
+    ...r,
+    stolen: r.trials.filter((t) => t.stolen).length,
+    noticed: r.trials.filter((t) => t.holderNoticed).length,
+  }));
 }
 
 module.exports = { run, FREEZE_MS, WAIT_MS };

@@ -40,7 +40,8 @@ async function run(cfg, log) {
     wallMs: median(samples[v.id].map((s) => s.wallMs)),
     requireMs: median(samples[v.id].map((s) => s.requireMs)),
   }));
-  for (const r of results) log(`load ${r.id}: ${r.wallMs.toFixed(1)} ms wall, ${Number.isNaN(r.requireMs) ? '-' : r.requireMs.toFixed(1)} ms require`);
+  for (const r of results)
+    log(`load ${r.id}: ${r.wallMs.toFixed(1)} ms wall, ${Number.isNaN(r.requireMs) ? '-' : r.requireMs.toFixed(1)} ms require`);
   return results;
 }
 

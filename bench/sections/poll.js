@@ -19,17 +19,24 @@ async function run(cfg, floorBin, log) {
   try {
     await holder.next('held');
     const file = path.join(dir, 'bench.lock');
-    return await rotatedRounds(COMPETITORS, cfg.rounds, async (c) => {
-      if (c.id === 'floor') {
-        const p = start(floorBin, ['look', file, cfg.floorIters, cfg.batches]);
-        const { code } = await p.exit;
-        if (code !== 0) throw new Error(`floor look failed: ${p.stderr}`);
-        return median((await p.next()).nsPerOp);
-      }
-      const out = await runWorker('poll.js', [file, cfg.iters, cfg.batches], { env: envFor(c.backend) });
-      if (out.backend !== c.backend) throw new Error(`expected the ${c.backend} backend, the child loaded ${out.backend}`);
-      return median(out.nsPerOp);
-    }, log, 'poll', 2);
+    return await rotatedRounds(
+      COMPETITORS,
+      cfg.rounds,
+      async (c) => {
+        if (c.id === 'floor') {
+          const p = start(floorBin, ['look', file, cfg.floorIters, cfg.batches]);
+          const { code } = await p.exit;
+          if (code !== 0) throw new Error(`floor look failed: ${p.stderr}`);
+          return median((await p.next()).nsPerOp);
+        }
+        const out = await runWorker('poll.js', [file, cfg.iters, cfg.batches], { env: envFor(c.backend) });
+        if (out.backend !== c.backend) throw new Error(`expected the ${c.backend} backend, the child loaded ${out.backend}`);
+        return median(out.nsPerOp);
+      },
+      log,
+      'poll',
+      2,
+    );
   } finally {
     holder.kill();
   }

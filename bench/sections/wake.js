@@ -11,7 +11,7 @@ const { freshDir } = require('../lib/tmp');
 const { buildFloor } = require('../lib/floor');
 
 const HANDOFF = [
-  { id: 'floor', label: 'floor: a C waiter\'s inotify sees the lock file go (bench/floor-wake.c)', backend: 'native' },
+  { id: 'floor', label: "floor: a C waiter's inotify sees the lock file go (bench/floor-wake.c)", backend: 'native' },
   { id: 'native-async', label: 'pidlock-native, native, await acquire()', backend: 'native', opts: { async: true } },
   { id: 'native-sync', label: 'pidlock-native, native, acquireSync()', backend: 'native', opts: {} },
   { id: 'js-async', label: 'pidlock-native, JS, await acquire()', backend: 'js', opts: { async: true } },
@@ -19,7 +19,12 @@ const HANDOFF = [
 ];
 
 const CPU = [
-  { id: 'native-async', label: 'pidlock-native, native, await acquire() (default retryInterval)', backend: 'native', opts: { async: true } },
+  {
+    id: 'native-async',
+    label: 'pidlock-native, native, await acquire() (default retryInterval)',
+    backend: 'native',
+    opts: { async: true },
+  },
   { id: 'native-sync', label: 'pidlock-native, native, acquireSync() (default retryInterval)', backend: 'native', opts: {} },
   { id: 'js-async', label: 'pidlock-native, JS, await acquire() (default retryInterval)', backend: 'js', opts: { async: true } },
   { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (default retryInterval)', backend: 'js', opts: {} },
@@ -32,9 +37,10 @@ async function handoff(c, cfg) {
   let waiter = null;
   try {
     await holder.next('held');
-    waiter = c.id === 'floor'
-      ? start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock'])
-      : worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: 30000, ...c.opts })], { env });
+    waiter =
+      c.id === 'floor'
+        ? start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock'])
+        : worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: 30000, ...c.opts })], { env });
     await waiter.next('waiting');
     await sleep(cfg.releaseAfterMs);
     holder.kill('SIGUSR2');
@@ -68,7 +74,9 @@ async function waiterCpu(cfg, backend) {
   try {
     await holder.next('held');
     for (const c of configs) {
-      const w = worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: cfg.cpuWindowMs + 60000, ...c.opts })], { env: envFor(c.backend) });
+      const w = worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: cfg.cpuWindowMs + 60000, ...c.opts })], {
+        env: envFor(c.backend),
+      });
       waiters.push(w);
       await w.next('waiting');
     }

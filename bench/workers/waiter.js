@@ -10,12 +10,15 @@ const opts = JSON.parse(json);
 
 // Printed before the wait starts: a sync wait blocks this thread until it ends.
 process.stdout.write(`${JSON.stringify({ event: 'waiting' })}\n`);
-waiters[lib](dir, opts).then(async (release) => {
-  const at = process.hrtime.bigint().toString();
-  process.stdout.write(`${JSON.stringify({ event: release ? 'acquired' : 'timeout', at })}\n`);
-  if (release) await release();
-  process.exit(0);
-}, (err) => {
-  process.stdout.write(`${JSON.stringify({ event: 'error', message: err.message })}\n`);
-  process.exit(1);
-});
+waiters[lib](dir, opts).then(
+  async (release) => {
+    const at = process.hrtime.bigint().toString();
+    process.stdout.write(`${JSON.stringify({ event: release ? 'acquired' : 'timeout', at })}\n`);
+    if (release) await release();
+    process.exit(0);
+  },
+  (err) => {
+    process.stdout.write(`${JSON.stringify({ event: 'error', message: err.message })}\n`);
+    process.exit(1);
+  },
+);

@@ -24,7 +24,13 @@ function sh(cmd, args, opts = {}) {
 // The app project: the tarball installed without scripts, like a user's.
 const app = path.join(work, 'app');
 fs.mkdirSync(app);
-const tarball = sh('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, env: { ...process.env, PIDLOCK_SKIP_PREBUILD_CHECK: '1' } }).trim().split('\n').pop();
+const tarball = sh('npm', ['pack', '--silent', '--pack-destination', work], {
+  cwd: root,
+  env: { ...process.env, PIDLOCK_SKIP_PREBUILD_CHECK: '1' },
+})
+  .trim()
+  .split('\n')
+  .pop();
 fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}\n');
 sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--silent', path.join(work, tarball)], { cwd: app });
 for (const f of ['app.cjs', 'app.mjs']) fs.copyFileSync(path.join(__dirname, f), path.join(app, f));
@@ -33,33 +39,81 @@ if (!fs.existsSync(prebuilds)) throw new Error('the tarball has no prebuilds/: r
 
 const builds = {
   async 'esbuild cjs'(out) {
-    await need('esbuild').build({ entryPoints: [path.join(app, 'app.cjs')], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(out, 'main.js'), logLevel: 'warning' });
+    await need('esbuild').build({
+      entryPoints: [path.join(app, 'app.cjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: path.join(out, 'main.js'),
+      logLevel: 'warning',
+    });
     return 'main.js';
   },
   async 'esbuild esm'(out) {
-    await need('esbuild').build({ entryPoints: [path.join(app, 'app.mjs')], bundle: true, platform: 'node', format: 'esm', outfile: path.join(out, 'main.mjs'), logLevel: 'warning' });
+    await need('esbuild').build({
+      entryPoints: [path.join(app, 'app.mjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: path.join(out, 'main.mjs'),
+      logLevel: 'warning',
+    });
     return 'main.mjs';
   },
   async 'esbuild esm + createRequire banner'(out) {
     const banner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-    await need('esbuild').build({ entryPoints: [path.join(app, 'app.mjs')], bundle: true, platform: 'node', format: 'esm', banner: { js: banner }, outfile: path.join(out, 'main.mjs'), logLevel: 'warning' });
+    await need('esbuild').build({
+      entryPoints: [path.join(app, 'app.mjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      banner: { js: banner },
+      outfile: path.join(out, 'main.mjs'),
+      logLevel: 'warning',
+    });
     return 'main.mjs';
   },
   async 'webpack 5'(out) {
     const webpack = need('webpack');
     const stats = await new Promise((resolve, reject) =>
-      webpack({ mode: 'production', target: 'node', context: app, entry: './app.cjs', output: { path: out, filename: 'main.js' } }, (err, s) => (err ? reject(err) : resolve(s))));
+      webpack(
+        { mode: 'production', target: 'node', context: app, entry: './app.cjs', output: { path: out, filename: 'main.js' } },
+        (err, s) => (err ? reject(err) : resolve(s)),
+      ),
+    );
     if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
     return 'main.js';
   },
   // electron-vite builds the main process as a Vite SSR build (Rollup); bundling the
   // package means listing it in ssr.noExternal (externalizeDepsPlugin leaves it out).
   async 'vite (rollup) es'(out) {
-    await need('vite').build({ root: app, logLevel: 'warn', configFile: false, ssr: { noExternal: true }, build: { ssr: path.join(app, 'app.mjs'), outDir: out, emptyOutDir: true, rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs' } } } });
+    await need('vite').build({
+      root: app,
+      logLevel: 'warn',
+      configFile: false,
+      ssr: { noExternal: true },
+      build: {
+        ssr: path.join(app, 'app.mjs'),
+        outDir: out,
+        emptyOutDir: true,
+        rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs' } },
+      },
+    });
     return 'main.mjs';
   },
   async 'vite (rollup) cjs'(out) {
-    await need('vite').build({ root: app, logLevel: 'warn', configFile: false, ssr: { noExternal: true }, build: { ssr: path.join(app, 'app.cjs'), outDir: out, emptyOutDir: true, rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.js' } } } });
+    await need('vite').build({
+      root: app,
+      logLevel: 'warn',
+      configFile: false,
+      ssr: { noExternal: true },
+      build: {
+        ssr: path.join(app, 'app.cjs'),
+        outDir: out,
+        emptyOutDir: true,
+        rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.js' } },
+      },
+    });
     return 'main.js';
   },
 };
@@ -107,7 +161,8 @@ async function check(name) {
     const third = spawnSync(runtime, [path.join(dest, entry), lockDir], { encoding: 'utf8', input: '' });
     const seen = [got, second.stdout.trim(), third.stdout.trim()];
     const want = ['native acquired', 'native refused', 'native acquired'];
-    if (JSON.stringify(seen) !== JSON.stringify(want)) throw new Error(`${name}: got ${JSON.stringify(seen)}, want ${JSON.stringify(want)}; stderr: ${second.stderr}${third.stderr}`);
+    if (JSON.stringify(seen) !== JSON.stringify(want))
+      throw new Error(`${name}: got ${JSON.stringify(seen)}, want ${JSON.stringify(want)}; stderr: ${second.stderr}${third.stderr}`);
     console.log(`bundlers: ok: ${name}: ${seen.join(', ')}`);
   } finally {
     fs.rmSync(dest, { recursive: true, force: true });

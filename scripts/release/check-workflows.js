@@ -67,7 +67,10 @@ function readSupportTable(readme) {
   const lines = readme.split(/\r?\n/);
   const start = lines.findIndex((l) => /^\|\s*platform\s*\|\s*prebuild\s*\|/i.test(l));
   if (start < 0) throw new Error("README.md: no support table (a Markdown table whose header starts '| platform | prebuild |')");
-  const header = lines[start].split('|').slice(1, -1).map((h) => h.trim().toLowerCase());
+  const header = lines[start]
+    .split('|')
+    .slice(1, -1)
+    .map((h) => h.trim().toLowerCase());
   const runnerCol = header.indexOf('release runner');
   if (runnerCol < 0) throw new Error(`README.md:${start + 1}: the support table has no 'release runner' column`);
   const rows = [];
@@ -116,7 +119,8 @@ function runnerLabels(job) {
     return values.filter((v) => v !== undefined).map(String);
   };
   const runsOn = job['runs-on'];
-  const raw = typeof runsOn === 'string' ? [runsOn] : Array.isArray(runsOn) ? runsOn : runsOn && runsOn.labels ? [].concat(runsOn.labels) : [];
+  const raw =
+    typeof runsOn === 'string' ? [runsOn] : Array.isArray(runsOn) ? runsOn : runsOn && runsOn.labels ? [].concat(runsOn.labels) : [];
   for (const label of raw) out.push(...expand(String(label)));
   return out;
 }
@@ -126,10 +130,13 @@ function checkRetired(file, workflow) {
   for (const [id, job] of Object.entries(workflow.jobs || {})) {
     if (!job || job.uses) continue; // reusable workflow calls name no runner here
     const labels = runnerLabels(job);
-    if (labels.length === 0) problems.push(`${file}: job '${id}': cannot tell which runner it uses (runs-on: ${JSON.stringify(job['runs-on'])})`);
+    if (labels.length === 0)
+      problems.push(`${file}: job '${id}': cannot tell which runner it uses (runs-on: ${JSON.stringify(job['runs-on'])})`);
     for (const label of labels) {
       if (label.includes('${{')) {
-        problems.push(`${file}: job '${id}': runs-on '${label}' is an expression this check cannot resolve; use a literal label or matrix value`);
+        problems.push(
+          `${file}: job '${id}': runs-on '${label}' is an expression this check cannot resolve; use a literal label or matrix value`,
+        );
         continue;
       }
       const retired = retiredAs(label);
@@ -146,8 +153,12 @@ function checkMatrix(file, workflow, table) {
   const include = job && job.strategy && job.strategy.matrix && job.strategy.matrix.include;
   if (!Array.isArray(include)) return [`${file}: job '${MATRIX_JOB}' has no strategy.matrix.include list`];
   const extraKeys = Object.keys(job.strategy.matrix).filter((k) => k !== 'include');
-  if (extraKeys.length) problems.push(`${file}: job '${MATRIX_JOB}': matrix keys besides 'include' (${extraKeys.join(', ')}) would multiply the platforms; list each platform under include`);
-  if (job['runs-on'] !== '${{ matrix.os }}') problems.push(`${file}: job '${MATRIX_JOB}' must run on '\${{ matrix.os }}', not ${JSON.stringify(job['runs-on'])}`);
+  if (extraKeys.length)
+    problems.push(
+      `${file}: job '${MATRIX_JOB}': matrix keys besides 'include' (${extraKeys.join(', ')}) would multiply the platforms; list each platform under include`,
+    );
+  if (job['runs-on'] !== '${{ matrix.os }}')
+    problems.push(`${file}: job '${MATRIX_JOB}' must run on '\${{ matrix.os }}', not ${JSON.stringify(job['runs-on'])}`);
 
   const matrix = new Map();
   for (const e of include) {
@@ -161,22 +172,35 @@ function checkMatrix(file, workflow, table) {
   const readme = new Map(table.map((r) => [r.platform, r]));
   for (const r of table) {
     const want = expectedPrebuild(r.platform);
-    if (r.prebuild !== want) problems.push(`README.md:${r.line}: ${r.platform}: the prebuild is '${r.prebuild}', but node-gyp-build and @electron/rebuild need '${want}'`);
+    if (r.prebuild !== want)
+      problems.push(
+        `README.md:${r.line}: ${r.platform}: the prebuild is '${r.prebuild}', but node-gyp-build and @electron/rebuild need '${want}'`,
+      );
     const e = matrix.get(r.platform);
     if (!e) {
-      problems.push(`${file}: platform ${r.platform} is in the README's support table (README.md:${r.line}) but not in the '${MATRIX_JOB}' matrix`);
+      problems.push(
+        `${file}: platform ${r.platform} is in the README's support table (README.md:${r.line}) but not in the '${MATRIX_JOB}' matrix`,
+      );
       continue;
     }
-    if (e.os !== r.runner) problems.push(`${file}: ${r.platform}: the matrix runs on '${e.os}', the README's support table says '${r.runner}' (README.md:${r.line})`);
-    if (`prebuilds/${r.platform}/${e.prebuild}` !== r.prebuild) problems.push(`${file}: ${r.platform}: the matrix expects prebuild '${e.prebuild}', the README's support table says '${r.prebuild}' (README.md:${r.line})`);
+    if (e.os !== r.runner)
+      problems.push(
+        `${file}: ${r.platform}: the matrix runs on '${e.os}', the README's support table says '${r.runner}' (README.md:${r.line})`,
+      );
+    if (`prebuilds/${r.platform}/${e.prebuild}` !== r.prebuild)
+      problems.push(
+        `${file}: ${r.platform}: the matrix expects prebuild '${e.prebuild}', the README's support table says '${r.prebuild}' (README.md:${r.line})`,
+      );
   }
   for (const platform of matrix.keys()) {
-    if (!readme.has(platform)) problems.push(`${file}: platform ${platform} is in the '${MATRIX_JOB}' matrix but not in the README's support table`);
+    if (!readme.has(platform))
+      problems.push(`${file}: platform ${platform} is in the '${MATRIX_JOB}' matrix but not in the README's support table`);
   }
 
   const publish = jobs[PUBLISH_JOB];
   if (!publish) return [...problems, `${file}: no '${PUBLISH_JOB}' job`];
-  if (![].concat(publish.needs || []).includes(MATRIX_JOB)) problems.push(`${file}: job '${PUBLISH_JOB}' does not need '${MATRIX_JOB}', so it could publish without every platform's prebuild`);
+  if (![].concat(publish.needs || []).includes(MATRIX_JOB))
+    problems.push(`${file}: job '${PUBLISH_JOB}' does not need '${MATRIX_JOB}', so it could publish without every platform's prebuild`);
   const runs = (publish.steps || []).map((s) => (s && typeof s.run === 'string' ? s.run : ''));
   const guard = runs.findIndex((r) => r.split('\n').some((l) => l.trim() === PUBLISH_GUARD));
   const pub = runs.findIndex((r) => /(^|\n)\s*npm publish\b/.test(r));
@@ -190,7 +214,10 @@ function checkMatrix(file, workflow, table) {
 function checkAll(root) {
   const problems = [];
   const dir = path.join(root, '.github', 'workflows');
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const workflows = new Map();
   for (const f of files) {
     const rel = `.github/workflows/${f}`;
@@ -225,5 +252,7 @@ if (require.main === module) {
     for (const p of problems) console.error(`check-workflows: ${p}`);
     process.exit(1);
   }
-  console.log(`check-workflows: ${files.length} workflow file(s) valid; release matrix = README support table (${table.map((r) => `${r.platform} on ${r.runner}`).join(', ')}); no retired runners`);
+  console.log(
+    `check-workflows: ${files.length} workflow file(s) valid; release matrix = README support table (${table.map((r) => `${r.platform} on ${r.runner}`).join(', ')}); no retired runners`,
+  );
 }

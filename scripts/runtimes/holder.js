@@ -8,4 +8,7 @@ process.stdout.write(`${backend} ${got ? 'acquired' : 'refused'}\n`);
 const how = process.argv[3];
 if (got && how === 'hold') setInterval(() => {}, 1000);
 if (got && how === 'exit') setTimeout(() => process.exit(0), 10);
-if (got && how === 'throw') setTimeout(() => { throw new Error('uncaught on purpose'); }, 10);
+if (got && how === 'throw')
+  setTimeout(() => {
+    throw new Error('uncaught on purpose');
+  }, 10);

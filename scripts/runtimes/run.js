@@ -99,7 +99,11 @@ const ok = (what) => console.log(`runtimes: ok: ${kind}: ${what}`);
   p.child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => setTimeout(r, 200));
   const sec = run([path.join(root, 'test', 'fixtures', 'si-app.js'), 'hello']);
-  const reply = sec.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.role === 'secondary');
+  const reply = sec.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .find((o) => o.role === 'secondary');
   p.child.stdin.end('close\n');
   await p.exited;
   assert.ok(reply, `no secondary reply: ${sec.stdout}${sec.stderr}`);
@@ -121,7 +125,11 @@ const ok = (what) => console.log(`runtimes: ok: ${kind}: ${what}`);
     const second = spawnSync(bin, [...flags, holder, dir, 'natural'], { encoding: 'utf8', env, input: '', timeout: 30000 });
     h.kill('SIGKILL');
     assert.equal(first, 'native acquired');
-    assert.equal(second.stdout.trim(), 'native refused', `scoped permissions let a second live process take the lock: ${second.stdout}${second.stderr}`);
+    assert.equal(
+      second.stdout.trim(),
+      'native refused',
+      `scoped permissions let a second live process take the lock: ${second.stdout}${second.stderr}`,
+    );
     ok('scoped permissions (no /proc read): a second live process is refused');
   }
   fs.rmSync(dir, { recursive: true, force: true });

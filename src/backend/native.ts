@@ -18,7 +18,15 @@ interface Addon extends WakeApi {
 }
 
 const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close'] as const;
-const WAKE_EXPORTS = ['watchExit', 'watchDir', 'closeExitWatch', 'closeDirWatch', 'waitWatches', 'armExitWatch', 'disarmExitWatch'] as const;
+const WAKE_EXPORTS = [
+  'watchExit',
+  'watchDir',
+  'closeExitWatch',
+  'closeDirWatch',
+  'waitWatches',
+  'armExitWatch',
+  'disarmExitWatch',
+] as const;
 
 function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
@@ -26,7 +34,8 @@ function checkShape(addon: Partial<Addon> | null | undefined): Addon {
     if (typeof addon?.[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
   }
   // The size rule (a file larger than MAX_CONTENT is never a lock) needs the whole first line of any lock.
-  if (addon?.headBytes !== MAX_CONTENT) throw new Error(`pidlock native addon reads ${addon?.headBytes} bytes of a lock, this package ${MAX_CONTENT}`);
+  if (addon?.headBytes !== MAX_CONTENT)
+    throw new Error(`pidlock native addon reads ${addon?.headBytes} bytes of a lock, this package ${MAX_CONTENT}`);
   return addon as Addon;
 }
 

@@ -48,10 +48,7 @@ export function ballotPath(lockPath: string, lockId: string, round: number): str
 }
 
 /** Which side file a directory entry is, if it belongs to this lock. */
-export function classify(
-  lockPath: string,
-  entry: string,
-): { kind: 'tmp'; pid: number } | { kind: 'ballot'; lockId: string } | null {
+export function classify(lockPath: string, entry: string): { kind: 'tmp'; pid: number } | { kind: 'ballot'; lockId: string } | null {
   const prefix = `${sideBase(lockPath)}.`;
   if (!entry.startsWith(prefix)) return null;
   const rest = entry.slice(prefix.length);

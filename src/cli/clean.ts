@@ -7,13 +7,13 @@ import { err, json, out } from './output';
 type Action = 'removed' | 'none' | 'kept';
 
 export function clean(args: string[]): number {
-  const { values } = parse('clean', () => parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
+  const { values } = parse('clean', () =>
+    parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }),
+  );
   const path = lockFrom(values).path;
   const before = lockStatus(path);
   let action: Action = before.state === 'free' ? 'none' : 'kept';
-  let message = before.state === 'free'
-    ? `no lock at ${path}; nothing to do`
-    : `lock ${path} is held (${before.reason}); left it alone`;
+  let message = before.state === 'free' ? `no lock at ${path}; nothing to do` : `lock ${path} is held (${before.reason}); left it alone`;
   if (before.state === 'stale') {
     const problems: string[] = [];
     const gone = removeStaleLock(path, (w) => problems.push(w.message));

@@ -40,7 +40,8 @@ export function parse<T>(command: string, parseArgsCall: () => T): T {
         throw new UsageError(`unknown option '${quoted}'; ${see}`);
       case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
         const option = quoted.split(' ')[0];
-        if (/does not take an argument/.test(error.message)) throw new UsageError(`option '${option}' takes no value; write just '${option}'`);
+        if (/does not take an argument/.test(error.message))
+          throw new UsageError(`option '${option}' takes no value; write just '${option}'`);
         // "ambiguous": the next word starts with '-', so it was read as an option.
         const dash = /ambiguous/.test(error.message) ? `; a value that starts with '-' goes as '${option}=-VALUE'` : '';
         throw new UsageError(`option '${option}' needs a value, as in '${option} VALUE'${dash}`);

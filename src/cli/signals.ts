@@ -16,8 +16,26 @@ import os = require('node:os');
 export const CATCHABLE: readonly NodeJS.Signals[] =
   process.platform === 'win32'
     ? ['SIGINT', 'SIGTERM', 'SIGHUP']
-    : ([
-        'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF',
-        'SIGXCPU', 'SIGXFSZ', 'SIGTRAP', 'SIGSYS', 'SIGABRT', 'SIGIOT', 'SIGIO', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT',
-      ] as NodeJS.Signals[]).filter((s) => s in os.constants.signals);
-
+    : (
+        [
+          'SIGINT',
+          'SIGTERM',
+          'SIGHUP',
+          'SIGQUIT',
+          'SIGUSR1',
+          'SIGUSR2',
+          'SIGALRM',
+          'SIGVTALRM',
+          'SIGPROF',
+          'SIGXCPU',
+          'SIGXFSZ',
+          'SIGTRAP',
+          'SIGSYS',
+          'SIGABRT',
+          'SIGIOT',
+          'SIGIO',
+          'SIGPOLL',
+          'SIGPWR',
+          'SIGSTKFLT',
+        ] as NodeJS.Signals[]
+      ).filter((s) => s in os.constants.signals);

@@ -17,7 +17,9 @@ export function printReport(r: LockStatus): void {
 }
 
 export function status(args: string[]): number {
-  const { values } = parse('status', () => parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }));
+  const { values } = parse('status', () =>
+    parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }),
+  );
   const report = lockStatus(lockFrom(values).path);
   if (values.json) json(report);
   else printReport(report);

@@ -16,7 +16,11 @@ const RETRY_MS = 25;
 function positive(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidArg(`${name} must be a finite number > 0, received ${typeof value === 'number' ? value : typeof value}`, 'ERR_OUT_OF_RANGE', RangeError);
+    throw invalidArg(
+      `${name} must be a finite number > 0, received ${typeof value === 'number' ? value : typeof value}`,
+      'ERR_OUT_OF_RANGE',
+      RangeError,
+    );
   }
   return value;
 }
@@ -36,7 +40,10 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
   const maxBytes = positive(options.maxMessageBytes, 'maxMessageBytes', DEFAULT_MAX_BYTES);
   const payload = encode({ argv: options.argv ?? process.argv, cwd: options.cwd ?? process.cwd(), data: options.data, pid: process.pid });
   if (payload.length - 1 > maxBytes) {
-    throw new SingleInstanceError('ERR_SINGLE_INSTANCE_TOO_LARGE', `the message is ${payload.length - 1} bytes, over maxMessageBytes (${maxBytes})`);
+    throw new SingleInstanceError(
+      'ERR_SINGLE_INSTANCE_TOO_LARGE',
+      `the message is ${payload.length - 1} bytes, over maxMessageBytes (${maxBytes})`,
+    );
   }
   const deadline = Date.now() + timeout;
   let last: Error | null = null;

@@ -14,9 +14,12 @@ function parseMessage(line: string): SecondInstanceMessage | null {
   }
   const o = m as Record<string, unknown>;
   const ok =
-    typeof o === 'object' && o !== null &&
-    Array.isArray(o.argv) && o.argv.every((a) => typeof a === 'string') &&
-    typeof o.cwd === 'string' && Number.isInteger(o.pid);
+    typeof o === 'object' &&
+    o !== null &&
+    Array.isArray(o.argv) &&
+    o.argv.every((a) => typeof a === 'string') &&
+    typeof o.cwd === 'string' &&
+    Number.isInteger(o.pid);
   return ok ? { argv: o.argv as string[], cwd: o.cwd as string, data: o.data, pid: o.pid as number } : null;
 }
 
@@ -55,7 +58,13 @@ export class PrimaryInstance extends events.EventEmitter<{ 'second-instance': [m
   }
 
   /** @internal */
-  static async start(lock: PidLock, endpoint: Endpoint, handler: SecondInstanceHandler | undefined, maxBytes: number, timeout: number): Promise<PrimaryInstance> {
+  static async start(
+    lock: PidLock,
+    endpoint: Endpoint,
+    handler: SecondInstanceHandler | undefined,
+    maxBytes: number,
+    timeout: number,
+  ): Promise<PrimaryInstance> {
     const self = new PrimaryInstance(lock, endpoint, handler, maxBytes, timeout);
     try {
       prepare(endpoint);
@@ -97,7 +106,10 @@ export class PrimaryInstance extends events.EventEmitter<{ 'second-instance': [m
       socket.setTimeout(0);
       if ('closed' in result) return;
       if ('tooLarge' in result) {
-        this.#answer(socket, failure('ERR_SINGLE_INSTANCE_TOO_LARGE', `message larger than the first instance's limit of ${this.#maxBytes} bytes`));
+        this.#answer(
+          socket,
+          failure('ERR_SINGLE_INSTANCE_TOO_LARGE', `message larger than the first instance's limit of ${this.#maxBytes} bytes`),
+        );
         socket.resume(); // drain what the peer still sends, without keeping it
         return;
       }

@@ -37,7 +37,11 @@ export function exchange(address: string, payload: Buffer, maxBytes: number, msL
     const fail = (code: SingleInstanceErrorCode, message: string, pid: number | null = null) =>
       settle(() => reject(new SingleInstanceError(code, message, pid)));
     const timer = setTimeout(
-      () => fail('ERR_SINGLE_INSTANCE_TIMEOUT', connected ? 'the first instance did not reply in time' : 'the first instance did not accept a connection in time'),
+      () =>
+        fail(
+          'ERR_SINGLE_INSTANCE_TIMEOUT',
+          connected ? 'the first instance did not reply in time' : 'the first instance did not accept a connection in time',
+        ),
       msLeft,
     );
     socket.on('error', (err: NodeJS.ErrnoException) => {

@@ -87,9 +87,13 @@ test('a lock on FAT (no hard links): acquire, refuse a second process, take over
   first.child.kill('SIGKILL');
   await first.exited;
   const second = startChild(fixture('holder.js'), [file]);
-  assert.match(await second.firstLine, /^acquired /, 'the dead holder\'s lock is taken over');
+  assert.match(await second.firstLine, /^acquired /, "the dead holder's lock is taken over");
   assert.equal(fs.readFileSync(file, 'utf8'), `${second.child.pid}\n`);
   second.child.stdin.write('release\n');
   assert.equal((await second.exited).code, 0);
-  assert.deepEqual(fs.readdirSync(mnt).filter((f) => f.startsWith(pkg.backend)), [], 'release left nothing behind');
+  assert.deepEqual(
+    fs.readdirSync(mnt).filter((f) => f.startsWith(pkg.backend)),
+    [],
+    'release left nothing behind',
+  );
 });

@@ -95,7 +95,8 @@ test("a live daemon's multi-line pidfile is held by its first line's PID and nev
       await sleep(1100);
       const before = identity(file);
       const out = look(dir);
-      for (const k of ['tryAcquire', 'tryAgain', 'acquireSync', 'acquire']) assert.deepEqual(out[k], { value: false }, `${content.length} bytes: ${k}`);
+      for (const k of ['tryAcquire', 'tryAgain', 'acquireSync', 'acquire'])
+        assert.deepEqual(out[k], { value: false }, `${content.length} bytes: ${k}`);
       assert.deepEqual(out.isInstanceRunning, { value: true });
       assert.deepEqual(out.singleton, { value: false });
       assert.deepEqual(out.removeStaleLock, { value: false });
@@ -103,7 +104,7 @@ test("a live daemon's multi-line pidfile is held by its first line's PID and nev
       const r = cli(['clean', '--path', file, '--json']);
       assert.equal(r.status, 1, `clean: held, kept: ${r.stdout}${r.stderr}`);
       assert.deepEqual(JSON.parse(r.stdout), { path: file, action: 'kept', pid: daemon.pid, reason: `owner ${daemon.pid} is running` });
-      assert.deepEqual(identity(file), before, 'the daemon\'s pidfile was touched');
+      assert.deepEqual(identity(file), before, "the daemon's pidfile was touched");
     }
   } finally {
     daemon.kill('SIGKILL');
@@ -126,7 +127,10 @@ test('after its daemon died, a multi-line pidfile up to 64 bytes is stale; a lar
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`not running`));
   const lock = new pkg.PidLock({ path: big.file });
-  assert.throws(() => lock.tryAcquire(), (e) => e.name === 'PidLockError' && e.code === 'EFTYPE' && /not a lock file/.test(e.message));
+  assert.throws(
+    () => lock.tryAcquire(),
+    (e) => e.name === 'PidLockError' && e.code === 'EFTYPE' && /not a lock file/.test(e.message),
+  );
   assert.deepEqual(identity(big.file), before);
 });
 
@@ -138,7 +142,7 @@ test('empty, whitespace-only and small garbage files are taken over once older t
     assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false, `${JSON.stringify(content)}: young, a writer may be at work`);
     assert.ok(fs.existsSync(file));
     age(file, 2);
-    const r = runChild(fixture('holder.js'), [file], { env: {} , timeout: 20000 });
+    const r = runChild(fixture('holder.js'), [file], { env: {}, timeout: 20000 });
     // holder.js waits for "release" on stdin; spawnSync gives it an empty stdin, so it exits by itself.
     assert.match(r.stdout, /^acquired /, `${JSON.stringify(content)}: ${r.stdout}${r.stderr}`);
   }

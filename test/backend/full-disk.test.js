@@ -65,7 +65,17 @@ function look(dir, uid) {
 function runExit(dir, uid) {
   const argv = [CLI, 'run', '--path', lockIn(dir), '--wait', '0', '--', process.execPath, '-e', '0'];
   const staged = uid === undefined ? null : stagePackage();
-  const cmd = staged ? ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, path.join(staged.root, 'dist', 'cli.js'), ...argv.slice(1)] : [process.execPath, ...argv];
+  const cmd = staged
+    ? [
+        'setpriv',
+        `--reuid=${uid}`,
+        `--regid=${uid}`,
+        '--clear-groups',
+        process.execPath,
+        path.join(staged.root, 'dist', 'cli.js'),
+        ...argv.slice(1),
+      ]
+    : [process.execPath, ...argv];
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 20000 });
   assert.equal(r.signal, null, r.stderr);
   return r;
@@ -112,7 +122,7 @@ test('a live holder in a directory that filled up, then went read-only, is still
   assertHeld(look(ro), 'read-only');
   r = runExit(ro);
   assert.equal(r.status, 75, `read-only: pidlock run --wait 0 must exit 75 (busy): ${r.stderr}`);
-  assert.equal(fs.readFileSync(lockIn(dir), 'utf8'), content, 'the holder\'s lock is untouched');
+  assert.equal(fs.readFileSync(lockIn(dir), 'utf8'), content, "the holder's lock is untouched");
 
   // The holder dies; its lock stays, and now nobody holds it.
   h.child.kill('SIGKILL');

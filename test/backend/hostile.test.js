@@ -68,11 +68,17 @@ function runCases(specs, { uid } = {}) {
   const script = staged ? staged.fixture('hostile-case.js') : fixture('hostile-case.js');
   const env = { ...process.env, HOSTILE_SPEC: JSON.stringify(specs) };
   if (staged) env.PIDLOCK_PKG = staged.root;
-  const cmd = uid === undefined ? [process.execPath, script] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script];
+  const cmd =
+    uid === undefined
+      ? [process.execPath, script]
+      : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script];
   const r = spawnSync(cmd[0], cmd.slice(1), { env, encoding: 'utf8', timeout: 15_000, killSignal: 'SIGKILL' });
   assert.notEqual(r.signal, 'SIGKILL', `the case hung (killed after 15 s): ${r.stderr}`);
   assert.equal(r.status, 0, `the case crashed: ${r.stderr}`);
-  const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const outs = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(outs.length, specs.length, `one result per case: ${r.stdout}`);
   for (const out of outs) {
     assert.equal(out.backend, process.env.PIDLOCK_EXPECT_BACKEND || out.backend, 'the child ran on the wrong backend');
@@ -375,7 +381,9 @@ function noSymlinks() {
   } catch (err) {
     return `this Windows user may not create symlinks (${err.code})`;
   }
-  return fs.readdirSync(dir).includes('link') ? null : 'fs.symlinkSync reported success and created nothing (Wine 8 does not implement CreateSymbolicLinkW)';
+  return fs.readdirSync(dir).includes('link')
+    ? null
+    : 'fs.symlinkSync reported success and created nothing (Wine 8 does not implement CreateSymbolicLinkW)';
 }
 
 const symlinkSkip = noSymlinks();
@@ -383,9 +391,10 @@ const symlinkSkip = noSymlinks();
 for (const c of cases) {
   for (const mode of ['pidlock', 'singleton']) {
     const posixOnly = c.root || /FIFO|Unix socket|PID 1|ENOTDIR/.test(c.id);
-    const skip = process.platform === 'win32' && posixOnly
-      ? 'POSIX-only: root/setpriv/mounts, FIFOs, Unix sockets, PID 1, ENOTDIR'
-      : (/symlink/.test(c.id) && symlinkSkip) || false;
+    const skip =
+      process.platform === 'win32' && posixOnly
+        ? 'POSIX-only: root/setpriv/mounts, FIFOs, Unix sockets, PID 1, ENOTDIR'
+        : (/symlink/.test(c.id) && symlinkSkip) || false;
     test(`${c.id} [${mode}]`, { skip }, async (t) => {
       if (c.root && !needRoot(t)) return;
       await runRow(t, c, mode);
@@ -431,5 +440,8 @@ test('a bad port from the environment variable: the singleton still starts, with
   const [s] = runCase({ mode: 'singleton', singleton: { dir, name: 'h', portEnv: 'not-a-port' } }).outcomes;
   assert.equal(s.error, undefined, `the singleton threw on a bad ${'HOSTILE_PORT'} value: ${s.error?.message}`);
   assert.equal(s.result, true);
-  assert.ok(s.warnings.some((x) => /^PIDLOCK_/.test(x)), `warnings: ${s.warnings}`);
+  assert.ok(
+    s.warnings.some((x) => /^PIDLOCK_/.test(x)),
+    `warnings: ${s.warnings}`,
+  );
 });

@@ -17,34 +17,38 @@ function lockId(file) {
 
 const atimeNs = (dir) => fs.statSync(dir, { bigint: true }).atimeNs;
 
-test('a takeover in a huge directory collects the dead breakers\' ballots it met without reading the directory', { skip: process.platform === 'win32' && 'Windows reports no directory size; there the directory is read as before' }, (t) => {
-  const dir = tmpDir();
-  // Past the sweep limit (64 KiB of directory) on ext4, tmpfs and btrfs alike.
-  for (let i = 0; i < 4000; i++) fs.writeFileSync(path.join(dir, `unrelated-entry-${String(i).padStart(6, '0')}`), '');
-  const file = path.join(dir, 'huge.pid');
-  fs.writeFileSync(file, `${deadPid()}\n`);
-  const id = lockId(file);
-  // A breaker that died holding round 1's ballot, and a publisher that died before linking.
-  const ballot = `${file}.break.${id}.1`;
-  const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
-  fs.writeFileSync(ballot, `${deadPid()}\n`);
-  fs.writeFileSync(deadTmp, '');
-  const old = new Date(Date.now() - 3600_000);
-  fs.utimesSync(dir, old, fs.statSync(dir).mtime);
-  const before = atimeNs(dir);
+test(
+  "a takeover in a huge directory collects the dead breakers' ballots it met without reading the directory",
+  { skip: process.platform === 'win32' && 'Windows reports no directory size; there the directory is read as before' },
+  (t) => {
+    const dir = tmpDir();
+    // Past the sweep limit (64 KiB of directory) on ext4, tmpfs and btrfs alike.
+    for (let i = 0; i < 4000; i++) fs.writeFileSync(path.join(dir, `unrelated-entry-${String(i).padStart(6, '0')}`), '');
+    const file = path.join(dir, 'huge.pid');
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    const id = lockId(file);
+    // A breaker that died holding round 1's ballot, and a publisher that died before linking.
+    const ballot = `${file}.break.${id}.1`;
+    const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
+    fs.writeFileSync(ballot, `${deadPid()}\n`);
+    fs.writeFileSync(deadTmp, '');
+    const old = new Date(Date.now() - 3600_000);
+    fs.utimesSync(dir, old, fs.statSync(dir).mtime);
+    const before = atimeNs(dir);
 
-  const lock = new pkg.PidLock({ path: file });
-  assert.equal(lock.tryAcquire(), true, 'the stale lock is taken over');
-  const after = atimeNs(dir);
-  lock.release();
+    const lock = new pkg.PidLock({ path: file });
+    assert.equal(lock.tryAcquire(), true, 'the stale lock is taken over');
+    const after = atimeNs(dir);
+    lock.release();
 
-  fs.readdirSync(dir);
-  if (atimeNs(dir) === after) return t.skip(`this filesystem does not update atime on read (noatime?): ${dir}`);
-  assert.equal(after, before, 'the takeover did not read the directory');
-  assert.equal(fs.existsSync(ballot), false, 'the dead round-1 ballot of the broken file was collected by name');
-  assert.equal(fs.existsSync(deadTmp), true, 'a temp file has an unknowable name: left for a sweep while the directory is small');
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+    fs.readdirSync(dir);
+    if (atimeNs(dir) === after) return t.skip(`this filesystem does not update atime on read (noatime?): ${dir}`);
+    assert.equal(after, before, 'the takeover did not read the directory');
+    assert.equal(fs.existsSync(ballot), false, 'the dead round-1 ballot of the broken file was collected by name');
+    assert.equal(fs.existsSync(deadTmp), true, 'a temp file has an unknowable name: left for a sweep while the directory is small');
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
 test('a takeover in a small directory still sweeps every dead side file', () => {
   const dir = tmpDir();

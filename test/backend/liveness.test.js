@@ -41,11 +41,18 @@ test('an unreaped zombie is dead', { skip: process.platform === 'win32' && 'no z
 
 test('a thread id of another process is not a process', { skip: process.platform !== 'linux' && 'Linux /proc only' }, async () => {
   // A worker thread has its own tid, which kill() accepts; it must not read as a live process.
-  const child = spawn(process.execPath, ['-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const { Worker } = require('worker_threads');
     new Worker('setInterval(() => {}, 1000)', { eval: true })
       .on('online', () => console.log(require('fs').readdirSync('/proc/self/task').join(' ')));
-    setTimeout(() => {}, 30000);`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    setTimeout(() => {}, 30000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const tids = (await new Promise((r) => child.stdout.once('data', (d) => r(String(d))))).trim().split(' ').map(Number);
   const tid = tids.find((t) => t !== child.pid);
   try {
@@ -73,19 +80,23 @@ test('the largest PID is accepted: not running, or unknown where the JS path can
   assert.equal(pkg.isProcessAlive(4294967295), expected);
 });
 
-test('getProcessStartTime of a child matches when it was spawned', { skip: process.platform !== 'linux' && pkg.backend === 'js' && 'the JS path has start times on Linux only' }, async () => {
-  const before = Date.now();
-  const child = await idleChild();
-  const after = Date.now();
-  try {
-    const start = pkg.getProcessStartTime(child.pid);
-    assert.equal(typeof start, 'number');
-    // Start times are good to a clock tick (10 ms); allow a little more for scheduling.
-    assert.ok(start >= before - 50 && start <= after + 50, `start ${start} not within [${before}, ${after}]`);
-  } finally {
-    child.kill('SIGKILL');
-  }
-});
+test(
+  'getProcessStartTime of a child matches when it was spawned',
+  { skip: process.platform !== 'linux' && pkg.backend === 'js' && 'the JS path has start times on Linux only' },
+  async () => {
+    const before = Date.now();
+    const child = await idleChild();
+    const after = Date.now();
+    try {
+      const start = pkg.getProcessStartTime(child.pid);
+      assert.equal(typeof start, 'number');
+      // Start times are good to a clock tick (10 ms); allow a little more for scheduling.
+      assert.ok(start >= before - 50 && start <= after + 50, `start ${start} not within [${before}, ${after}]`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  },
+);
 
 test('getProcessStartTime of a dead PID is null', () => {
   assert.equal(pkg.getProcessStartTime(deadPid()), null);

@@ -56,7 +56,7 @@ test('a second process is refused while the first lives', async () => {
   assert.equal(fs.existsSync(file), false);
 });
 
-test('a SIGKILLed holder\'s lock is taken over, with no litter left', async () => {
+test("a SIGKILLed holder's lock is taken over, with no litter left", async () => {
   const file = lockIn();
   const holder = startChild(holderScript, [file]);
   const pid = Number((await holder.firstLine).split(' ')[1]);
@@ -83,21 +83,29 @@ test('a waiter gets the lock when the holder dies', async () => {
   assert.equal((await waiter.exited).code, 0);
 });
 
-test('release leaves alone a lock that someone else created after ours was broken', { skip: process.platform === 'win32' && 'Windows cannot delete a held lock (native) or reuse its name while the holder\'s handle keeps it delete-pending (JS)' }, () => {
-  const file = lockIn();
-  const lock = new pkg.PidLock({ path: file });
-  const warnings = [];
-  const mine = new pkg.PidLock({ path: file, onWarning: (w) => warnings.push(w.code) });
-  assert.equal(mine.tryAcquire(), true);
-  // Someone wrongly broke our lock and took it: our release must not delete theirs.
-  fs.unlinkSync(file);
-  const other = deadPid();
-  fs.writeFileSync(file, `${other}\n`);
-  assert.equal(mine.release(), false);
-  assert.equal(fs.readFileSync(file, 'latin1'), `${other}\n`);
-  assert.deepEqual(warnings, ['PIDLOCK_REPLACED']);
-  assert.equal(lock.held, false);
-});
+test(
+  'release leaves alone a lock that someone else created after ours was broken',
+  {
+    skip:
+      process.platform === 'win32' &&
+      "Windows cannot delete a held lock (native) or reuse its name while the holder's handle keeps it delete-pending (JS)",
+  },
+  () => {
+    const file = lockIn();
+    const lock = new pkg.PidLock({ path: file });
+    const warnings = [];
+    const mine = new pkg.PidLock({ path: file, onWarning: (w) => warnings.push(w.code) });
+    assert.equal(mine.tryAcquire(), true);
+    // Someone wrongly broke our lock and took it: our release must not delete theirs.
+    fs.unlinkSync(file);
+    const other = deadPid();
+    fs.writeFileSync(file, `${other}\n`);
+    assert.equal(mine.release(), false);
+    assert.equal(fs.readFileSync(file, 'latin1'), `${other}\n`);
+    assert.deepEqual(warnings, ['PIDLOCK_REPLACED']);
+    assert.equal(lock.held, false);
+  },
+);
 
 for (const [label, content] of Object.entries({
   empty: '',
@@ -129,7 +137,10 @@ test('a 10 MB file at the lock path is not a lock: never deleted, never read who
   age(file, 5);
   const lock = new pkg.PidLock({ path: file });
   const before = process.memoryUsage().arrayBuffers;
-  assert.throws(() => lock.tryAcquire(), (e) => e.name === 'PidLockError' && e.code === 'EFTYPE' && e.path === file);
+  assert.throws(
+    () => lock.tryAcquire(),
+    (e) => e.name === 'PidLockError' && e.code === 'EFTYPE' && e.path === file,
+  );
   assert.ok(process.memoryUsage().arrayBuffers - before < 1024 * 1024, 'read must stay bounded');
   assert.equal(fs.statSync(file).size, 10 * 1024 * 1024);
 });
@@ -172,27 +183,31 @@ test('own PID: a lock naming us that predates this process is stale; a fresh one
   lock.release();
 });
 
-test('a live holder with an old mtime is held: it has its lock file open (a wall clock stepped forward)', {
-  // Only Linux derives start times from the boot clock; Windows and macOS keep an
-  // absolute creation time, so there an old mtime is genuine evidence of PID reuse.
-  skip: process.platform !== 'linux' && 'start times are absolute here; a clock step cannot fake PID reuse',
-}, async () => {
-  // After a forward clock step a live holder's start time looks later than its
-  // lock's mtime, like a reused PID. The open descriptor is the proof that wins.
-  for (const holderBackend of ['native', 'js']) {
-    const file = lockIn();
-    const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: holderBackend === 'js' ? '1' : '' } });
-    await holder.firstLine;
-    age(file, 3600);
-    const lock = new pkg.PidLock({ path: file });
-    assert.equal(lock.tryAcquire(), false, `${holderBackend} holder`);
-    assert.equal(lock.owner().stale, false);
-    holder.child.kill('SIGKILL');
-    await holder.exited;
-  }
-});
+test(
+  'a live holder with an old mtime is held: it has its lock file open (a wall clock stepped forward)',
+  {
+    // Only Linux derives start times from the boot clock; Windows and macOS keep an
+    // absolute creation time, so there an old mtime is genuine evidence of PID reuse.
+    skip: process.platform !== 'linux' && 'start times are absolute here; a clock step cannot fake PID reuse',
+  },
+  async () => {
+    // After a forward clock step a live holder's start time looks later than its
+    // lock's mtime, like a reused PID. The open descriptor is the proof that wins.
+    for (const holderBackend of ['native', 'js']) {
+      const file = lockIn();
+      const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: holderBackend === 'js' ? '1' : '' } });
+      await holder.firstLine;
+      age(file, 3600);
+      const lock = new pkg.PidLock({ path: file });
+      assert.equal(lock.tryAcquire(), false, `${holderBackend} holder`);
+      assert.equal(lock.owner().stale, false);
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+    }
+  },
+);
 
-test('litter collection keeps a live publisher\'s empty temp file and removes a dead one\'s', async () => {
+test("litter collection keeps a live publisher's empty temp file and removes a dead one's", async () => {
   const file = lockIn();
   const live = await idleChild();
   try {
@@ -255,42 +270,53 @@ test('wait options are validated', () => {
   }
 });
 
-test('the lock is released on normal exit and on SIGINT, SIGTERM and SIGHUP, keeping the exit status', { skip: process.platform === 'win32' && 'Windows kill() terminates without running handlers; normal exit is in test/backend/windows.test.js' }, async () => {
-  for (const how of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP']) {
-    const file = lockIn();
-    const child = startChild(fixture('exit-holder.js'), [file, how]);
-    assert.match(await child.firstLine, /^acquired/);
-    if (how !== 'exit') child.child.kill(how);
-    const { code, signal } = await child.exited;
-    if (how === 'exit') assert.equal(code, 7);
-    else assert.equal(signal, how, 'the process still ends by the signal');
-    assert.equal(fs.existsSync(file), false, `released on ${how}`);
-  }
-});
-
-test('a kernel lock held by anyone proves a live holder, whatever the PID says', { skip: process.platform !== 'linux' && 'needs flock(1) from util-linux; the Windows kernel lock is in test/backend/windows.test.js' }, async () => {
-  const file = lockIn();
-  fs.writeFileSync(file, `${deadPid()}\n`);
-  age(file, 60);
-  // Another program that flocks its pidfile, e.g. one in another PID namespace.
-  // It says "locked" once flock(1) holds the lock, then waits on its stdin.
-  const flocker = spawn('sh', ['-c', 'exec 9<"$0"; flock -x 9; echo locked; exec cat', file]);
-  assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
-  try {
-    const lock = new pkg.PidLock({ path: file });
-    if (pkg.backend === 'js') {
-      // Documented limit: the JS path cannot see kernel locks and judges by the PID alone.
-      assert.deepEqual(lock.owner(), { pid: Number(fs.readFileSync(file, 'latin1')), alive: false, stale: true });
-      return;
+test(
+  'the lock is released on normal exit and on SIGINT, SIGTERM and SIGHUP, keeping the exit status',
+  {
+    skip:
+      process.platform === 'win32' && 'Windows kill() terminates without running handlers; normal exit is in test/backend/windows.test.js',
+  },
+  async () => {
+    for (const how of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP']) {
+      const file = lockIn();
+      const child = startChild(fixture('exit-holder.js'), [file, how]);
+      assert.match(await child.firstLine, /^acquired/);
+      if (how !== 'exit') child.child.kill(how);
+      const { code, signal } = await child.exited;
+      if (how === 'exit') assert.equal(code, 7);
+      else assert.equal(signal, how, 'the process still ends by the signal');
+      assert.equal(fs.existsSync(file), false, `released on ${how}`);
     }
-    assert.equal(lock.tryAcquire(), false);
-    assert.equal(lock.owner().stale, false);
-  } finally {
-    flocker.kill('SIGKILL');
-  }
-  await new Promise((r) => flocker.once('exit', r));
-  assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), true, 'stale once the kernel lock is gone');
-});
+  },
+);
+
+test(
+  'a kernel lock held by anyone proves a live holder, whatever the PID says',
+  { skip: process.platform !== 'linux' && 'needs flock(1) from util-linux; the Windows kernel lock is in test/backend/windows.test.js' },
+  async () => {
+    const file = lockIn();
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    age(file, 60);
+    // Another program that flocks its pidfile, e.g. one in another PID namespace.
+    // It says "locked" once flock(1) holds the lock, then waits on its stdin.
+    const flocker = spawn('sh', ['-c', 'exec 9<"$0"; flock -x 9; echo locked; exec cat', file]);
+    assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
+    try {
+      const lock = new pkg.PidLock({ path: file });
+      if (pkg.backend === 'js') {
+        // Documented limit: the JS path cannot see kernel locks and judges by the PID alone.
+        assert.deepEqual(lock.owner(), { pid: Number(fs.readFileSync(file, 'latin1')), alive: false, stale: true });
+        return;
+      }
+      assert.equal(lock.tryAcquire(), false);
+      assert.equal(lock.owner().stale, false);
+    } finally {
+      flocker.kill('SIGKILL');
+    }
+    await new Promise((r) => flocker.once('exit', r));
+    assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), true, 'stale once the kernel lock is gone');
+  },
+);
 
 test('removeStaleLock removes only stale locks', async () => {
   const dir = tmpDir();
@@ -325,7 +351,10 @@ test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as 
   holder.child.kill('SIGKILL');
   await holder.exited;
   const stale = pkg.lockStatus(file);
-  assert.deepEqual({ state: stale.state, pid: stale.pid, alive: stale.alive, stale: stale.stale }, { state: 'stale', pid, alive: false, stale: true });
+  assert.deepEqual(
+    { state: stale.state, pid: stale.pid, alive: stale.alive, stale: stale.stale },
+    { state: 'stale', pid, alive: false, stale: true },
+  );
   assert.deepEqual(cli(file), stale);
   assert.equal(fs.readFileSync(file, 'latin1'), `${pid}\n`, 'lockStatus never removes a stale lock');
   const foreign = path.join(dir, 'config.txt');
@@ -334,29 +363,41 @@ test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as 
   assert.throws(() => pkg.lockStatus({ path: '' }), { code: 'ERR_INVALID_ARG_VALUE' });
 });
 
-test('errors that make a decision impossible throw PidLockError with code, path and advice', { skip: process.platform === 'win32' && 'Windows reports ENOENT, not ENOTDIR, under a file; Windows cases are in test/backend/windows.test.js' }, () => {
-  const dir = tmpDir();
-  const cases = [
-    [path.join(dir, 'missing-dir', 'x.pid'), 'ENOENT'],
-    [path.join(__filename, 'x.pid'), 'ENOTDIR'],
-  ];
-  fs.mkdirSync(path.join(dir, 'a-dir.pid'));
-  cases.push([path.join(dir, 'a-dir.pid'), 'EISDIR']);
-  if (process.platform !== 'win32') {
-    fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link.pid'));
-    cases.push([path.join(dir, 'link.pid'), 'ELOOP']);
-  }
-  for (const [file, code] of cases) {
-    const lock = new pkg.PidLock({ path: file });
-    assert.throws(() => lock.tryAcquire(), (e) => {
-      assert.ok(e instanceof pkg.PidLockError, String(e));
-      assert.equal(e.code, code);
-      assert.equal(e.path, file);
-      assert.equal(typeof e.errno, 'number');
-      assert.equal(typeof e.syscall, 'string');
-      assert.ok(e.message.includes(file) && e.message.length > file.length + 40, 'names the path and says what to do');
-      return true;
-    }, code);
-  }
-  assert.equal(fs.existsSync(path.join(dir, 'target')), false, 'never written through a symlink');
-});
+test(
+  'errors that make a decision impossible throw PidLockError with code, path and advice',
+  {
+    skip:
+      process.platform === 'win32' &&
+      'Windows reports ENOENT, not ENOTDIR, under a file; Windows cases are in test/backend/windows.test.js',
+  },
+  () => {
+    const dir = tmpDir();
+    const cases = [
+      [path.join(dir, 'missing-dir', 'x.pid'), 'ENOENT'],
+      [path.join(__filename, 'x.pid'), 'ENOTDIR'],
+    ];
+    fs.mkdirSync(path.join(dir, 'a-dir.pid'));
+    cases.push([path.join(dir, 'a-dir.pid'), 'EISDIR']);
+    if (process.platform !== 'win32') {
+      fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link.pid'));
+      cases.push([path.join(dir, 'link.pid'), 'ELOOP']);
+    }
+    for (const [file, code] of cases) {
+      const lock = new pkg.PidLock({ path: file });
+      assert.throws(
+        () => lock.tryAcquire(),
+        (e) => {
+          assert.ok(e instanceof pkg.PidLockError, String(e));
+          assert.equal(e.code, code);
+          assert.equal(e.path, file);
+          assert.equal(typeof e.errno, 'number');
+          assert.equal(typeof e.syscall, 'string');
+          assert.ok(e.message.includes(file) && e.message.length > file.length + 40, 'names the path and says what to do');
+          return true;
+        },
+        code,
+      );
+    }
+    assert.equal(fs.existsSync(path.join(dir, 'target')), false, 'never written through a symlink');
+  },
+);

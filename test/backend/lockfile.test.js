@@ -23,7 +23,11 @@ const INVALID = {
 
 test('readLockFilePid accepts the PID with surrounding whitespace', () => {
   const dir = tmpDir();
-  for (const [content, pid] of [['1234\n', 1234], ['  77 \r\n', 77], ['4294967295', 4294967295]]) {
+  for (const [content, pid] of [
+    ['1234\n', 1234],
+    ['  77 \r\n', 77],
+    ['4294967295', 4294967295],
+  ]) {
     const f = path.join(dir, 'ok.pid');
     fs.writeFileSync(f, content);
     assert.deepEqual(pkg.readLockFilePid(f), { pid, success: true }, JSON.stringify(content));
@@ -71,10 +75,18 @@ test('lockFilePath builds the original design name in the temp dir', () => {
 
 test('lockFilePath rejects names and ports that could leave the directory', () => {
   for (const name of ['', 'a/b', 'a\\b', '..', 'x..y', 'a\0b', 42, undefined]) {
-    assert.throws(() => pkg.lockFilePath({ name, port: 1 }), (e) => e instanceof TypeError && /name/.test(e.message) && !!e.code, JSON.stringify(name));
+    assert.throws(
+      () => pkg.lockFilePath({ name, port: 1 }),
+      (e) => e instanceof TypeError && /name/.test(e.message) && !!e.code,
+      JSON.stringify(name),
+    );
   }
   for (const port of [-1, 1.5, 70000, '12a', '../1', '', NaN]) {
-    assert.throws(() => pkg.lockFilePath({ name: 'ok', port }), (e) => /port/.test(e.message) && !!e.code, String(port));
+    assert.throws(
+      () => pkg.lockFilePath({ name: 'ok', port }),
+      (e) => /port/.test(e.message) && !!e.code,
+      String(port),
+    );
   }
 });
 

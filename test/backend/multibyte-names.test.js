@@ -30,7 +30,8 @@ const fits = [];
 const tooLong = [];
 for (const [label, ch] of Object.entries(CHARS)) {
   const max = longest(ch);
-  for (const n of [Math.floor(max * 0.6), longest(ch, 228), max]) fits.push({ label: `${n} × ${label} (${units(fileName(ch.repeat(n)))} units)`, name: ch.repeat(n) });
+  for (const n of [Math.floor(max * 0.6), longest(ch, 228), max])
+    fits.push({ label: `${n} × ${label} (${units(fileName(ch.repeat(n)))} units)`, name: ch.repeat(n) });
   tooLong.push({ label: `${max + 1} × ${label} (${units(fileName(ch.repeat(max + 1)))} units)`, name: ch.repeat(max + 1) });
 }
 
@@ -58,7 +59,7 @@ for (const { label, name } of fits) {
     assert.equal(lock.tryAcquire(), false, 'a live holder');
     h.child.kill('SIGKILL');
     await h.exited;
-    assert.equal(lock.tryAcquire(), true, 'the dead holder\'s lock is taken over');
+    assert.equal(lock.tryAcquire(), true, "the dead holder's lock is taken over");
     assert.equal(fs.readFileSync(file, 'utf8'), `${process.pid}\n`);
     assert.equal(lock.release(), true);
     assert.deepEqual(fs.readdirSync(dir), [], 'no temp file or ballot left behind');

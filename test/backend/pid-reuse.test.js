@@ -24,32 +24,44 @@ function inNamespace(scenario) {
   return out;
 }
 
-test('a dead holder whose PID now belongs to an unrelated live process: stale, taken over', { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' }, (t) => {
-  if (!needRoot(t)) return;
-  const out = inNamespace('reuse');
-  assert.match(out.holderLine, /^acquired /);
-  assert.equal(out.strangerPid, out.holderPid, 'the stranger got the dead holder PID');
-  assert.equal(out.strangerAlive, true);
-  assert.deepEqual(out.owner, { pid: out.holderPid, alive: true, stale: true });
-  assert.equal(out.tryAcquire, true);
-  assert.equal(out.fileNow, out.nsPid, 'the lock file now names the new holder');
-});
+test(
+  'a dead holder whose PID now belongs to an unrelated live process: stale, taken over',
+  { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' },
+  (t) => {
+    if (!needRoot(t)) return;
+    const out = inNamespace('reuse');
+    assert.match(out.holderLine, /^acquired /);
+    assert.equal(out.strangerPid, out.holderPid, 'the stranger got the dead holder PID');
+    assert.equal(out.strangerAlive, true);
+    assert.deepEqual(out.owner, { pid: out.holderPid, alive: true, stale: true });
+    assert.equal(out.tryAcquire, true);
+    assert.equal(out.fileNow, out.nsPid, 'the lock file now names the new holder');
+  },
+);
 
-test('a live holder older than the start-time margin is never judged stale', { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' }, (t) => {
-  if (!needRoot(t)) return;
-  const out = inNamespace('live');
-  assert.match(out.holderLine, /^acquired /);
-  assert.deepEqual(out.owner, { pid: out.holderPid, alive: true, stale: false });
-  assert.equal(out.tryAcquire, false);
-  assert.equal(out.removeStale, false);
-  assert.equal(out.fileStill, out.holderPid, 'the holder lock file is untouched');
-});
+test(
+  'a live holder older than the start-time margin is never judged stale',
+  { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' },
+  (t) => {
+    if (!needRoot(t)) return;
+    const out = inNamespace('live');
+    assert.match(out.holderLine, /^acquired /);
+    assert.deepEqual(out.owner, { pid: out.holderPid, alive: true, stale: false });
+    assert.equal(out.tryAcquire, false);
+    assert.equal(out.removeStale, false);
+    assert.equal(out.fileStill, out.holderPid, 'the holder lock file is untouched');
+  },
+);
 
-test('container restart: the new process has the PID its old lock names, and takes it over', { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' }, (t) => {
-  if (!needRoot(t)) return;
-  const out = inNamespace('restart');
-  assert.match(out.holderLine, /^acquired /);
-  assert.equal(out.restartPid, out.holderPid);
-  assert.equal(out.restartLine, `acquired ${out.holderPid} ${out.backend}`);
-  assert.equal(out.fileAfter, false, 'released cleanly afterwards');
-});
+test(
+  'container restart: the new process has the PID its old lock names, and takes it over',
+  { skip: process.platform === 'win32' && 'unshare(1) PID namespaces are Linux-only' },
+  (t) => {
+    if (!needRoot(t)) return;
+    const out = inNamespace('restart');
+    assert.match(out.holderLine, /^acquired /);
+    assert.equal(out.restartPid, out.holderPid);
+    assert.equal(out.restartLine, `acquired ${out.holderPid} ${out.backend}`);
+    assert.equal(out.fileAfter, false, 'released cleanly afterwards');
+  },
+);

@@ -25,7 +25,10 @@ test('refused polls create no file beside the lock; the release is still noticed
     // The watcher must see a side file appear, or its silence below proves nothing.
     fs.writeFileSync(path.join(dir, 'canary'), '');
     for (let i = 0; i < 200 && !created.some((e) => e.endsWith('canary')); i++) await sleep(5);
-    assert.ok(created.some((e) => e.endsWith('canary')), 'the directory watch works');
+    assert.ok(
+      created.some((e) => e.endsWith('canary')),
+      'the directory watch works',
+    );
     created.length = 0;
 
     for (let i = 0; i < 50; i++) assert.equal(lock.tryAcquire(), false);

@@ -83,19 +83,23 @@ test('our /proc refuses the read (hidepid=1, a checker with CAP_KILL as nobody):
 
 /** A worker thread of this process that holds `file` until told to release. */
 async function workerHolder(file) {
-  const w = new Worker(`
+  const w = new Worker(
+    `
     const { parentPort, workerData } = require('node:worker_threads');
     const pkg = require(workerData.root);
     const lock = new pkg.PidLock({ path: workerData.file });
     parentPort.postMessage({ ok: lock.tryAcquire(), backend: pkg.backend });
-    parentPort.once('message', () => parentPort.postMessage({ released: lock.release() }));`, {
-    eval: true,
-    workerData: { root, file },
-  });
-  const next = () => new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+    parentPort.once('message', () => parentPort.postMessage({ released: lock.release() }));`,
+    {
+      eval: true,
+      workerData: { root, file },
+    },
+  );
+  const next = () =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
   const first = await next();
   return {
     ...first,

@@ -11,7 +11,7 @@ const parse = (r) => {
   return JSON.parse(r.stdout.split('\n')[0]);
 };
 
-test('the lock file has the original design\'s name, and the port comes from arg, env or default', () => {
+test("the lock file has the original design's name, and the port comes from arg, env or default", () => {
   const dir = tmpDir();
   const byDefault = parse(runChild(app, [dir, '-']));
   assert.equal(byDefault.lockFile, path.join(dir, '.phologtolabstreaminglayer_lock_8080.pid'));
@@ -38,7 +38,7 @@ test('a second instance is refused while the first runs, and isInstanceRunning s
   assert.deepEqual(JSON.parse(out.split('\n')[1]).events, ['running', 'stopped']);
 });
 
-test('isInstanceRunning removes a crashed instance\'s lock and returns false', () => {
+test("isInstanceRunning removes a crashed instance's lock and returns false", () => {
   const dir = tmpDir();
   const file = path.join(dir, '.phologtolabstreaminglayer_lock_8080.pid');
   fs.writeFileSync(file, `${deadPid()}\n`);
@@ -70,61 +70,81 @@ test('isInstanceRunning warns and returns false on errors', () => {
   assert.deepEqual(warnings, ['PIDLOCK_CHECK_FAILED']);
 });
 
-test('releaseSingletonLock leaves another instance\'s lock alone', { skip: process.platform === 'win32' && 'Windows cannot delete a held lock (native) or reuse its name while the holder\'s handle keeps it delete-pending (JS)' }, () => {
-  const dir = tmpDir();
-  class App extends pkg.SingletonInstance {
-    static singletonLockName = 'rel';
-    static singletonLockDir = dir;
-  }
-  const a = new App();
-  assert.equal(a.acquireSingletonLock(1), true);
-  const file = a._lockFile;
-  fs.unlinkSync(file);
-  fs.writeFileSync(file, '1\n');
-  const warnings = [];
-  App.onSingletonWarning = (w) => warnings.push(w.code);
-  a.releaseSingletonLock();
-  assert.equal(fs.readFileSync(file, 'latin1'), '1\n');
-  assert.deepEqual(warnings, ['PIDLOCK_REPLACED']);
-});
+test(
+  "releaseSingletonLock leaves another instance's lock alone",
+  {
+    skip:
+      process.platform === 'win32' &&
+      "Windows cannot delete a held lock (native) or reuse its name while the holder's handle keeps it delete-pending (JS)",
+  },
+  () => {
+    const dir = tmpDir();
+    class App extends pkg.SingletonInstance {
+      static singletonLockName = 'rel';
+      static singletonLockDir = dir;
+    }
+    const a = new App();
+    assert.equal(a.acquireSingletonLock(1), true);
+    const file = a._lockFile;
+    fs.unlinkSync(file);
+    fs.writeFileSync(file, '1\n');
+    const warnings = [];
+    App.onSingletonWarning = (w) => warnings.push(w.code);
+    a.releaseSingletonLock();
+    assert.equal(fs.readFileSync(file, 'latin1'), '1\n');
+    assert.deepEqual(warnings, ['PIDLOCK_REPLACED']);
+  },
+);
 
-test('fail-open: an unwritable lock directory warns and lets startup continue (unprivileged)', { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' }, (t) => {
-  if (!needRoot(t)) return;
-  const staged = stagePackage();
-  const dir = tmpDir();
-  fs.chmodSync(dir, 0o755); // root-owned: uid 65534 may read but not create
-  const env = { PIDLOCK_PKG: staged.root };
-  const r = parse(runChild(staged.fixture('singleton-app.js'), [dir, '8080'], { uid: 65534, env }));
-  assert.equal(r.acquired, true, 'startup continues');
-  assert.deepEqual(r.warnings, ['PIDLOCK_UNAVAILABLE']);
-  assert.deepEqual(r.events, ['running', 'stopped']);
-  assert.deepEqual(fs.readdirSync(dir), [], 'nothing was written');
-  // The strict API refuses with a typed error instead.
-  const code = `
+test(
+  'fail-open: an unwritable lock directory warns and lets startup continue (unprivileged)',
+  { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' },
+  (t) => {
+    if (!needRoot(t)) return;
+    const staged = stagePackage();
+    const dir = tmpDir();
+    fs.chmodSync(dir, 0o755); // root-owned: uid 65534 may read but not create
+    const env = { PIDLOCK_PKG: staged.root };
+    const r = parse(runChild(staged.fixture('singleton-app.js'), [dir, '8080'], { uid: 65534, env }));
+    assert.equal(r.acquired, true, 'startup continues');
+    assert.deepEqual(r.warnings, ['PIDLOCK_UNAVAILABLE']);
+    assert.deepEqual(r.events, ['running', 'stopped']);
+    assert.deepEqual(fs.readdirSync(dir), [], 'nothing was written');
+    // The strict API refuses with a typed error instead.
+    const code = `
     const pkg = require(process.env.PIDLOCK_PKG);
     try { new pkg.PidLock({ dir: ${JSON.stringify(dir)}, name: 'x' }).tryAcquire(); console.log('no error'); }
     catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, path: e.path })); }`;
-  const s = require('node:child_process').spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', code], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    cwd: staged.root,
-  });
-  assert.deepEqual(JSON.parse(s.stdout), { name: 'PidLockError', code: 'EACCES', path: path.join(dir, '.x_lock.pid') });
-});
+    const s = require('node:child_process').spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', code],
+      {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+        cwd: staged.root,
+      },
+    );
+    assert.deepEqual(JSON.parse(s.stdout), { name: 'PidLockError', code: 'EACCES', path: path.join(dir, '.x_lock.pid') });
+  },
+);
 
-test('a live lock of another user is respected by an unprivileged instance', { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' }, async (t) => {
-  if (!needRoot(t)) return;
-  const staged = stagePackage();
-  const dir = tmpDir();
-  const holder = startChild(staged.fixture('singleton-app.js'), [dir, '8080', 'hold'], { env: { PIDLOCK_PKG: staged.root } });
-  assert.equal(JSON.parse(await holder.firstLine).acquired, true);
-  try {
-    // uid 65534 cannot signal root's process (EPERM): unknown liveness means held.
-    const r = parse(runChild(staged.fixture('singleton-app.js'), [dir, '8080'], { uid: 65534, env: { PIDLOCK_PKG: staged.root } }));
-    assert.equal(r.runningBefore, true);
-    assert.equal(r.acquired, false);
-  } finally {
-    holder.child.stdin.write('go\n');
-    await holder.exited;
-  }
-});
+test(
+  'a live lock of another user is respected by an unprivileged instance',
+  { skip: process.platform === 'win32' && 'needs setpriv (POSIX)' },
+  async (t) => {
+    if (!needRoot(t)) return;
+    const staged = stagePackage();
+    const dir = tmpDir();
+    const holder = startChild(staged.fixture('singleton-app.js'), [dir, '8080', 'hold'], { env: { PIDLOCK_PKG: staged.root } });
+    assert.equal(JSON.parse(await holder.firstLine).acquired, true);
+    try {
+      // uid 65534 cannot signal root's process (EPERM): unknown liveness means held.
+      const r = parse(runChild(staged.fixture('singleton-app.js'), [dir, '8080'], { uid: 65534, env: { PIDLOCK_PKG: staged.root } }));
+      assert.equal(r.runningBefore, true);
+      assert.equal(r.acquired, false);
+    } finally {
+      holder.child.stdin.write('go\n');
+      await holder.exited;
+    }
+  },
+);

@@ -15,9 +15,10 @@ const NOBODY = 65534;
 function tryElsewhere(file, { uid, pkgRoot = root } = {}) {
   const code = `const p = require(${JSON.stringify(pkgRoot)}); process.stdout.write(String(new p.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire()))`;
   const argv = ['-e', code];
-  const r = uid === undefined
-    ? spawnSync(process.execPath, argv, { encoding: 'utf8' })
-    : spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv], { encoding: 'utf8' });
+  const r =
+    uid === undefined
+      ? spawnSync(process.execPath, argv, { encoding: 'utf8' })
+      : spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout === 'true';
 }
@@ -54,13 +55,13 @@ test('a release that fails is finished by the exit hook once the directory is wr
   assert.deepEqual(fs.readdirSync(dir), [], 'the exit hook deleted the lock file');
 });
 
-test('a worker terminated while it holds a lock: native releases it at the worker\'s teardown; JS keeps it until the process exits (documented)', async () => {
+test("a worker terminated while it holds a lock: native releases it at the worker's teardown; JS keeps it until the process exits (documented)", async () => {
   const file = path.join(tmpDir(), 'worker.lock');
   const host = startChild(fixture('worker-holder.js'), [file]);
   const r = JSON.parse(await host.firstLine);
   assert.equal(r.acquired, true);
   if (pkg.backend === 'native') {
-    assert.equal(r.exists, false, 'the terminated worker\'s lock file is gone');
+    assert.equal(r.exists, false, "the terminated worker's lock file is gone");
     assert.equal(host.child.exitCode, null, 'the host process still runs');
     assert.equal(tryElsewhere(file), true, 'another process takes the lock while the host lives');
   } else {
@@ -99,7 +100,9 @@ async function cycleWithProbes(dir, inject = []) {
   const strace = ['-f', '-o', '/dev/null', '--seccomp-bpf', '-e', 'trace=flock', '-e', 'inject=flock:delay_enter=3000'];
   for (const i of inject) strace.push('-e', `trace=flock,${i.split(':')[0]}`, '-e', `inject=${i}`);
   const cyclers = Array.from({ length: CYCLERS }, () => {
-    const c = spawn('strace', [...strace, process.execPath, fixture('tenure-cycler.js'), file, String(CYCLE_MS), String(MIN_TENURES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn('strace', [...strace, process.execPath, fixture('tenure-cycler.js'), file, String(CYCLE_MS), String(MIN_TENURES)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     return new Promise((resolve, reject) => {
       let out = '';
       c.stdout.on('data', (d) => (out += d));
@@ -130,18 +133,25 @@ function assertEveryTenureLocked({ reports, probes }) {
 
 const nativeOnly =
   (pkg.backend !== 'native' && 'the JS backend takes no kernel lock') ||
-  (process.platform !== 'linux' && 'flock(1), strace and O_TMPFILE are Linux tools (Windows holds its lock with a share mode, tested in windows.test.js)');
+  (process.platform !== 'linux' &&
+    'flock(1), strace and O_TMPFILE are Linux tools (Windows holds its lock with a share mode, tested in windows.test.js)');
 
 test('every native tenure holds its exclusive flock, while judges probe the lock directory', { skip: nativeOnly }, async (t) => {
   if (!straceAvailable(t)) return;
   assertEveryTenureLocked(await cycleWithProbes(tmpDir()));
 });
 
-test('every native tenure holds its exclusive flock with a named temp file (no usable /proc/self/fd link), while judges probe the temp files', {
-  skip: nativeOnly || (process.arch !== 'x64' && 'link() is linkat() on this architecture, so the injected failure would hit the fallback too'),
-}, async (t) => {
-  if (!straceAvailable(t)) return;
-  // linkat() only serves the O_TMPFILE path on x64 (link() is its own syscall there):
-  // failing it with ENOENT is what a missing /proc looks like.
-  assertEveryTenureLocked(await cycleWithProbes(tmpDir(), ['linkat:error=ENOENT']));
-});
+test(
+  'every native tenure holds its exclusive flock with a named temp file (no usable /proc/self/fd link), while judges probe the temp files',
+  {
+    skip:
+      nativeOnly ||
+      (process.arch !== 'x64' && 'link() is linkat() on this architecture, so the injected failure would hit the fallback too'),
+  },
+  async (t) => {
+    if (!straceAvailable(t)) return;
+    // linkat() only serves the O_TMPFILE path on x64 (link() is its own syscall there):
+    // failing it with ENOENT is what a missing /proc looks like.
+    assertEveryTenureLocked(await cycleWithProbes(tmpDir(), ['linkat:error=ENOENT']));
+  },
+);

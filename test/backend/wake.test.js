@@ -17,7 +17,10 @@ const BOUND_MS = 20000; // a woken waiter needs milliseconds; its timer would ne
 async function lineOf(c, what) {
   let timer;
   const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no '${what}' line within ${BOUND_MS} ms: the waiter was not woken; output: ${c.output()} ${c.stderr()}`)), BOUND_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no '${what}' line within ${BOUND_MS} ms: the waiter was not woken; output: ${c.output()} ${c.stderr()}`)),
+      BOUND_MS,
+    );
   });
   try {
     return await Promise.race([c.firstLine.then(() => nextLine(c, what)), late]);
@@ -30,9 +33,13 @@ async function lineOf(c, what) {
 function nextLine(c, what) {
   return new Promise((resolve, reject) => {
     const look = () => {
-      const line = c.output().split('\n').find((l) => l.startsWith(what));
+      const line = c
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith(what));
       if (line) return resolve(line);
-      if (c.child.exitCode !== null || c.child.signalCode !== null) return reject(new Error(`waiter exited before '${what}': ${c.output()} ${c.stderr()}`));
+      if (c.child.exitCode !== null || c.child.signalCode !== null)
+        return reject(new Error(`waiter exited before '${what}': ${c.output()} ${c.stderr()}`));
       setTimeout(look, 5);
     };
     look();
@@ -80,48 +87,64 @@ async function finish(waiter, file) {
 for (const mode of ['async', 'sync']) {
   const call = mode === 'async' ? 'acquire()' : 'acquireSync()';
 
-  test(`${call} with a 60 s retryInterval takes over as soon as the holder is SIGKILLed (native: exit watch)`, { skip: !native && 'the JS backend has no exit watch: see the timer case below' }, async () => {
-    const { file, holder, waiter, holderPid, waiterPid } = await holderAndWaiter(mode);
-    await blocked(waiterPid, holderPid, 'exit');
-    holder.child.kill('SIGKILL');
-    await holder.exited;
-    assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/);
-    await finish(waiter, file);
-  });
+  test(
+    `${call} with a 60 s retryInterval takes over as soon as the holder is SIGKILLed (native: exit watch)`,
+    { skip: !native && 'the JS backend has no exit watch: see the timer case below' },
+    async () => {
+      const { file, holder, waiter, holderPid, waiterPid } = await holderAndWaiter(mode);
+      await blocked(waiterPid, holderPid, 'exit');
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/);
+      await finish(waiter, file);
+    },
+  );
 
-  test(`${call} with a 60 s retryInterval gets the lock as soon as the holder releases (directory watch)`, { skip: mode === 'sync' && !native && 'acquireSync() on the JS backend has only its timer: see below' }, async (t) => {
-    if (mode === 'sync' && process.platform !== 'linux') return t.skip('acquireSync() watches the directory on Linux only (inotify)');
-    const { file, holder, waiter, waiterPid, holderPid } = await holderAndWaiter(mode);
-    await blocked(waiterPid, holderPid, 'dir');
-    holder.child.stdin.write('release\n');
-    assert.equal((await holder.exited).code, 0);
-    assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/);
-    await finish(waiter, file);
-  });
+  test(
+    `${call} with a 60 s retryInterval gets the lock as soon as the holder releases (directory watch)`,
+    { skip: mode === 'sync' && !native && 'acquireSync() on the JS backend has only its timer: see below' },
+    async (t) => {
+      if (mode === 'sync' && process.platform !== 'linux') return t.skip('acquireSync() watches the directory on Linux only (inotify)');
+      const { file, holder, waiter, waiterPid, holderPid } = await holderAndWaiter(mode);
+      await blocked(waiterPid, holderPid, 'dir');
+      holder.child.stdin.write('release\n');
+      assert.equal((await holder.exited).code, 0);
+      assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/);
+      await finish(waiter, file);
+    },
+  );
 }
 
-test('without an exit watch (JS backend) a SIGKILLed holder\'s lock is taken at the next timed look, not before', { skip: native && 'the native backend watches the exit' }, async () => {
-  for (const mode of ['async', 'sync']) {
-    // The only look after the first is the one at the deadline (retryInterval > timeout).
-    const { file, holder, waiter } = await holderAndWaiter(mode, SLOW, '1500');
+test(
+  "without an exit watch (JS backend) a SIGKILLed holder's lock is taken at the next timed look, not before",
+  { skip: native && 'the native backend watches the exit' },
+  async () => {
+    for (const mode of ['async', 'sync']) {
+      // The only look after the first is the one at the deadline (retryInterval > timeout).
+      const { file, holder, waiter } = await holderAndWaiter(mode, SLOW, '1500');
+      await sleep(200);
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      const line = await lineOf(waiter, 'acquired');
+      assert.ok(Number(line.split(' ')[1]) >= 1500, `${mode}: took over at its deadline's look, not woken by the exit (${line})`);
+      await finish(waiter, file);
+    }
+  },
+);
+
+test(
+  'acquireSync() on the JS backend sees a release only at its next timed look',
+  { skip: native && 'the native backend watches the directory' },
+  async () => {
+    const { file, holder, waiter } = await holderAndWaiter('sync', SLOW, '1500');
     await sleep(200);
-    holder.child.kill('SIGKILL');
+    holder.child.stdin.write('release\n');
     await holder.exited;
     const line = await lineOf(waiter, 'acquired');
-    assert.ok(Number(line.split(' ')[1]) >= 1500, `${mode}: took over at its deadline's look, not woken by the exit (${line})`);
+    assert.ok(Number(line.split(' ')[1]) >= 1500, `took the lock at its deadline's look (${line})`);
     await finish(waiter, file);
-  }
-});
-
-test('acquireSync() on the JS backend sees a release only at its next timed look', { skip: native && 'the native backend watches the directory' }, async () => {
-  const { file, holder, waiter } = await holderAndWaiter('sync', SLOW, '1500');
-  await sleep(200);
-  holder.child.stdin.write('release\n');
-  await holder.exited;
-  const line = await lineOf(waiter, 'acquired');
-  assert.ok(Number(line.split(' ')[1]) >= 1500, `took the lock at its deadline's look (${line})`);
-  await finish(waiter, file);
-});
+  },
+);
 
 test('a refused wait installs the exit hook, so the takeover that follows does not pay for it', async () => {
   const file = path.join(tmpDir(), 'hook.pid');
@@ -146,19 +169,22 @@ test('a refused wait installs the exit hook, so the takeover that follows does n
   }
 });
 
-test('a waiter on a stale lock that a live breaker is working on waits on its timer instead of spinning', { skip: process.platform !== 'linux' && 'counts read syscalls in /proc/self/io' }, async () => {
-  const { idleChild, deadPid } = require('../helpers');
-  const dir = tmpDir();
-  const file = path.join(dir, 'busy.pid');
-  fs.writeFileSync(file, `${deadPid()}\n`);
-  const st = fs.statSync(file, { bigint: true });
-  const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
-  // A breaker that holds round 1's ballot and is alive (frozen mid-break, say).
-  const breaker = await idleChild();
-  fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
-  try {
-    for (const call of ['acquire', 'acquireSync']) {
-      const script = `
+test(
+  'a waiter on a stale lock that a live breaker is working on waits on its timer instead of spinning',
+  { skip: process.platform !== 'linux' && 'counts read syscalls in /proc/self/io' },
+  async () => {
+    const { idleChild, deadPid } = require('../helpers');
+    const dir = tmpDir();
+    const file = path.join(dir, 'busy.pid');
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    const st = fs.statSync(file, { bigint: true });
+    const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+    // A breaker that holds round 1's ballot and is alive (frozen mid-break, say).
+    const breaker = await idleChild();
+    fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
+    try {
+      for (const call of ['acquire', 'acquireSync']) {
+        const script = `
         const fs = require('node:fs');
         const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
         const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
@@ -168,35 +194,40 @@ test('a waiter on a stale lock that a live breaker is working on waits on its ti
           const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
           process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
         })();`;
-      const tmp = path.join(tmpDir(), 'busy.js');
-      fs.writeFileSync(tmp, script);
-      const r = runChild(tmp);
-      assert.equal(r.status, 0, r.stderr);
-      const { ok, reads } = JSON.parse(r.stdout);
-      assert.equal(ok, false, `${call}: the live breaker's ballot keeps the lock busy`);
-      // About 20 looks of a few reads each; a spinning waiter makes thousands.
-      assert.ok(reads < 1500, `${call}: ${reads} read syscalls in 1 s of waiting`);
+        const tmp = path.join(tmpDir(), 'busy.js');
+        fs.writeFileSync(tmp, script);
+        const r = runChild(tmp);
+        assert.equal(r.status, 0, r.stderr);
+        const { ok, reads } = JSON.parse(r.stdout);
+        assert.equal(ok, false, `${call}: the live breaker's ballot keeps the lock busy`);
+        // About 20 looks of a few reads each; a spinning waiter makes thousands.
+        assert.ok(reads < 1500, `${call}: ${reads} read syscalls in 1 s of waiting`);
+      }
+    } finally {
+      breaker.kill('SIGKILL');
     }
-  } finally {
-    breaker.kill('SIGKILL');
-  }
-});
+  },
+);
 
-test('a waiter held off by a live breaker\'s ballot is woken when that breaker dies', { skip: !native && 'the JS backend has no exit watch' }, async () => {
-  const { idleChild, deadPid } = require('../helpers');
-  for (const mode of ['async', 'sync']) {
-    const file = path.join(tmpDir(), 'breaker.pid');
-    fs.writeFileSync(file, `${deadPid()}\n`);
-    const st = fs.statSync(file, { bigint: true });
-    const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
-    const breaker = await idleChild();
-    fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
-    const waiter = startChild(fixture('waiter.js'), [file, mode, SLOW, '60000']);
-    const [w, waiterPid] = (await waiter.firstLine).split(' ');
-    assert.equal(w, 'waiting');
-    await blocked(Number(waiterPid), breaker.pid, 'exit');
-    breaker.kill('SIGKILL');
-    assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/, mode);
-    await finish(waiter, file);
-  }
-});
+test(
+  "a waiter held off by a live breaker's ballot is woken when that breaker dies",
+  { skip: !native && 'the JS backend has no exit watch' },
+  async () => {
+    const { idleChild, deadPid } = require('../helpers');
+    for (const mode of ['async', 'sync']) {
+      const file = path.join(tmpDir(), 'breaker.pid');
+      fs.writeFileSync(file, `${deadPid()}\n`);
+      const st = fs.statSync(file, { bigint: true });
+      const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+      const breaker = await idleChild();
+      fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
+      const waiter = startChild(fixture('waiter.js'), [file, mode, SLOW, '60000']);
+      const [w, waiterPid] = (await waiter.firstLine).split(' ');
+      assert.equal(w, 'waiting');
+      await blocked(Number(waiterPid), breaker.pid, 'exit');
+      breaker.kill('SIGKILL');
+      assert.match(await lineOf(waiter, 'acquired'), /^acquired \d+$/, mode);
+      await finish(waiter, file);
+    }
+  },
+);

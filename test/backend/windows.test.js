@@ -18,8 +18,11 @@ const winProcs = path.join(__dirname, '..', 'fixtures', 'win', 'build', 'win-pro
 // someone holds its handle. That errs on the safe side (the lock stays held until
 // the handle closes); the native backend and Node 22+ answer right.
 const [uvMajor, uvMinor] = process.versions.uv.split('.').map(Number);
-const exit259 = !native && uvMajor === 1 && uvMinor < 49
-  && `JS path on libuv ${process.versions.uv} (< 1.49): process.kill(pid, 0) reads exit code 259 as alive (libuv#4300)`;
+const exit259 =
+  !native &&
+  uvMajor === 1 &&
+  uvMinor < 49 &&
+  `JS path on libuv ${process.versions.uv} (< 1.49): process.kill(pid, 0) reads exit code 259 as alive (libuv#4300)`;
 
 /** The C helper for process states node cannot make; CI must have built it. */
 function needWinProcs(t) {
@@ -61,7 +64,10 @@ describe('Windows', { skip }, () => {
 
   test('a child that exited with code 259 (STILL_ACTIVE) is dead while its handle is held', { skip: exit259 }, async (t) => {
     if (!needWinProcs(t)) return;
-    const { child, numbers: [pid, code] } = await winProcsLine(['hold', '259']);
+    const {
+      child,
+      numbers: [pid, code],
+    } = await winProcsLine(['hold', '259']);
     try {
       assert.equal(code, 259, 'the fixture child must really have exited with STILL_ACTIVE');
       assert.equal(pkg.isProcessAlive(pid), false);
@@ -73,7 +79,10 @@ describe('Windows', { skip }, () => {
 
   test('an exited child whose handle the parent still holds is dead', async (t) => {
     if (!needWinProcs(t)) return;
-    const { child, numbers: [pid, code] } = await winProcsLine(['hold', '3']);
+    const {
+      child,
+      numbers: [pid, code],
+    } = await winProcsLine(['hold', '3']);
     try {
       assert.equal(code, 3);
       assert.equal(pkg.isProcessAlive(pid), false);
@@ -84,7 +93,10 @@ describe('Windows', { skip }, () => {
 
   test('a lock naming an exited child whose handle is held is stale and taken over', { skip: exit259 }, async (t) => {
     if (!needWinProcs(t)) return;
-    const { child, numbers: [pid] } = await winProcsLine(['hold', '259']);
+    const {
+      child,
+      numbers: [pid],
+    } = await winProcsLine(['hold', '259']);
     try {
       const file = path.join(tmpDir(), 'held-exit.pid');
       fs.writeFileSync(file, `${pid}\n`);
@@ -97,20 +109,27 @@ describe('Windows', { skip }, () => {
     }
   });
 
-  test('getProcessStartTime matches the child\'s real start time within a second', { skip: !native && 'the JS path has no start time on Windows' }, async (t) => {
-    if (!needWinProcs(t)) return;
-    const { child, numbers: [selfNow, pid] } = await winProcsLine(['now']);
-    try {
-      const start = pkg.getProcessStartTime(pid);
-      assert.equal(typeof start, 'number');
-      // The child read its clock first thing in main(), just after it was created.
-      assert.ok(start <= selfNow + 50, `created at ${start}, after its own first clock reading ${selfNow}`);
-      assert.ok(selfNow - start < 1000, `created at ${start}, but first ran at ${selfNow}`);
-    } finally {
-      await finish(child);
-    }
-    assert.equal(pkg.getProcessStartTime(pid), null, 'no start time once it exited');
-  });
+  test(
+    "getProcessStartTime matches the child's real start time within a second",
+    { skip: !native && 'the JS path has no start time on Windows' },
+    async (t) => {
+      if (!needWinProcs(t)) return;
+      const {
+        child,
+        numbers: [selfNow, pid],
+      } = await winProcsLine(['now']);
+      try {
+        const start = pkg.getProcessStartTime(pid);
+        assert.equal(typeof start, 'number');
+        // The child read its clock first thing in main(), just after it was created.
+        assert.ok(start <= selfNow + 50, `created at ${start}, after its own first clock reading ${selfNow}`);
+        assert.ok(selfNow - start < 1000, `created at ${start}, but first ran at ${selfNow}`);
+      } finally {
+        await finish(child);
+      }
+      assert.equal(pkg.getProcessStartTime(pid), null, 'no start time once it exited');
+    },
+  );
 
   test('exclusive create refuses an existing file and leaves it untouched', () => {
     const { selected } = require(path.join(root, 'dist', 'internal', 'index.js'));
@@ -121,7 +140,7 @@ describe('Windows', { skip }, () => {
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['exists.pid'], 'no temp file left');
   });
 
-  test('a live native holder\'s lock file cannot be deleted or rewritten by another process', async () => {
+  test("a live native holder's lock file cannot be deleted or rewritten by another process", async () => {
     const file = path.join(tmpDir(), 'held.pid');
     // Native in both suites: the kernel-held lock is the native backend's.
     const holder = startChild(holderScript, [file], { env: { PIDLOCK_NO_NATIVE: '' } });
@@ -129,14 +148,29 @@ describe('Windows', { skip }, () => {
     try {
       assert.equal(word, 'acquired');
       assert.equal(backend, 'native', 'the holder must be on the native backend');
-      assert.throws(() => fs.unlinkSync(file), (e) => ['EBUSY', 'EPERM'].includes(e.code), 'unlink from this process');
+      assert.throws(
+        () => fs.unlinkSync(file),
+        (e) => ['EBUSY', 'EPERM'].includes(e.code),
+        'unlink from this process',
+      );
       const other = runChild(holderScript, [file]);
       assert.match(other.stdout, /^refused /);
-      const r = spawnSync(process.execPath, ['-e', `
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `
         try { require('fs').unlinkSync(${JSON.stringify(file)}); console.log('deleted'); }
-        catch (e) { console.log(e.code); }`], { encoding: 'utf8' });
+        catch (e) { console.log(e.code); }`,
+        ],
+        { encoding: 'utf8' },
+      );
       assert.match(r.stdout.trim(), /^(EBUSY|EPERM)$/, 'unlink from another process');
-      assert.throws(() => fs.writeFileSync(file, '1\n'), (e) => ['EBUSY', 'EPERM', 'EACCES'].includes(e.code), 'rewrite');
+      assert.throws(
+        () => fs.writeFileSync(file, '1\n'),
+        (e) => ['EBUSY', 'EPERM', 'EACCES'].includes(e.code),
+        'rewrite',
+      );
       assert.equal(fs.readFileSync(file, 'latin1'), `${pid}\n`);
       assert.equal(pkg.removeStaleLock(file), false);
     } finally {
@@ -159,7 +193,7 @@ describe('Windows', { skip }, () => {
     assert.equal(fs.existsSync(file), false);
   });
 
-  test('lock paths that cannot work throw PidLockError with Windows\' codes', () => {
+  test("lock paths that cannot work throw PidLockError with Windows' codes", () => {
     const dir = tmpDir();
     fs.mkdirSync(path.join(dir, 'a-dir.pid'));
     const cases = [
@@ -169,12 +203,16 @@ describe('Windows', { skip }, () => {
       [path.join(dir, 'a-dir.pid'), 'EISDIR'],
     ];
     for (const [file, code] of cases) {
-      assert.throws(() => new pkg.PidLock({ path: file }).tryAcquire(), (e) => {
-        assert.ok(e instanceof pkg.PidLockError, String(e));
-        assert.equal(e.code, code);
-        assert.equal(e.path, file);
-        return true;
-      }, file);
+      assert.throws(
+        () => new pkg.PidLock({ path: file }).tryAcquire(),
+        (e) => {
+          assert.ok(e instanceof pkg.PidLockError, String(e));
+          assert.equal(e.code, code);
+          assert.equal(e.path, file);
+          return true;
+        },
+        file,
+      );
     }
   });
 
@@ -184,7 +222,11 @@ describe('Windows', { skip }, () => {
       const exe = path.join(tmpDir(), host);
       fs.copyFileSync(process.execPath, exe);
       const file = path.join(path.dirname(exe), 'host.pid');
-      const r = spawnSync(exe, ['-e', `
+      const r = spawnSync(
+        exe,
+        [
+          '-e',
+          `
         const pkg = require(${JSON.stringify(root)});
         const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
         const took = lock.tryAcquire();
@@ -194,10 +236,20 @@ describe('Windows', { skip }, () => {
           loadError: String(pkg.loadError), took, mine: content === process.pid + '\\n',
           alive: pkg.isProcessAlive(process.pid), started: typeof pkg.getProcessStartTime(process.pid),
           released: lock.release(),
-        }));`], { encoding: 'utf8', env: { ...process.env, PIDLOCK_NO_NATIVE: '', PREBUILDS_ONLY: '1' } });
+        }));`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, PIDLOCK_NO_NATIVE: '', PREBUILDS_ONLY: '1' } },
+      );
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), {
-        exe: host, backend: 'native', loadError: 'undefined', took: true, mine: true, alive: true, started: 'number', released: true,
+        exe: host,
+        backend: 'native',
+        loadError: 'undefined',
+        took: true,
+        mine: true,
+        alive: true,
+        started: 'number',
+        released: true,
       });
       assert.equal(fs.existsSync(file), false);
     });

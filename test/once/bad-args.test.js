@@ -18,8 +18,21 @@ const RANGE = { type: 'RangeError', code: 'ERR_OUT_OF_RANGE' };
 // busy: the lock is held (by another PidLock of the same process), so an
 // unchecked wait would sleep, and a bad signal would then be used.
 const rows = [
-  { id: 'acquire({ signal: {} }) on a held lock', call: 'acquire', args: [{ signal: {} }], busy: true, ...TYPE, message: /signal must be an AbortSignal/ },
-  { id: 'acquire({ signal: { aborted: false } }) on a held lock', call: 'acquire', args: [{ signal: { $: 'notASignal' } }], busy: true, ...TYPE },
+  {
+    id: 'acquire({ signal: {} }) on a held lock',
+    call: 'acquire',
+    args: [{ signal: {} }],
+    busy: true,
+    ...TYPE,
+    message: /signal must be an AbortSignal/,
+  },
+  {
+    id: 'acquire({ signal: { aborted: false } }) on a held lock',
+    call: 'acquire',
+    args: [{ signal: { $: 'notASignal' } }],
+    busy: true,
+    ...TYPE,
+  },
   { id: "acquire({ signal: 'abort' })", call: 'acquire', args: [{ signal: 'abort' }], ...TYPE },
   { id: 'acquire({ signal: null })', call: 'acquire', args: [{ signal: null }], ...TYPE },
   { id: 'acquireSync({ signal: {} })', call: 'acquireSync', args: [{ signal: {} }], ...TYPE },
@@ -28,25 +41,61 @@ const rows = [
   { id: 'acquire(true)', call: 'acquire', args: [true], ...TYPE },
   { id: "acquireSync('x')", call: 'acquireSync', args: ['x'], ...TYPE },
   { id: 'acquireSync(5)', call: 'acquireSync', args: [5], ...TYPE },
-  { id: 'acquire({ retryInterval: 2^31 })', call: 'acquire', args: [{ retryInterval: MAX_TIMER_MS + 1 }], busy: true, ...RANGE, message: /retryInterval must be a number of ms > 0 and <= 2147483647/ },
+  {
+    id: 'acquire({ retryInterval: 2^31 })',
+    call: 'acquire',
+    args: [{ retryInterval: MAX_TIMER_MS + 1 }],
+    busy: true,
+    ...RANGE,
+    message: /retryInterval must be a number of ms > 0 and <= 2147483647/,
+  },
   { id: 'acquireSync({ retryInterval: 2^31 })', call: 'acquireSync', args: [{ retryInterval: MAX_TIMER_MS + 1 }], ...RANGE },
-  { id: 'acquire({ timeout: 2^31 })', call: 'acquire', args: [{ timeout: MAX_TIMER_MS + 1 }], ...RANGE, message: /timeout must be a number of ms from 0 to 2147483647, or Infinity/ },
+  {
+    id: 'acquire({ timeout: 2^31 })',
+    call: 'acquire',
+    args: [{ timeout: MAX_TIMER_MS + 1 }],
+    ...RANGE,
+    message: /timeout must be a number of ms from 0 to 2147483647, or Infinity/,
+  },
   { id: 'acquireSync({ timeout: 1e12 })', call: 'acquireSync', args: [{ timeout: 1e12 }], ...RANGE },
-  { id: 'new PidLock({ name, port: 80n })', call: 'PidLock', args: [{ name: 'h', port: { $: 'bigint', v: '80' } }], dirArg: true, ...TYPE, message: /invalid port 80n: use an integer from 0 to 65535/ },
-  { id: 'lockFilePath({ name, port: 80n })', call: 'lockFilePath', args: [{ name: 'h', port: { $: 'bigint', v: '80' } }], dirArg: true, ...TYPE },
+  {
+    id: 'new PidLock({ name, port: 80n })',
+    call: 'PidLock',
+    args: [{ name: 'h', port: { $: 'bigint', v: '80' } }],
+    dirArg: true,
+    ...TYPE,
+    message: /invalid port 80n: use an integer from 0 to 65535/,
+  },
+  {
+    id: 'lockFilePath({ name, port: 80n })',
+    call: 'lockFilePath',
+    args: [{ name: 'h', port: { $: 'bigint', v: '80' } }],
+    dirArg: true,
+    ...TYPE,
+  },
   { id: 'new PidLock({ name, port: {} })', call: 'PidLock', args: [{ name: 'h', port: {} }], dirArg: true, ...TYPE },
 ];
 
 // Valid arguments at the edges, so that the limits above are not off by one.
 const valid = [
-  { id: 'acquire({ retryInterval: 2^31 - 1, timeout: 0 })', call: 'acquire', args: [{ retryInterval: MAX_TIMER_MS, timeout: 0 }], value: true },
+  {
+    id: 'acquire({ retryInterval: 2^31 - 1, timeout: 0 })',
+    call: 'acquire',
+    args: [{ retryInterval: MAX_TIMER_MS, timeout: 0 }],
+    value: true,
+  },
   { id: 'acquireSync({ timeout: 2^31 - 1 })', call: 'acquireSync', args: [{ timeout: MAX_TIMER_MS }], value: true },
   { id: 'acquire({ timeout: Infinity })', call: 'acquire', args: [{ timeout: { $: 'Infinity' } }], value: true },
   { id: 'acquire(null)', call: 'acquire', args: [null], value: true },
   { id: 'acquireSync({})', call: 'acquireSync', args: [{}], value: true },
   { id: 'acquire({ signal: AbortSignal })', call: 'acquire', args: [{ signal: { $: 'AbortSignal', abortAfterMs: 10000 } }], value: true },
   // A blocked thread cannot see an abort, but one from before the call counts.
-  { id: 'acquireSync({ signal: an aborted AbortSignal })', call: 'acquireSync', args: [{ signal: { $: 'AbortSignal', abortAfterMs: 0 } }], error: 'AbortError' },
+  {
+    id: 'acquireSync({ signal: an aborted AbortSignal })',
+    call: 'acquireSync',
+    args: [{ signal: { $: 'AbortSignal', abortAfterMs: 0 } }],
+    error: 'AbortError',
+  },
   // The +-25 % jitter lifts the longest retryInterval past the timer limit; the
   // sleep must still be one long sleep (aborted here), not 1 ms polls with warnings.
   {
@@ -73,7 +122,10 @@ function run() {
   });
   assert.equal(r.signal, null, `the case process hung or was killed: ${r.stderr}`);
   assert.equal(r.status, 0, `the case process crashed (a stray timer?): ${r.stderr}`);
-  const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const outs = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(outs.length, all.length, r.stdout);
   results = all.map((row, i) => ({ row, out: outs[i] }));
   return results;

@@ -13,15 +13,25 @@ const { machineOf } = require(script);
 // A real addon for this process's CPU: the from-source build, or this platform's
 // prebuild. With PREBUILDS_ONLY (the emulated cross runs) build/Release is the
 // x86-64 host's, not the emulated arm64 process's, so only the prebuild counts.
-const ownPrebuild = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, process.arch === 'arm64' ? 'node.napi.armv8.node' : 'node.napi.node');
-const built = [...(process.env.PREBUILDS_ONLY ? [] : [path.join(root, 'build', 'Release', 'pidlock.node')]), ownPrebuild].find((f) => fs.existsSync(f));
+const ownPrebuild = path.join(
+  root,
+  'prebuilds',
+  `${process.platform}-${process.arch}`,
+  process.arch === 'arm64' ? 'node.napi.armv8.node' : 'node.napi.node',
+);
+const built = [...(process.env.PREBUILDS_ONLY ? [] : [path.join(root, 'build', 'Release', 'pidlock.node')]), ownPrebuild].find((f) =>
+  fs.existsSync(f),
+);
 const cross = (p) => path.join(root, 'prebuilds', p);
 
 test('the header reader names the CPU of real binaries', (t) => {
   if (!built) return t.skip(`no build/Release/pidlock.node and no ${ownPrebuild}`);
   assert.equal(machineOf(built), process.arch === 'arm64' ? 'aarch64' : 'x86-64');
   assert.equal(machineOf(path.join(root, 'README.md')), null);
-  for (const [p, want] of [['linux-arm64/node.napi.armv8.node', 'aarch64'], ['win32-x64/node.napi.node', 'x86-64']]) {
+  for (const [p, want] of [
+    ['linux-arm64/node.napi.armv8.node', 'aarch64'],
+    ['win32-x64/node.napi.node', 'x86-64'],
+  ]) {
     if (fs.existsSync(cross(p))) assert.equal(machineOf(cross(p)), want, p);
   }
 });
@@ -33,7 +43,11 @@ test('check:prebuilds refuses a missing or wrong-arch prebuild, and accepts a co
     fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
     fs.copyFileSync(from, path.join(dir, p));
   };
-  const run = () => spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '' } });
+  const run = () =>
+    spawnSync(process.execPath, [script], {
+      encoding: 'utf8',
+      env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '' },
+    });
   put('linux-x64/node.napi.node', built);
   put('win32-x64/node.napi.node', built); // an ELF where a PE belongs: same CPU, so only the arm64 gap shows
   let r = run();
@@ -44,7 +58,10 @@ test('check:prebuilds refuses a missing or wrong-arch prebuild, and accepts a co
   r = run();
   assert.equal(r.status, 1);
   assert.match(r.stderr, /linux-arm64: .* is built for x86-64, not aarch64/);
-  const skipped = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '1' } });
+  const skipped = spawnSync(process.execPath, [script], {
+    encoding: 'utf8',
+    env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '1' },
+  });
   assert.equal(skipped.status, 0);
   fs.rmSync(dir, { recursive: true, force: true });
 });

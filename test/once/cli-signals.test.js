@@ -35,7 +35,10 @@ async function outputHas(run, text, ms = 5000) {
 
 /** A second `pidlock run --wait 0` on the same lock: its exit status. */
 function secondRun(lock) {
-  const r = spawnSync(process.execPath, [CLI, 'run', '--path', lock, '--wait', '0', '--', process.execPath, '-e', ''], { encoding: 'utf8', timeout: 30000 });
+  const r = spawnSync(process.execPath, [CLI, 'run', '--path', lock, '--wait', '0', '--', process.execPath, '-e', ''], {
+    encoding: 'utf8',
+    timeout: 30000,
+  });
   assert.equal(r.error, undefined);
   return r.status;
 }
@@ -69,7 +72,18 @@ function listeningPorts(pid) {
 }
 
 function startRun(t, lock, trap, code, extra = []) {
-  const run = startChild(CLI, ['run', '--path', lock, ...extra, '--', process.execPath, fixture('signal-child.js'), lock, trap, String(code)]);
+  const run = startChild(CLI, [
+    'run',
+    '--path',
+    lock,
+    ...extra,
+    '--',
+    process.execPath,
+    fixture('signal-child.js'),
+    lock,
+    trap,
+    String(code),
+  ]);
   // A command that outlives pidlock (the old bug) ends when its stdin, our pipe
   // to pidlock, closes. Never kill it by PID: by then that PID may be another
   // test's process.
@@ -77,28 +91,37 @@ function startRun(t, lock, trap, code, extra = []) {
   return run;
 }
 
-test('run: each catchable signal reaches the command, the lock stays held until it exits, and pidlock exits with its code', { skip: posixOnly }, async (t) => {
-  for (const s of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGXCPU', 'SIGTERM']) assert.ok(FORWARDED.includes(s), `${s} is not tested`);
-  const dir = tmpDir('pidlock-cli-signals-');
-  for (const [i, sig] of FORWARDED.entries()) {
-    const lock = lockIn(dir);
-    const code = 20 + i;
-    const run = startRun(t, lock, sig, code);
-    const seen = JSON.parse(await run.firstLine);
-    assert.equal(seen.lockContent, String(run.child.pid), `${sig}: the lock names pidlock while the command runs`);
-    run.child.kill(sig);
-    await outputHas(run, `got ${sig}\n`);
-    // The command has the signal and still runs: the lock must still be held.
-    assert.equal(secondRun(lock), 75, `${sig}: a second run must find the lock busy while the command runs`);
-    assert.equal(fs.readFileSync(lock, 'utf8'), `${run.child.pid}\n`, `${sig}: the lock still names pidlock`);
-    assert.deepEqual(run.output().match(/got \w+/g), [`got ${sig}`], `${sig}: delivered exactly once`);
-    run.child.stdin.write('exit\n');
-    const end = await run.exited;
-    assert.deepEqual({ code: end.code, signal: end.signal }, { code, signal: null }, `${sig}: pidlock exits with the command's code; stderr: ${end.err}`);
-    assert.equal(fs.existsSync(lock), false, `${sig}: released once the command ended`);
-    assert.doesNotMatch(end.err, /Debugger listening/, sig);
-  }
-});
+test(
+  'run: each catchable signal reaches the command, the lock stays held until it exits, and pidlock exits with its code',
+  { skip: posixOnly },
+  async (t) => {
+    for (const s of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGXCPU', 'SIGTERM'])
+      assert.ok(FORWARDED.includes(s), `${s} is not tested`);
+    const dir = tmpDir('pidlock-cli-signals-');
+    for (const [i, sig] of FORWARDED.entries()) {
+      const lock = lockIn(dir);
+      const code = 20 + i;
+      const run = startRun(t, lock, sig, code);
+      const seen = JSON.parse(await run.firstLine);
+      assert.equal(seen.lockContent, String(run.child.pid), `${sig}: the lock names pidlock while the command runs`);
+      run.child.kill(sig);
+      await outputHas(run, `got ${sig}\n`);
+      // The command has the signal and still runs: the lock must still be held.
+      assert.equal(secondRun(lock), 75, `${sig}: a second run must find the lock busy while the command runs`);
+      assert.equal(fs.readFileSync(lock, 'utf8'), `${run.child.pid}\n`, `${sig}: the lock still names pidlock`);
+      assert.deepEqual(run.output().match(/got \w+/g), [`got ${sig}`], `${sig}: delivered exactly once`);
+      run.child.stdin.write('exit\n');
+      const end = await run.exited;
+      assert.deepEqual(
+        { code: end.code, signal: end.signal },
+        { code, signal: null },
+        `${sig}: pidlock exits with the command's code; stderr: ${end.err}`,
+      );
+      assert.equal(fs.existsSync(lock), false, `${sig}: released once the command ended`);
+      assert.doesNotMatch(end.err, /Debugger listening/, sig);
+    }
+  },
+);
 
 test('run: a command killed by the forwarded signal gives 128 + its number', { skip: posixOnly }, async (t) => {
   const dir = tmpDir('pidlock-cli-signals-');
@@ -146,7 +169,11 @@ test('run: SIGUSR1 opens no inspector in pidlock, while the command runs or whil
   const timer = setTimeout(() => waiter.child.kill('SIGKILL'), 10000);
   const w = await waiter.exited;
   clearTimeout(timer);
-  assert.deepEqual({ code: w.code, signal: w.signal }, { code: 128 + os.constants.signals.SIGUSR1, signal: null }, `the waiting pidlock: ${w.err}`);
+  assert.deepEqual(
+    { code: w.code, signal: w.signal },
+    { code: 128 + os.constants.signals.SIGUSR1, signal: null },
+    `the waiting pidlock: ${w.err}`,
+  );
   assert.doesNotMatch(w.err, /Debugger listening/);
   assert.equal(w.err.replace('pidlock-ready\n', ''), '', 'pidlock prints nothing of its own');
   assert.equal(w.out, '', 'the command must not run');

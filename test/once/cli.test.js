@@ -13,7 +13,10 @@ const CLI = path.join(root, 'dist', 'cli.js');
 function cli(args, opts = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000, ...opts });
   // A failed spawn or a killed process shows up as status null; say which it was.
-  assert.ok(!r.error && r.signal === null, `pidlock ${args.join(' ')}: ${r.error ? r.error.stack : `killed by ${r.signal}`}; stdout: ${r.stdout}; stderr: ${r.stderr}`);
+  assert.ok(
+    !r.error && r.signal === null,
+    `pidlock ${args.join(' ')}: ${r.error ? r.error.stack : `killed by ${r.signal}`}; stdout: ${r.stdout}; stderr: ${r.stderr}`,
+  );
   return r;
 }
 
@@ -51,7 +54,11 @@ test('--help works for the command and every subcommand', () => {
   const sub = cli(['run', '--help']);
   assert.equal(sub.status, 0);
   assert.match(sub.stdout, /^Usage: pidlock run /);
-  const forms = ['run', 'status', 'alive', 'clean'].flatMap((c) => [[c, '--help'], [c, '-h'], ['help', c]]);
+  const forms = ['run', 'status', 'alive', 'clean'].flatMap((c) => [
+    [c, '--help'],
+    [c, '-h'],
+    ['help', c],
+  ]);
   cliBatch(forms).forEach((r, i) => {
     const form = forms[i];
     const c = form[0] === 'help' ? form[1] : form[0];
@@ -80,11 +87,17 @@ test('bad arguments: one line naming the fix, exit 2', () => {
     [['alive'], /give at least one PID/],
     [['alive', '12x'], /invalid PID '12x': use a positive decimal integer/],
     [['alive', '0'], /invalid PID '0'/],
-    [['run', ...s.opts, '--wait', '0x10', '--', 'true'], /invalid --wait '0x10': write the seconds in decimal; use a number of seconds >= 0/],
+    [
+      ['run', ...s.opts, '--wait', '0x10', '--', 'true'],
+      /invalid --wait '0x10': write the seconds in decimal; use a number of seconds >= 0/,
+    ],
     [['run', ...s.opts, '--wait', '1e3', '--', 'true'], /invalid --wait '1e3': write the seconds in decimal/],
     [['run', ...s.opts, '--wait', '-1', '--', 'true'], /invalid --wait '-1': a wait cannot be negative; use a number of seconds >= 0/],
     [['run', ...s.opts, '--wait', '99999999', '--', 'true'], /invalid --wait '99999999': at most 2147483 seconds .*use --wait inf/],
-    [['run', '--name', '-x', '--', 'true'], /option '--name' needs a value, as in '--name VALUE'; a value that starts with '-' goes as '--name=-VALUE'/],
+    [
+      ['run', '--name', '-x', '--', 'true'],
+      /option '--name' needs a value, as in '--name VALUE'; a value that starts with '-' goes as '--name=-VALUE'/,
+    ],
     [['status', '--name', 'x', '--port', '-1'], /invalid port "-1": use an integer from 0 to 65535/],
     [['status', '--name', 'x', '--json=1'], /option '--json' takes no value; write just '--json'/],
   ];
@@ -103,7 +116,7 @@ test('bad arguments: one line naming the fix, exit 2', () => {
   assert.equal(fs.existsSync(s.lock), false, 'a usage error must not take the lock');
 });
 
-test('with --json, usage errors are one JSON line on stderr; a --json after -- is the command\'s', () => {
+test("with --json, usage errors are one JSON line on stderr; a --json after -- is the command's", () => {
   const s = setup();
   const missing = path.join(s.dir, 'missing-dir', 'x.pid');
   const asJson = [
@@ -157,14 +170,18 @@ test('run with --path, and the command not found (127)', () => {
   assert.equal(fs.existsSync(s.lock), false);
 });
 
-test('run: a child killed by a signal gives 128 + its number', { skip: process.platform === 'win32' && 'POSIX signals: Windows kill() terminates with exit code 1' }, () => {
-  const s = setup();
-  for (const sig of ['SIGKILL', 'SIGTERM']) {
-    const r = cli(['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, sig]);
-    assert.equal(r.status, 128 + os.constants.signals[sig], `${sig}: ${r.stderr}`);
-    assert.equal(fs.existsSync(s.lock), false);
-  }
-});
+test(
+  'run: a child killed by a signal gives 128 + its number',
+  { skip: process.platform === 'win32' && 'POSIX signals: Windows kill() terminates with exit code 1' },
+  () => {
+    const s = setup();
+    for (const sig of ['SIGKILL', 'SIGTERM']) {
+      const r = cli(['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, sig]);
+      assert.equal(r.status, 128 + os.constants.signals[sig], `${sig}: ${r.stderr}`);
+      assert.equal(fs.existsSync(s.lock), false);
+    }
+  },
+);
 
 test('run on a held lock exits 75 and names the holder and the path', async (t) => {
   const s = setup();
@@ -193,9 +210,13 @@ test('run on a held lock exits 75 and names the holder and the path', async (t) 
 test('run --wait gets the lock once the holder releases it', async (t) => {
   const s = setup();
   const h = await holdWithChild(t, s.lock);
-  const run = spawn(process.execPath, [CLI, 'run', ...s.opts, '--wait', '60', '--', process.execPath, fixture('cli-child.js'), s.lock, '5'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const run = spawn(
+    process.execPath,
+    [CLI, 'run', ...s.opts, '--wait', '60', '--', process.execPath, fixture('cli-child.js'), s.lock, '5'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   t.after(() => run.kill('SIGKILL'));
   let out = '';
   run.stdout.on('data', (d) => (out += d));
@@ -207,21 +228,25 @@ test('run --wait gets the lock once the holder releases it', async (t) => {
   assert.equal(seen.lockContent, String(run.pid));
 });
 
-test('run forwards SIGINT, SIGTERM and SIGHUP to the command', { skip: process.platform === 'win32' && 'POSIX signals: Windows kill() terminates without running handlers' }, async (t) => {
-  const s = setup();
-  for (const [i, sig] of ['SIGINT', 'SIGTERM', 'SIGHUP'].entries()) {
-    const run = startChild(CLI, ['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, 'wait']);
-    t.after(() => run.child.kill('SIGKILL'));
-    const seen = JSON.parse(await run.firstLine);
-    // The child installs its handlers before it prints that line.
-    run.child.kill(sig);
-    const { code, out } = await run.exited;
-    assert.ok(out.includes(`got ${sig}`), `${sig}: ${out}`);
-    assert.equal(code, 40 + i, `${sig}: pidlock exits with the child's code`);
-    assert.equal(seen.lockContent, String(run.child.pid));
-    assert.equal(fs.existsSync(s.lock), false, `${sig}: released`);
-  }
-});
+test(
+  'run forwards SIGINT, SIGTERM and SIGHUP to the command',
+  { skip: process.platform === 'win32' && 'POSIX signals: Windows kill() terminates without running handlers' },
+  async (t) => {
+    const s = setup();
+    for (const [i, sig] of ['SIGINT', 'SIGTERM', 'SIGHUP'].entries()) {
+      const run = startChild(CLI, ['run', ...s.opts, '--', process.execPath, fixture('cli-child.js'), s.lock, 'wait']);
+      t.after(() => run.child.kill('SIGKILL'));
+      const seen = JSON.parse(await run.firstLine);
+      // The child installs its handlers before it prints that line.
+      run.child.kill(sig);
+      const { code, out } = await run.exited;
+      assert.ok(out.includes(`got ${sig}`), `${sig}: ${out}`);
+      assert.equal(code, 40 + i, `${sig}: pidlock exits with the child's code`);
+      assert.equal(seen.lockContent, String(run.child.pid));
+      assert.equal(fs.existsSync(s.lock), false, `${sig}: released`);
+    }
+  },
+);
 
 test('status: held by a live process (0), stale (1), free (1)', async (t) => {
   const s = setup();
@@ -233,18 +258,29 @@ test('status: held by a live process (0), stale (1), free (1)', async (t) => {
   const held = cli(['status', ...s.opts, '--json']);
   assert.equal(held.status, 0, held.stderr);
   const hj = JSON.parse(held.stdout);
-  assert.deepEqual({ ...hj, reason: undefined }, { path: s.lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined });
+  assert.deepEqual(
+    { ...hj, reason: undefined },
+    { path: s.lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined },
+  );
   const text = cli(['status', '--path', s.lock]);
   assert.equal(text.status, 0);
   assert.ok(!text.stdout.includes('\x1b'), 'no colour when stdout is not a terminal');
-  assert.match(text.stdout, new RegExp(`^path: +${s.lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\nstate: +held\npid: +${h.child.pid}\nalive: +true\nstale: +false\n`));
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `^path: +${s.lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\nstate: +held\npid: +${h.child.pid}\nalive: +true\nstale: +false\n`,
+    ),
+  );
 
   h.child.kill('SIGKILL');
   await h.exited;
   const stale = cli(['status', ...s.opts, '--json']);
   assert.equal(stale.status, 1);
   const sj = JSON.parse(stale.stdout);
-  assert.deepEqual({ state: sj.state, pid: sj.pid, alive: sj.alive, stale: sj.stale }, { state: 'stale', pid: h.child.pid, alive: false, stale: true });
+  assert.deepEqual(
+    { state: sj.state, pid: sj.pid, alive: sj.alive, stale: sj.stale },
+    { state: 'stale', pid: h.child.pid, alive: false, stale: true },
+  );
   assert.match(sj.reason, /not running/);
   assert.ok(fs.existsSync(s.lock), 'status never removes anything');
 });
@@ -291,14 +327,22 @@ test('clean removes only a stale lock and says what it did', async (t) => {
   assert.match(kept.stdout, /is held \(.+\); left it alone/);
   const keptJson = cli(['clean', ...s.opts, '--json']);
   assert.equal(keptJson.status, 1);
-  assert.deepEqual({ ...JSON.parse(keptJson.stdout), reason: undefined }, { path: s.lock, action: 'kept', pid: h.child.pid, reason: undefined });
+  assert.deepEqual(
+    { ...JSON.parse(keptJson.stdout), reason: undefined },
+    { path: s.lock, action: 'kept', pid: h.child.pid, reason: undefined },
+  );
   assert.ok(fs.existsSync(s.lock));
   h.child.kill('SIGKILL');
   await h.exited;
 
   const removed = cli(['clean', ...s.opts, '--json']);
   assert.equal(removed.status, 0, removed.stderr);
-  assert.deepEqual(JSON.parse(removed.stdout), { path: s.lock, action: 'removed', pid: h.child.pid, reason: `owner ${h.child.pid} is not running` });
+  assert.deepEqual(JSON.parse(removed.stdout), {
+    path: s.lock,
+    action: 'removed',
+    pid: h.child.pid,
+    reason: `owner ${h.child.pid} is not running`,
+  });
   assert.equal(fs.existsSync(s.lock), false);
 });
 
@@ -311,27 +355,31 @@ test('run takes over a stale lock left by a killed holder', async () => {
   assert.equal(seen.lockContent, String(seen.ppid));
 });
 
-test('colour only on a terminal, never in --json', { skip: process.platform !== 'linux' && 'needs util-linux script(1) for a pseudo-terminal' }, (t) => {
-  if (spawnSync('script', ['--version']).error) {
-    // util-linux script(1) gives the child a pseudo-terminal; without it there is no TTY to test.
-    if (inCI) assert.fail('script(1) is missing in CI');
-    t.skip('NEEDS script(1) from util-linux to run the CLI on a pseudo-terminal');
-    return;
-  }
-  const onTty = (args) => spawnSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { encoding: 'utf8' });
-  const text = onTty(['alive', String(process.pid)]);
-  assert.equal(text.status, 0);
-  assert.ok(text.stdout.includes('\x1b[32mtrue\x1b[0m'), JSON.stringify(text.stdout));
-  const asJson = onTty(['alive', '--json', String(process.pid)]);
-  assert.equal(asJson.status, 0);
-  assert.ok(!asJson.stdout.includes('\x1b'), JSON.stringify(asJson.stdout));
-  assert.deepEqual(JSON.parse(asJson.stdout), [{ pid: process.pid, alive: true }]);
-  const noColor = spawnSync('script', ['-qec', [process.execPath, CLI, 'alive', String(process.pid)].join(' '), '/dev/null'], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  assert.ok(!noColor.stdout.includes('\x1b'), 'NO_COLOR turns it off');
-});
+test(
+  'colour only on a terminal, never in --json',
+  { skip: process.platform !== 'linux' && 'needs util-linux script(1) for a pseudo-terminal' },
+  (t) => {
+    if (spawnSync('script', ['--version']).error) {
+      // util-linux script(1) gives the child a pseudo-terminal; without it there is no TTY to test.
+      if (inCI) assert.fail('script(1) is missing in CI');
+      t.skip('NEEDS script(1) from util-linux to run the CLI on a pseudo-terminal');
+      return;
+    }
+    const onTty = (args) => spawnSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { encoding: 'utf8' });
+    const text = onTty(['alive', String(process.pid)]);
+    assert.equal(text.status, 0);
+    assert.ok(text.stdout.includes('\x1b[32mtrue\x1b[0m'), JSON.stringify(text.stdout));
+    const asJson = onTty(['alive', '--json', String(process.pid)]);
+    assert.equal(asJson.status, 0);
+    assert.ok(!asJson.stdout.includes('\x1b'), JSON.stringify(asJson.stdout));
+    assert.deepEqual(JSON.parse(asJson.stdout), [{ pid: process.pid, alive: true }]);
+    const noColor = spawnSync('script', ['-qec', [process.execPath, CLI, 'alive', String(process.pid)].join(' '), '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    assert.ok(!noColor.stdout.includes('\x1b'), 'NO_COLOR turns it off');
+  },
+);
 
 test('run: a lock file that cannot be created exits 71 without running the command', () => {
   const s = setup();

@@ -42,12 +42,18 @@ function assertFails(r, ...messages) {
 test('the repository: every workflow valid, the matrix equals the README support table, no retired runner', () => {
   const r = check();
   assert.equal(r.status, 0, r.out);
-  assert.match(r.out, /linux-x64 on ubuntu-22\.04, linux-arm64 on ubuntu-22\.04-arm, win32-x64 on windows-2022, darwin-x64 on macos-15-intel, darwin-arm64 on macos-15/);
+  assert.match(
+    r.out,
+    /linux-x64 on ubuntu-22\.04, linux-arm64 on ubuntu-22\.04-arm, win32-x64 on windows-2022, darwin-x64 on macos-15-intel, darwin-arm64 on macos-15/,
+  );
 });
 
 test('a retired runner label in any job fails, with its retirement date', () => {
   const lint = 'on: push\njobs:\n  lint:\n    runs-on: ubuntu-20.04\n    steps:\n      - run: "true"\n';
-  assertFails(check({ extra: { 'lint.yml': lint } }), /lint\.yml: job 'lint' runs on 'ubuntu-20\.04', a runner image GitHub retired on 2025-04-15/);
+  assertFails(
+    check({ extra: { 'lint.yml': lint } }),
+    /lint\.yml: job 'lint' runs on 'ubuntu-20\.04', a runner image GitHub retired on 2025-04-15/,
+  );
   // In the matrix (and its sized variants), and in the README, it fails too.
   const r = check({
     workflow: edit(realWorkflow, 'os: macos-15-intel', 'os: macos-13-large'),
@@ -57,8 +63,15 @@ test('a retired runner label in any job fails, with its retirement date', () => 
 });
 
 test('a platform of the support table missing from the matrix fails', () => {
-  const workflow = edit(realWorkflow, '          - platform: linux-arm64\n            os: ubuntu-22.04-arm\n            prebuild: node.napi.armv8.node\n', '');
-  assertFails(check({ workflow }), /platform linux-arm64 is in the README's support table \(README\.md:\d+\) but not in the 'prebuild' matrix/);
+  const workflow = edit(
+    realWorkflow,
+    '          - platform: linux-arm64\n            os: ubuntu-22.04-arm\n            prebuild: node.napi.armv8.node\n',
+    '',
+  );
+  assertFails(
+    check({ workflow }),
+    /platform linux-arm64 is in the README's support table \(README\.md:\d+\) but not in the 'prebuild' matrix/,
+  );
 });
 
 test('a README that differs from the matrix fails: runner, extra platform, prebuild name', () => {
@@ -73,8 +86,15 @@ test('a README that differs from the matrix fails: runner, extra platform, prebu
   );
   // An arm64 file without .armv8 is one @electron/rebuild would not recognise.
   const readme = edit(realReadme, '`prebuilds/darwin-arm64/node.napi.armv8.node`', '`prebuilds/darwin-arm64/node.napi.node`');
-  const workflow = edit(realWorkflow, 'os: macos-15\n            prebuild: node.napi.armv8.node', 'os: macos-15\n            prebuild: node.napi.node');
-  assertFails(check({ readme, workflow }), /darwin-arm64: the prebuild is 'prebuilds\/darwin-arm64\/node\.napi\.node', but node-gyp-build and @electron\/rebuild need 'prebuilds\/darwin-arm64\/node\.napi\.armv8\.node'/);
+  const workflow = edit(
+    realWorkflow,
+    'os: macos-15\n            prebuild: node.napi.armv8.node',
+    'os: macos-15\n            prebuild: node.napi.node',
+  );
+  assertFails(
+    check({ readme, workflow }),
+    /darwin-arm64: the prebuild is 'prebuilds\/darwin-arm64\/node\.napi\.node', but node-gyp-build and @electron\/rebuild need 'prebuilds\/darwin-arm64\/node\.napi\.armv8\.node'/,
+  );
 });
 
 test('a workflow that breaks the schema or the YAML syntax fails, naming the file and the problem', () => {
@@ -82,11 +102,17 @@ test('a workflow that breaks the schema or the YAML syntax fails, naming the fil
     check({ workflow: edit(realWorkflow, '    runs-on: ${{ matrix.os }}\n', '    runs-on: ${{ matrix.os }}\n    timeout: 30\n') }),
     /prebuild\.yml: does not match the GitHub workflow schema \(action-validator\): .*Additional property 'timeout' is not allowed/,
   );
-  assertFails(check({ extra: { 'broken.yml': 'on: push\njobs:\n  a: [\n' } }), /broken\.yml: does not match the GitHub workflow schema \(action-validator\): .*Parse Error/);
+  assertFails(
+    check({ extra: { 'broken.yml': 'on: push\njobs:\n  a: [\n' } }),
+    /broken\.yml: does not match the GitHub workflow schema \(action-validator\): .*Parse Error/,
+  );
 });
 
 test('a publish job that skips the publish guard, runs it after publishing, or does not need the matrix fails', () => {
-  assertFails(check({ workflow: edit(realWorkflow, '      - run: npm run check:prebuilds\n', '') }), /job 'publish' does not run the publish guard/);
+  assertFails(
+    check({ workflow: edit(realWorkflow, '      - run: npm run check:prebuilds\n', '') }),
+    /job 'publish' does not run the publish guard/,
+  );
   const late = edit(
     edit(realWorkflow, '      - run: npm run check:prebuilds\n', ''),
     '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n',

@@ -13,13 +13,18 @@ const { pkg, tmpDir, fixture, startChild, needRoot, stagePackage, sleep } = requ
 function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.js') } = {}) {
   const full = { ...process.env, SI_DIR: dir, SI_TIMEOUT: '20000', ...env };
   const cmd = uid === undefined ? process.execPath : 'setpriv';
-  const argv = uid === undefined ? [script, ...args] : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script, ...args];
+  const argv =
+    uid === undefined ? [script, ...args] : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, script, ...args];
   const child = spawn(cmd, argv, { env: full, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   t.after(() => child.kill('SIGKILL'));
   let out = '';
   let err = '';
   const waiters = [];
-  const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   child.stdout.on('data', (d) => {
     out += d;
     for (const w of [...waiters]) w();
@@ -97,7 +102,7 @@ test('close() stops answering, removes the socket and releases the lock', async 
   const first = await primary(t, dir);
   assert.equal(await listening(first.info.address), true);
   if (isWin) assert.match(first.info.address, /^\\\\\.\\pipe\\pidlock-si-[0-9a-f]{24}$/);
-  else assert.equal((fs.statSync(path.dirname(first.info.address)).mode & 0o777), 0o700, 'a directory only this user can use');
+  else assert.equal(fs.statSync(path.dirname(first.info.address)).mode & 0o777, 0o700, 'a directory only this user can use');
   first.child.stdin.write('close\n');
   assert.equal((await first.exited).code, 0);
   assert.equal(fs.existsSync(first.info.lock), false);
@@ -136,7 +141,11 @@ test('20 second instances at once each get their own reply', async (t) => {
     assert.deepEqual(r.reply.argv.slice(2), [`n${i}`]);
     assert.equal(r.pid, seconds[i].child.pid);
   });
-  const got = first.lines().filter((l) => l.role === 'got').map((l) => l.from).sort();
+  const got = first
+    .lines()
+    .filter((l) => l.role === 'got')
+    .map((l) => l.from)
+    .sort();
   assert.deepEqual(got, seconds.map((s) => s.child.pid).sort(), 'the first instance saw each exactly once');
 });
 
@@ -154,7 +163,7 @@ test('a throwing handler: the second instance gets an error, the first keeps run
   assert.equal(fine.primaryPid, first.child.pid);
 });
 
-test('a message over the first instance\'s limit is refused, and it keeps serving', async (t) => {
+test("a message over the first instance's limit is refused, and it keeps serving", async (t) => {
   const dir = tmpDir('pidlock-si-');
   const first = await primary(t, dir, { SI_MAX: '2000' });
   // A file, not the environment: Windows caps a variable at 32,767 characters.

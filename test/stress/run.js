@@ -58,15 +58,28 @@ function row(r) {
 
 async function selfTest() {
   // A harness that cannot see an overlap proves nothing: let workers skip the lock and expect it to notice.
-  const r = await runConfig({ name: 'selftest', backends: Array(WORKERS).fill('native'), minAcquisitions: 1500, minKills: 0, maxMs: 20_000, sabotage: true, say, dir });
+  const r = await runConfig({
+    name: 'selftest',
+    backends: Array(WORKERS).fill('native'),
+    minAcquisitions: 1500,
+    minKills: 0,
+    maxMs: 20_000,
+    sabotage: true,
+    say,
+    dir,
+  });
   const caught = r.overlaps > 0;
-  say(`self-test (workers skip the lock on 30 % of rounds): ${r.overlaps} overlaps detected in ${r.acquisitions} entries -> ${caught ? 'the witness works' : 'THE WITNESS IS BLIND'}`);
+  say(
+    `self-test (workers skip the lock on 30 % of rounds): ${r.overlaps} overlaps detected in ${r.acquisitions} entries -> ${caught ? 'the witness works' : 'THE WITNESS IS BLIND'}`,
+  );
   fs.rmSync(r.dir, { recursive: true, force: true });
   return caught;
 }
 
 async function main() {
-  say(`pidlock stress: ${long ? 'long' : 'ci'} mode, ${WORKERS} workers, lock dir under ${dir}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, ${os.type()} ${os.release()}`);
+  say(
+    `pidlock stress: ${long ? 'long' : 'ci'} mode, ${WORKERS} workers, lock dir under ${dir}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, ${os.type()} ${os.release()}`,
+  );
   let ok = await selfTest();
   const results = [];
   for (const c of configs) {
@@ -83,11 +96,17 @@ async function main() {
       fs.rmSync(r.dir, { recursive: true, force: true });
     }
   }
-  const total = results.reduce((a, r) => ({ acquisitions: a.acquisitions + r.acquisitions, kills: a.kills + r.kills, overlaps: a.overlaps + r.overlaps }), { acquisitions: 0, kills: 0, overlaps: 0 });
+  const total = results.reduce(
+    (a, r) => ({ acquisitions: a.acquisitions + r.acquisitions, kills: a.kills + r.kills, overlaps: a.overlaps + r.overlaps }),
+    { acquisitions: 0, kills: 0, overlaps: 0 },
+  );
   say(`total: ${total.acquisitions} acquisitions, ${total.kills} kills, ${total.overlaps} overlaps -> ${ok ? 'PASS' : 'FAIL'}`);
   if (jsonOut) {
     const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, os: `${os.type()} ${os.release()}` };
-    fs.writeFileSync(jsonOut, JSON.stringify({ mode: long ? 'long' : 'ci', date: new Date().toISOString(), machine, total, ok, results }, null, 2));
+    fs.writeFileSync(
+      jsonOut,
+      JSON.stringify({ mode: long ? 'long' : 'ci', date: new Date().toISOString(), machine, total, ok, results }, null, 2),
+    );
   }
   process.exit(ok ? 0 : 1);
 }

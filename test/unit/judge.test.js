@@ -50,58 +50,233 @@ const OWNER = ['alive', 'startMs', 'holdsOpen'];
 // [README rule / edge, facts, facts that must not be read, expected verdict]
 const ROWS = [
   // 1. A kernel lock proves a live holder, whatever the PID says.
-  ['1 kernel lock held, owner PID dead', { kernelHeld: true, alive: false }, [...OWNER, 'now', 'heldHere'], { stale: false, alive: true, reason: /kernel lock/ }],
-  ['1 kernel lock held, no PID in the file', { kernelHeld: true, pid: null, mtimeMs: NOW - 60_000 }, [...OWNER, 'now'], { stale: false, alive: true, reason: /kernel lock/ }],
-  ['1 kernel lock held on a file over 64 bytes: held, not foreign', { kernelHeld: true, pid: null, size: 4096 }, [...OWNER, 'now'], { stale: false, alive: true, reason: /kernel lock/ }],
-  ['1 kernel lock free proves nothing: a live owner still holds', { kernelHeld: false }, ['now'], { stale: false, alive: true, reason: /is running/ }],
-  ['1 kernel lock free, owner dead: stale', { kernelHeld: false, alive: false }, ['now'], { stale: true, alive: false, reason: /not running/ }],
+  [
+    '1 kernel lock held, owner PID dead',
+    { kernelHeld: true, alive: false },
+    [...OWNER, 'now', 'heldHere'],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '1 kernel lock held, no PID in the file',
+    { kernelHeld: true, pid: null, mtimeMs: NOW - 60_000 },
+    [...OWNER, 'now'],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '1 kernel lock held on a file over 64 bytes: held, not foreign',
+    { kernelHeld: true, pid: null, size: 4096 },
+    [...OWNER, 'now'],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '1 kernel lock free proves nothing: a live owner still holds',
+    { kernelHeld: false },
+    ['now'],
+    { stale: false, alive: true, reason: /is running/ },
+  ],
+  [
+    '1 kernel lock free, owner dead: stale',
+    { kernelHeld: false, alive: false },
+    ['now'],
+    { stale: true, alive: false, reason: /not running/ },
+  ],
 
   // 2. Invalid content: stale only after the grace period; a larger file never.
   ['2 empty file, just written', { pid: null, size: 0, mtimeMs: NOW - 10 }, OWNER, { stale: false, alive: null, reason: /young enough/ }],
-  ['2 empty file exactly at the grace period: still held', { pid: null, size: 0, mtimeMs: NOW - GRACE_MS }, OWNER, { stale: false, alive: null, reason: /young enough/ }],
-  ['2 empty file 1 ms past the grace period: stale', { pid: null, size: 0, mtimeMs: NOW - GRACE_MS - 1 }, OWNER, { stale: true, alive: null, reason: /invalid content, older than/ }],
-  ['2 invalid content of exactly 64 bytes, old: stale', { pid: null, size: MAX_CONTENT, mtimeMs: NOW - 60_000 }, OWNER, { stale: true, alive: null }],
-  ['2 clock: invalid content with an mtime in the future is young', { pid: null, size: 3, mtimeMs: NOW + 3_600_000 }, OWNER, { stale: false, alive: null, reason: /young enough/ }],
-  ['2 clock: the wall clock stepped back an hour after an invalid write: still young', { pid: null, size: 3, mtimeMs: NOW + 500, now: NOW }, OWNER, { stale: false }],
+  [
+    '2 empty file exactly at the grace period: still held',
+    { pid: null, size: 0, mtimeMs: NOW - GRACE_MS },
+    OWNER,
+    { stale: false, alive: null, reason: /young enough/ },
+  ],
+  [
+    '2 empty file 1 ms past the grace period: stale',
+    { pid: null, size: 0, mtimeMs: NOW - GRACE_MS - 1 },
+    OWNER,
+    { stale: true, alive: null, reason: /invalid content, older than/ },
+  ],
+  [
+    '2 invalid content of exactly 64 bytes, old: stale',
+    { pid: null, size: MAX_CONTENT, mtimeMs: NOW - 60_000 },
+    OWNER,
+    { stale: true, alive: null },
+  ],
+  [
+    '2 clock: invalid content with an mtime in the future is young',
+    { pid: null, size: 3, mtimeMs: NOW + 3_600_000 },
+    OWNER,
+    { stale: false, alive: null, reason: /young enough/ },
+  ],
+  [
+    '2 clock: the wall clock stepped back an hour after an invalid write: still young',
+    { pid: null, size: 3, mtimeMs: NOW + 500, now: NOW },
+    OWNER,
+    { stale: false },
+  ],
 
   // Hardening: a file larger than any lock is someone's data.
-  ['size: 65 bytes with no PID on the first line: foreign (EFTYPE), never stale', { pid: null, size: MAX_CONTENT + 1, mtimeMs: NOW - 60_000 }, OWNER, { stale: false, foreign: true, reason: /not a lock file: 65 bytes/ }],
+  [
+    'size: 65 bytes with no PID on the first line: foreign (EFTYPE), never stale',
+    { pid: null, size: MAX_CONTENT + 1, mtimeMs: NOW - 60_000 },
+    OWNER,
+    { stale: false, foreign: true, reason: /not a lock file: 65 bytes/ },
+  ],
   ['size: /etc/passwd-like file: foreign', { pid: null, size: 2048 }, OWNER, { stale: false, foreign: true }],
-  ['size: multi-line pidfile, live first-line PID: held, not foreign', { size: 200 }, [], { stale: false, alive: true, foreign: undefined, reason: /is running/ }],
-  ['size: multi-line pidfile, dead first-line PID: foreign, kept', { size: 200, alive: false }, [], { stale: false, alive: false, foreign: true, reason: /not running/ }],
-  ['size: multi-line pidfile whose PID was reused: foreign, kept', { size: 200, startMs: BASE.mtimeMs + START_MARGIN_MS + 1, holdsOpen: false }, [], { stale: false, alive: true, foreign: true, reason: /reused/ }],
-  ['size: multi-line pidfile with unknown liveness: held', { size: 200, alive: null }, [], { stale: false, alive: null, foreign: undefined }],
-  ['size: a small pidfile is judged by its PID alone', { size: MAX_CONTENT, alive: false }, [], { stale: true, alive: false, foreign: undefined }],
+  [
+    'size: multi-line pidfile, live first-line PID: held, not foreign',
+    { size: 200 },
+    [],
+    { stale: false, alive: true, foreign: undefined, reason: /is running/ },
+  ],
+  [
+    'size: multi-line pidfile, dead first-line PID: foreign, kept',
+    { size: 200, alive: false },
+    [],
+    { stale: false, alive: false, foreign: true, reason: /not running/ },
+  ],
+  [
+    'size: multi-line pidfile whose PID was reused: foreign, kept',
+    { size: 200, startMs: BASE.mtimeMs + START_MARGIN_MS + 1, holdsOpen: false },
+    [],
+    { stale: false, alive: true, foreign: true, reason: /reused/ },
+  ],
+  [
+    'size: multi-line pidfile with unknown liveness: held',
+    { size: 200, alive: null },
+    [],
+    { stale: false, alive: null, foreign: undefined },
+  ],
+  [
+    'size: a small pidfile is judged by its PID alone',
+    { size: MAX_CONTENT, alive: false },
+    [],
+    { stale: true, alive: false, foreign: undefined },
+  ],
 
   // 3. Our own PID.
-  ['3 own PID, held by this module instance', { pid: OWN, heldHere: true }, [...OWNER, 'now'], { stale: false, alive: true, reason: /held by this process/ }],
-  ['3 own PID, another thread has it open: held', { pid: OWN, holdsOpen: true, mtimeMs: NOW - 3_600_000 }, ['alive', 'startMs', 'now'], { stale: false, alive: true, reason: /has the file open/ }],
-  ['3 own PID, no thread has it open: stale (a previous run)', { pid: OWN, holdsOpen: false }, ['alive', 'startMs', 'now'], { stale: true, alive: true, reason: /no thread of it has the file open/ }],
-  ['3 clock: own PID, mtime in the future, not open: stale', { pid: OWN, holdsOpen: false, mtimeMs: NOW + 3_600_000 }, ['alive', 'startMs'], { stale: true }],
-  ['3 clock: own PID, mtime before our start (clock stepped), open: held', { pid: OWN, holdsOpen: true, mtimeMs: BASE.processStartMs - 3_600_000 }, ['alive', 'startMs'], { stale: false }],
-  ['3 /proc not ours: own PID, file older than this process: stale', { pid: OWN, holdsOpen: null, mtimeMs: BASE.processStartMs - 1 }, ['alive', 'startMs', 'now'], { stale: true, alive: true, reason: /predates it/ }],
-  ['3 /proc not ours: own PID, file as old as this process: held', { pid: OWN, holdsOpen: null, mtimeMs: BASE.processStartMs }, ['alive', 'startMs', 'now'], { stale: false, alive: true, reason: /another thread/ }],
-  ['3 /proc not ours: own PID, file newer than this process: held', { pid: OWN, holdsOpen: null, mtimeMs: NOW - 10 }, ['alive', 'startMs', 'now'], { stale: false, alive: true }],
+  [
+    '3 own PID, held by this module instance',
+    { pid: OWN, heldHere: true },
+    [...OWNER, 'now'],
+    { stale: false, alive: true, reason: /held by this process/ },
+  ],
+  [
+    '3 own PID, another thread has it open: held',
+    { pid: OWN, holdsOpen: true, mtimeMs: NOW - 3_600_000 },
+    ['alive', 'startMs', 'now'],
+    { stale: false, alive: true, reason: /has the file open/ },
+  ],
+  [
+    '3 own PID, no thread has it open: stale (a previous run)',
+    { pid: OWN, holdsOpen: false },
+    ['alive', 'startMs', 'now'],
+    { stale: true, alive: true, reason: /no thread of it has the file open/ },
+  ],
+  [
+    '3 clock: own PID, mtime in the future, not open: stale',
+    { pid: OWN, holdsOpen: false, mtimeMs: NOW + 3_600_000 },
+    ['alive', 'startMs'],
+    { stale: true },
+  ],
+  [
+    '3 clock: own PID, mtime before our start (clock stepped), open: held',
+    { pid: OWN, holdsOpen: true, mtimeMs: BASE.processStartMs - 3_600_000 },
+    ['alive', 'startMs'],
+    { stale: false },
+  ],
+  [
+    '3 /proc not ours: own PID, file older than this process: stale',
+    { pid: OWN, holdsOpen: null, mtimeMs: BASE.processStartMs - 1 },
+    ['alive', 'startMs', 'now'],
+    { stale: true, alive: true, reason: /predates it/ },
+  ],
+  [
+    '3 /proc not ours: own PID, file as old as this process: held',
+    { pid: OWN, holdsOpen: null, mtimeMs: BASE.processStartMs },
+    ['alive', 'startMs', 'now'],
+    { stale: false, alive: true, reason: /another thread/ },
+  ],
+  [
+    '3 /proc not ours: own PID, file newer than this process: held',
+    { pid: OWN, holdsOpen: null, mtimeMs: NOW - 10 },
+    ['alive', 'startMs', 'now'],
+    { stale: false, alive: true },
+  ],
 
   // 4. The owner is not running (or a zombie, which the backend reports as not alive).
-  ['4 owner not running: stale', { alive: false }, ['startMs', 'holdsOpen', 'now'], { stale: true, alive: false, reason: /owner 1234 is not running/ }],
+  [
+    '4 owner not running: stale',
+    { alive: false },
+    ['startMs', 'holdsOpen', 'now'],
+    { stale: true, alive: false, reason: /owner 1234 is not running/ },
+  ],
 
   // 5. Unknown liveness: held.
-  ['5 liveness unknown (EPERM, hidepid): held', { alive: null, startMs: NOW }, ['holdsOpen', 'now'], { stale: false, alive: null, reason: /cannot be checked/ }],
+  [
+    '5 liveness unknown (EPERM, hidepid): held',
+    { alive: null, startMs: NOW },
+    ['holdsOpen', 'now'],
+    { stale: false, alive: null, reason: /cannot be checked/ },
+  ],
 
   // 6. PID reuse, by start time with a 1 s margin, guarded by the open-file proof.
-  ['6 running owner without a start time: held', { startMs: null }, ['holdsOpen', 'now'], { stale: false, alive: true, reason: /is running/ }],
+  [
+    '6 running owner without a start time: held',
+    { startMs: null },
+    ['holdsOpen', 'now'],
+    { stale: false, alive: true, reason: /is running/ },
+  ],
   ['6 owner started before the write: held', { startMs: BASE.mtimeMs - 5_000 }, ['holdsOpen', 'now'], { stale: false, alive: true }],
-  ['6 owner started exactly at the margin after the write: held', { startMs: BASE.mtimeMs + START_MARGIN_MS }, ['holdsOpen', 'now'], { stale: false, alive: true }],
-  ['6 owner started just within the margin (coarse mtime): held', { startMs: BASE.mtimeMs + START_MARGIN_MS - 0.5 }, ['holdsOpen', 'now'], { stale: false }],
-  ['6 owner started 1 ms over the margin, file not open: reused, stale', { startMs: BASE.mtimeMs + START_MARGIN_MS + 1, holdsOpen: false }, ['now'], { stale: true, alive: true, reason: /PID 1234 was reused/ }],
-  ['6 owner started over the margin, open-file proof unavailable: reused, stale', { startMs: BASE.mtimeMs + START_MARGIN_MS + 1, holdsOpen: null }, ['now'], { stale: true, alive: true }],
-  ['6 clock: wall clock stepped forward, the owner has the file open: held', { startMs: BASE.mtimeMs + 3_600_000, holdsOpen: true }, ['now'], { stale: false, alive: true, reason: /has the lock file open/ }],
-  ['6 clock: wall clock stepped back (start long before mtime): held', { startMs: BASE.mtimeMs - 86_400_000 }, ['holdsOpen', 'now'], { stale: false }],
-  ['6 clock: lock mtime in the future, owner running: held', { mtimeMs: NOW + 3_600_000, startMs: NOW - 5_000 }, ['holdsOpen', 'now'], { stale: false, alive: true }],
+  [
+    '6 owner started exactly at the margin after the write: held',
+    { startMs: BASE.mtimeMs + START_MARGIN_MS },
+    ['holdsOpen', 'now'],
+    { stale: false, alive: true },
+  ],
+  [
+    '6 owner started just within the margin (coarse mtime): held',
+    { startMs: BASE.mtimeMs + START_MARGIN_MS - 0.5 },
+    ['holdsOpen', 'now'],
+    { stale: false },
+  ],
+  [
+    '6 owner started 1 ms over the margin, file not open: reused, stale',
+    { startMs: BASE.mtimeMs + START_MARGIN_MS + 1, holdsOpen: false },
+    ['now'],
+    { stale: true, alive: true, reason: /PID 1234 was reused/ },
+  ],
+  [
+    '6 owner started over the margin, open-file proof unavailable: reused, stale',
+    { startMs: BASE.mtimeMs + START_MARGIN_MS + 1, holdsOpen: null },
+    ['now'],
+    { stale: true, alive: true },
+  ],
+  [
+    '6 clock: wall clock stepped forward, the owner has the file open: held',
+    { startMs: BASE.mtimeMs + 3_600_000, holdsOpen: true },
+    ['now'],
+    { stale: false, alive: true, reason: /has the lock file open/ },
+  ],
+  [
+    '6 clock: wall clock stepped back (start long before mtime): held',
+    { startMs: BASE.mtimeMs - 86_400_000 },
+    ['holdsOpen', 'now'],
+    { stale: false },
+  ],
+  [
+    '6 clock: lock mtime in the future, owner running: held',
+    { mtimeMs: NOW + 3_600_000, startMs: NOW - 5_000 },
+    ['holdsOpen', 'now'],
+    { stale: false, alive: true },
+  ],
 
   // 7. /proc not ours: liveness from kill() alone, no start time, no open-file proof.
-  ['7 /proc not ours: kill() says alive, nothing else known: held', { alive: true, startMs: null, holdsOpen: null }, ['now'], { stale: false, alive: true }],
+  [
+    '7 /proc not ours: kill() says alive, nothing else known: held',
+    { alive: true, startMs: null, holdsOpen: null },
+    ['now'],
+    { stale: false, alive: true },
+  ],
   ['7 /proc not ours: kill() says ESRCH: stale', { alive: false, startMs: null, holdsOpen: null }, ['now'], { stale: true, alive: false }],
 ];
 

@@ -98,7 +98,11 @@ test('checkWait: defaults, Infinity, and out-of-range values with Node-style err
   const { signal } = new AbortController();
   assert.deepEqual(checkWait({ timeout: Infinity, retryInterval: 5, signal }), { timeout: Infinity, retryInterval: 5, signal });
   // Past Node's timer limit a setTimeout fires after 1 ms: refused, not polled.
-  assert.deepEqual(checkWait({ timeout: 2 ** 31 - 1, retryInterval: 2 ** 31 - 1 }), { timeout: 2 ** 31 - 1, retryInterval: 2 ** 31 - 1, signal: undefined });
+  assert.deepEqual(checkWait({ timeout: 2 ** 31 - 1, retryInterval: 2 ** 31 - 1 }), {
+    timeout: 2 ** 31 - 1,
+    retryInterval: 2 ** 31 - 1,
+    signal: undefined,
+  });
   for (const timeout of [-1, NaN, '10', null, 2 ** 31]) {
     assert.throws(
       () => checkWait({ timeout }),
