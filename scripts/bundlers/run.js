@@ -86,37 +86,25 @@ const builds = {
   },
   // electron-vite builds the main process as a Vite SSR build (Rollup); bundling the
   // package means listing it in ssr.noExternal (externalizeDepsPlugin leaves it out).
-  async 'vite (rollup) es'(out) {
-    await need('vite').build({
-      root: app,
-      logLevel: 'warn',
-      configFile: false,
-      ssr: { noExternal: true },
-      build: {
-        ssr: path.join(app, 'app.mjs'),
-        outDir: out,
-        emptyOutDir: true,
-        rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs' } },
-      },
-    });
-    return 'main.mjs';
-  },
-  async 'vite (rollup) cjs'(out) {
-    await need('vite').build({
-      root: app,
-      logLevel: 'warn',
-      configFile: false,
-      ssr: { noExternal: true },
-      build: {
-        ssr: path.join(app, 'app.cjs'),
-        outDir: out,
-        emptyOutDir: true,
-        rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.js' } },
-      },
-    });
-    return 'main.js';
-  },
+  'vite (rollup) es': (out) => viteBuild(out, 'app.mjs', 'es', 'main.mjs'),
+  'vite (rollup) cjs': (out) => viteBuild(out, 'app.cjs', 'cjs', 'main.js'),
 };
+async function viteBuild(out, entry, format, file) {
+  await need('vite').build({
+    root: app,
+    logLevel: 'warn',
+    configFile: false,
+    ssr: { noExternal: true },
+    build: {
+      ssr: path.join(app, entry),
+      outDir: out,
+      emptyOutDir: true,
+      rollupOptions: { output: { format, entryFileNames: file } },
+    },
+  });
+  return file;
+}
+
 if (process.env.BUN) {
   builds['bun build'] = async (out) => {
     sh(process.env.BUN, ['build', '--target=node', path.join(app, 'app.mjs'), '--outfile', path.join(out, 'main.mjs')], { cwd: app });
