@@ -195,7 +195,10 @@ export class Waiter {
     if (pid === this.#exitPid && this.#exitWatch !== -1) return true;
     this.#dropExit();
     const watch = wake.watchExit(pid);
-    if (watch === false) return false; // gone: judged stale next time
+    // No such process here. A plain pidfile owner is dead: look again now. A
+    // kernel lock held all the same is a holder in another PID namespace, whose
+    // exit we cannot watch: wait for the timer or the directory, not spin.
+    if (watch === false) return !judgeSeen(this.#backend, o).stale;
     if (watch === null) return true;
     this.#exitWatch = watch;
     this.#exitPid = pid;

@@ -8,6 +8,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { pkg, tmpDir, fixture, startChild, runChild, sleep } = require('../helpers');
 
 const native = pkg.backend === 'native';
@@ -205,6 +206,43 @@ test(
       }
     } finally {
       breaker.kill('SIGKILL');
+    }
+  },
+);
+
+test(
+  'a waiter on a kernel-held lock whose PID names no process here (another PID namespace) waits on its timer instead of spinning',
+  { skip: (!native && 'the JS backend sees no kernel lock') || (process.platform !== 'linux' && 'needs flock(1) and /proc/self/io') },
+  async () => {
+    const { deadPid } = require('../helpers');
+    const file = path.join(tmpDir(), 'ns.pid');
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    // A holder in another PID namespace: its kernel lock is here, its PID is not.
+    const flocker = spawn('sh', ['-c', 'exec 9<"$0"; flock -x 9; echo locked; exec cat', file]);
+    try {
+      assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
+      for (const call of ['acquire', 'acquireSync']) {
+        const script = `
+        const fs = require('node:fs');
+        const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
+        const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
+        const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
+        (async () => {
+          const before = syscr();
+          const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
+          process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
+        })();`;
+        const tmp = path.join(tmpDir(), 'ns-waiter.js');
+        fs.writeFileSync(tmp, script);
+        const r = runChild(tmp);
+        assert.equal(r.status, 0, r.stderr);
+        const { ok, reads } = JSON.parse(r.stdout);
+        assert.equal(ok, false, `${call}: the kernel lock proves a live holder`);
+        // About 20 looks of a few reads each; a spinning waiter makes thousands.
+        assert.ok(reads < 1500, `${call}: ${reads} read syscalls in 1 s of waiting`);
+      }
+    } finally {
+      flocker.kill('SIGKILL');
     }
   },
 );
