@@ -4,7 +4,7 @@ import { breakStale } from './breaking';
 import { parsePid } from './lockfile';
 import { checkLockPath, lockPathOf, type LockOptions } from './paths';
 import { checkPid } from './pid';
-import { emitWarning, type PidLockOptions } from './pidlock';
+import { emitWarning, type WarningHandler } from './errors';
 
 /** The functions of the public API that work on a path or a PID rather than a PidLock. */
 
@@ -25,7 +25,7 @@ export function getProcessStartTime(pid: number): number | null {
  * invalid past the grace period), serialised with every other breaker.
  * Returns whether the lock is gone now. Problems are warnings, never throws.
  */
-export function removeStaleLock(path: string, onWarning?: PidLockOptions['onWarning']): boolean {
+export function removeStaleLock(path: string, onWarning?: WarningHandler): boolean {
   const file = checkLockPath(path);
   try {
     const found = assess(backend, file);

@@ -71,7 +71,7 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
  * Above this size (st_size of the directory) litter is collected only by name:
  * reading a directory of 300,000 entries would block a takeover for 200+ ms.
  * 64 KiB is a few thousand entries on ext4, tmpfs and btrfs, a read well under
- * a millisecond. Windows reports 0 for directories: unknown, so read as before.
+ * a millisecond. Windows reports 0 for directories: unknown, so the directory is read.
  */
 const SWEEP_MAX_DIR_BYTES = 64 * 1024;
 
@@ -89,7 +89,7 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  * huge one such litter stays, harmless: no lock operation ever reads it, and
  * each crash leaves at most one such file.
  */
-export function collectLitter(backend: Backend, lockPath: string, known: readonly string[] = []): void {
+function collectLitter(backend: Backend, lockPath: string, known: readonly string[]): void {
   const dir = path.dirname(lockPath);
   let entries: readonly string[] = known.map((f) => path.basename(f));
   try {

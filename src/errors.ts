@@ -82,3 +82,12 @@ export function invalidArg(message: string, code = 'ERR_INVALID_ARG_VALUE', Ctor
 export function isErrno(err: unknown, ...codes: string[]): boolean {
   return typeof err === 'object' && err !== null && codes.includes((err as { code?: string }).code ?? '');
 }
+
+/** Receives a non-fatal problem (a PIDLOCK_* code); the default is process.emitWarning. */
+export type WarningHandler = (warning: Error & { code: string }) => void;
+
+export function emitWarning(onWarning: WarningHandler | undefined, code: string, message: string): void {
+  const warning = Object.assign(new Error(message), { name: 'PidLockWarning', code });
+  if (onWarning) onWarning(warning);
+  else process.emitWarning(message, { type: 'PidLockWarning', code });
+}

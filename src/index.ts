@@ -1,12 +1,13 @@
 /**
  * pidlock-native's public API. Where things are:
  *
- *   index.ts            this list of exports (the CLI and single-instance use only these)
+ *   index.ts            this list of exports (the CLI's commands use only these)
  *   api.ts              isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid
  *   pidlock.ts          PidLock: tryAcquire / acquire / release, the lock algorithm
  *   assess.ts           "read the lock, then judge it", once: read(), assess()
  *   rules.ts            judge(): the stale rules, a pure function of plain facts
  *   breaking.ts         the election that removes a stale lock, and litter collection
+ *   wake.ts             what a waiter waits on: the owner's exit, the directory, a timer
  *   registry.ts         the locks this process holds, and the release-on-exit hook
  *   lockfile.ts         the content "<PID>\n": format and parse
  *   paths.ts            lock options -> path, and the default lock directory (the OS choice here)
@@ -44,7 +45,7 @@ export function requireNative(): void {
 export { isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid, type LockStatus } from './api';
 export { lockFilePath, type LockOptions, type LockPathOptions } from './paths';
 export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
-export { PidLockError } from './errors';
+export { PidLockError, type WarningHandler } from './errors';
 export { AbortError, type WaitOptions } from './wait';
 export { SingletonInstanceMixin, SingletonInstance } from './singleton';
 export {

@@ -4,7 +4,7 @@ import { selected } from './backend';
 import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
-import { isErrno, nameTooLong, PidLockError } from './errors';
+import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } from './errors';
 import { formatPid } from './lockfile';
 import { lockPathOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
@@ -13,7 +13,7 @@ import { Waiter } from './wake';
 
 export type PidLockOptions = LockOptions & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */
-  onWarning?: (warning: Error & { code: string }) => void;
+  onWarning?: WarningHandler;
 };
 
 export interface LockOwner {
@@ -24,12 +24,6 @@ export interface LockOwner {
 
 /** Enough rounds of "break a stale lock, try again" for any real race; tryAcquire never waits. */
 const ATTEMPTS = 4;
-
-export function emitWarning(onWarning: PidLockOptions['onWarning'], code: string, message: string): void {
-  const warning = Object.assign(new Error(message), { name: 'PidLockWarning', code });
-  if (onWarning) onWarning(warning);
-  else process.emitWarning(message, { type: 'PidLockWarning', code });
-}
 
 /** A PID-file lock. Never held by two live processes; a dead holder's lock is taken over. */
 export class PidLock {

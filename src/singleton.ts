@@ -1,9 +1,9 @@
 import { removeStaleLock } from './api';
 import { assess } from './assess';
 import { selected } from './backend';
-import { PidLockError } from './errors';
 import { checkPort, lockFilePath } from './paths';
-import { emitWarning, PidLock, type PidLockOptions } from './pidlock';
+import { emitWarning, PidLockError, type WarningHandler } from './errors';
+import { PidLock } from './pidlock';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor = new (...args: any[]) => object;
@@ -23,7 +23,7 @@ export function SingletonInstanceMixin<TBase extends Constructor>(Base: TBase) {
     /** A directory instead of the temp directory (with its home-directory fallback). */
     static singletonLockDir: string | undefined = undefined;
     /** Receives warnings; default: process.emitWarning with a PIDLOCK_* code. */
-    static onSingletonWarning: PidLockOptions['onWarning'] = undefined;
+    static onSingletonWarning: WarningHandler | undefined = undefined;
 
     _lockFile: string | null = null;
     #lock: PidLock | null = null;

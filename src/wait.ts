@@ -80,23 +80,3 @@ export class AbortError extends Error {
     this.name = 'AbortError';
   }
 }
-
-/** Like timers/promises setTimeout with a signal, rejecting with the same kind of AbortError. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError(signal.reason));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError(signal?.reason));
-    };
-    // The jitter can lift a valid retryInterval just past the timer's limit.
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.min(ms, MAX_TIMER_MS),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -6,7 +6,7 @@ import { aliveColour, aliveWord, json, out, paint } from './output';
 
 const STATE_COLOUR = { held: 'green', stale: 'yellow', free: 'dim' } as const;
 
-export function printReport(r: LockStatus): void {
+function printReport(r: LockStatus): void {
   const o = process.stdout;
   out(`path:   ${r.path}`);
   out(`state:  ${paint(o, STATE_COLOUR[r.state], r.state)}`);

@@ -1,7 +1,6 @@
 import { invalidArg } from '../errors';
 import { lockPathOf } from '../paths';
 import { PidLock } from '../pidlock';
-import { sleep } from '../wait';
 import { endpointFor, holderUid, ownUid } from './endpoint';
 import { SingleInstanceError } from './errors';
 import { encode } from './framing';
@@ -79,7 +78,7 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
         holder,
       );
     }
-    await sleep(Math.min(RETRY_MS, remaining));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, remaining)));
   }
 }
 
