@@ -192,17 +192,37 @@ Napi::Value WaitWatches(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), what);
 }
 
+// An armed exit watch has two owners that Node may finalize in either order:
+// the thread-safe function (on a worker's teardown, Node 24+ finalizes it
+// before any External) and the External handed to JS. Whichever goes last
+// deletes; the watcher thread is joined before the function can go away.
 struct Armed {
   Napi::ThreadSafeFunction tsfn;
   pidlock::ExitWait* wait = nullptr;
-  bool released = false;
+  bool released = false;    // Release() called, or the function already finalized
+  bool tsfn_gone = false;   // the function's finalizer ran
+  bool token_gone = false;  // the External's finalizer ran, or there never was one
 
   void Disarm() {
+    pidlock::CancelExitWait(wait);  // joins the watcher: no call after this
+    wait = nullptr;
     if (released) return;
     released = true;
-    pidlock::CancelExitWait(wait);
-    wait = nullptr;
     tsfn.Release();
+  }
+
+  static void TsfnFinalized(Napi::Env, Armed* a, Armed*) {
+    pidlock::CancelExitWait(a->wait);
+    a->wait = nullptr;
+    a->released = true;
+    a->tsfn_gone = true;
+    if (a->token_gone) delete a;
+  }
+
+  static void TokenFinalized(Napi::Env, Armed* a) {
+    a->Disarm();
+    a->token_gone = true;
+    if (a->tsfn_gone) delete a;
   }
 };
 
@@ -216,18 +236,17 @@ Napi::Value ArmExitWatch(const Napi::CallbackInfo& info) {
   int64_t w = WatchArg(info, 0);
   if (info.Length() < 2 || !info[1].IsFunction()) throw Napi::TypeError::New(env, "callback must be a function");
   auto* armed = new Armed();
-  armed->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "pidlock-exit-watch", 0, 1);
+  // With a context argument: the (finalizer, data) overload alone is ambiguous.
+  armed->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "pidlock-exit-watch", size_t{0},
+                                              size_t{1}, armed, Armed::TsfnFinalized, armed);
   armed->tsfn.Unref(env);
   armed->wait = pidlock::StartExitWait(w, FireArmed, armed);
   if (armed->wait == nullptr) {
+    armed->token_gone = true;  // no External: the function's finalizer deletes
     armed->Disarm();
-    delete armed;
     return env.Null();
   }
-  return Napi::External<Armed>::New(env, armed, [](Napi::Env, Armed* a) {
-    a->Disarm();
-    delete a;
-  });
+  return Napi::External<Armed>::New(env, armed, Armed::TokenFinalized);
 }
 
 Napi::Value DisarmExitWatch(const Napi::CallbackInfo& info) {

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <system_error>
 #include <thread>
 
 #include "wake.h"
@@ -46,15 +47,23 @@ ExitWait* StartExitWait(int64_t exit_w, void (*fire)(void*), void* arg) {
   fcntl(w->wake_pipe[1], F_SETFD, FD_CLOEXEC);
   int fd = static_cast<int>(exit_w);
   int cancel = w->wake_pipe[0];
-  w->thread = std::thread([fd, cancel, fire, arg] {
-    for (;;) {
-      pollfd fds[2] = {{fd, POLLIN, 0}, {cancel, POLLIN, 0}};
-      int rc = poll(fds, 2, -1);
-      if (rc < 0 && errno == EINTR) continue;
-      if (rc > 0 && fds[1].revents == 0 && fds[0].revents != 0) fire(arg);
-      return;
-    }
-  });
+  try {
+    w->thread = std::thread([fd, cancel, fire, arg] {
+      for (;;) {
+        pollfd fds[2] = {{fd, POLLIN, 0}, {cancel, POLLIN, 0}};
+        int rc = poll(fds, 2, -1);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc > 0 && fds[1].revents == 0 && fds[0].revents != 0) fire(arg);
+        return;
+      }
+    });
+  } catch (const std::system_error&) {
+    // Out of threads (RLIMIT_NPROC): no wake, the caller's timer remains.
+    close(w->wake_pipe[0]);
+    close(w->wake_pipe[1]);
+    delete w;
+    return nullptr;
+  }
   return w;
 }
 

@@ -247,6 +247,36 @@ test(
   },
 );
 
+test('worker.terminate() on a worker waiting in acquire() returns, and its process exits', async (t) => {
+  const dir = tmpDir();
+  const file = path.join(dir, 'held.pid');
+  const holder = startChild(fixture('holder.js'), [file]);
+  t.after(() => holder.child.kill('SIGKILL'));
+  assert.match(await holder.firstLine, /^acquired /);
+  // The exit watch is armed inside acquire()'s first wait, before the worker
+  // posts "waiting"; terminate() then tears down the worker's environment with
+  // the watch armed (Node 24+ finalizes the thread-safe function first).
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const w = new Worker(\`
+      const { parentPort } = require('node:worker_threads');
+      const pkg = require(\${JSON.stringify(${JSON.stringify(path.join(__dirname, '..', '..'))})});
+      const lock = new pkg.PidLock({ path: \${JSON.stringify(${JSON.stringify(file)})} });
+      lock.acquire({ timeout: 60000 }).catch(() => {});
+      parentPort.postMessage('waiting');
+    \`, { eval: true });
+    w.once('message', async () => {
+      await w.terminate();
+      process.stdout.write('terminated\\n');
+    });`;
+  const tmp = path.join(tmpDir(), 'terminate-waiter.js');
+  fs.writeFileSync(tmp, script);
+  const r = runChild(tmp, [], { timeout: 30000 });
+  assert.equal(r.signal, null, `the process hung after terminate() and was killed; stdout: ${r.stdout} stderr: ${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'terminated\n');
+});
+
 test(
   "a waiter held off by a live breaker's ballot is woken when that breaker dies",
   { skip: !native && 'the JS backend has no exit watch' },
