@@ -118,19 +118,28 @@ const ok = (what) => console.log(`runtimes: ok: ${kind}: ${what}`);
     const noFfi = scoped(['--allow-read', '--allow-env']);
     assert.match(noFfi.stdout, /^js .*no native addon/, noFfi.stdout + noFfi.stderr);
     ok('without --allow-env the import works (native); without --allow-ffi: js with a loadError');
-    // Scoped permissions: /proc unreadable. Two live processes must never both hold the lock.
-    const flags = ['run', '--unstable-detect-cjs', `--allow-read=${root},${dir}`, `--allow-write=${dir}`, '--allow-ffi', '--allow-env'];
-    const h = spawn(bin, [...flags, holder, dir, 'hold'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const first = await new Promise((r) => h.stdout.once('data', (d) => r(String(d).trim())));
-    const second = spawnSync(bin, [...flags, holder, dir, 'natural'], { encoding: 'utf8', env, input: '', timeout: 30000 });
-    h.kill('SIGKILL');
-    assert.equal(first, 'native acquired');
-    assert.equal(
-      second.stdout.trim(),
-      'native refused',
-      `scoped permissions let a second live process take the lock: ${second.stdout}${second.stderr}`,
-    );
-    ok('scoped permissions (no /proc read): a second live process is refused');
+    // Scoped permissions: /proc unreadable. Two live processes must never both
+    // hold the lock, on the native backend and on the JS one (no --allow-ffi),
+    // where every /proc read throws NotCapable and must mean "unknown", not "dead".
+    for (const [name, ffi] of [
+      ['native', ['--allow-ffi']],
+      ['js', []],
+    ]) {
+      const flags = ['run', '--unstable-detect-cjs', `--allow-read=${root},${dir}`, `--allow-write=${dir}`, ...ffi, '--allow-env'];
+      const h = spawn(bin, [...flags, holder, dir, 'hold'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const first = await new Promise((r) => h.stdout.once('data', (d) => r(String(d).trim())));
+      const second = spawnSync(bin, [...flags, holder, dir, 'natural'], { encoding: 'utf8', env, input: '', timeout: 30000 });
+      h.kill('SIGKILL');
+      await new Promise((r) => h.once('exit', r));
+      fs.rmSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.pid')) ?? 'none'), { force: true });
+      assert.equal(first, `${name} acquired`);
+      assert.equal(
+        second.stdout.trim(),
+        `${name} refused`,
+        `scoped permissions let a second live process take the lock (${name}): ${second.stdout}${second.stderr}`,
+      );
+    }
+    ok('scoped permissions (no /proc read): a second live process is refused, native and js');
   }
   fs.rmSync(dir, { recursive: true, force: true });
 })().catch((err) => {
