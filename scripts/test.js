@@ -25,7 +25,13 @@ const onceBackend = backends.includes('native') ? 'native' : backends[0];
 // cores run at once; emulated runs (scripts/cross/ci.sh) set this lower.
 const jobsMax = Math.max(1, Number(process.env.PIDLOCK_TEST_JOBS) || 4);
 const timesFile = path.join(root, '.tmp', 'test-times.json');
-const FILE_TIMEOUT_MS = 15 * 60_000;
+// A hung file must not eat CI's budget: the slowest file takes ~30 s natively
+// and a few minutes under qemu, whose runs scale every bound by
+// PIDLOCK_TEST_TIME_SCALE (scripts/cross/ci.sh sets 5).
+const FILE_TIMEOUT_MS = 4 * 60_000 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1);
+// A file's own process group, so a timeout also ends the children it started
+// (holders that would otherwise outlive it). Windows has no process groups.
+const ownGroup = process.platform !== 'win32';
 
 const listed = (dir) =>
   fs.existsSync(path.join(testDir, dir))
@@ -75,14 +81,20 @@ function run(job) {
     // process per file: one Node start-up fewer per file, which counts under
     // emulation). --test-timeout bounds each test; FILE_TIMEOUT_MS the file as a
     // whole, so a child that never exits fails the run instead of hanging it.
-    const child = spawn(process.execPath, ['--test-reporter=spec', '--test-timeout=600000', job.file], {
+    const child = spawn(process.execPath, ['--test-reporter=spec', `--test-timeout=${FILE_TIMEOUT_MS}`, job.file], {
       cwd: root,
       env: envFor(job.backend),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: ownGroup,
     });
     const timer = setTimeout(() => {
-      err += `\n${job.file} did not finish within ${FILE_TIMEOUT_MS / 1000} s: killed\n`;
-      child.kill('SIGKILL');
+      err += `\n${job.file} did not finish within ${FILE_TIMEOUT_MS / 1000} s: killed with its children\n`;
+      try {
+        if (ownGroup) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, FILE_TIMEOUT_MS);
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
