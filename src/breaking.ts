@@ -47,6 +47,11 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen): Brea
       try {
         fs.unlinkSync(lockPath);
       } catch (err) {
+        // Gone already: the previous winner's unlink of this very file, which
+        // Windows keeps visible ("delete pending") while any judge still has it
+        // open, so we could be elected for it again. Nothing of anyone's was
+        // deleted and the publish that follows is exclusive: "changed" is safe.
+        if (isErrno(err, 'ENOENT')) return 'changed';
         throw PidLockError.from(err, 'unlink', lockPath);
       }
       collectLitter(backend, lockPath, deadBallots);
