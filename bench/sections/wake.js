@@ -3,7 +3,8 @@
 // from the start of release() to the waiter holding the lock. Floor: a C
 // process's inotify watch seeing the same release (bench/floor-wake.c).
 // (3c) Waiter CPU: processes blocked in a wait for a lock that stays held, CPU
-// time of all their threads over `cpuWindowMs`.
+// time of all their threads over `cpuWindowMs`, beside a floor: the same worker
+// idle on a timer, whose CPU is Node's own (a GC some seconds after start-up).
 const fs = require('node:fs');
 const { median } = require('../lib/stats');
 const { envFor, worker, start, sleep, killAll } = require('../lib/proc');
@@ -19,6 +20,7 @@ const HANDOFF = [
 ];
 
 const CPU = [
+  { id: 'idle', label: 'floor: the same worker process, package loaded, idle on a timer', backend: 'native', opts: { idle: true } },
   {
     id: 'native-async',
     label: 'pidlock-native, native, await acquire() (default retryInterval)',
