@@ -18,4 +18,26 @@ function buildFloor(name = 'floor') {
   return BIN;
 }
 
-module.exports = { buildFloor, OUT_DIR };
+/**
+ * bench/floor-addon.c as a .node beside a one-line index.js, in bench/.out/floor-addon/;
+ * returns that directory. Node's headers: beside this Node, else Debian's /usr/include/node.
+ */
+function buildFloorAddon() {
+  const SRC = path.join(__dirname, '..', 'floor-addon.c');
+  const dir = path.join(OUT_DIR, 'floor-addon');
+  const bin = path.join(dir, 'floor.node');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'index.js'), "module.exports = require('./floor.node');\n");
+  if (!(fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= fs.statSync(SRC).mtimeMs)) {
+    const include = [path.join(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'].find((d) =>
+      fs.existsSync(path.join(d, 'node_api.h')),
+    );
+    if (!include)
+      throw new Error("no node_api.h beside this Node or in /usr/include/node: Node's headers are needed for the cold-load floor");
+    const cc = process.env.CC || 'cc';
+    execFileSync(cc, ['-O2', '-shared', '-fPIC', `-I${include}`, '-o', bin, SRC], { stdio: 'inherit' });
+  }
+  return dir;
+}
+
+module.exports = { buildFloor, buildFloorAddon, OUT_DIR };

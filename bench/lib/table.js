@@ -128,10 +128,17 @@ function render(r) {
   }
   if (r.load) {
     const empty = by(r.load, 'empty').wallMs;
+    const floor = r.load.find((c) => c.id === 'floor')?.requireMs;
     for (const c of r.load) {
       const extra = c.wallMs - empty;
-      const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}`;
-      const target = c.id === 'native' || c.id === 'js' ? `≤ +10 ms: ${verdict(extra <= 10)}` : '';
+      const vsFloor = floor && c.id !== 'floor' ? `, ${(c.requireMs / floor).toFixed(2)}x the floor's` : '';
+      const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}`;
+      const target =
+        c.id === 'native'
+          ? `require() ≤ 3x the floor's: ${verdict(c.requireMs <= 3 * floor)}`
+          : c.id === 'js'
+            ? `≤ +10 ms: ${verdict(extra <= 10)}`
+            : '';
       add('6 cold load', c.label, ms(c.wallMs), rel, target);
     }
   }

@@ -1,9 +1,12 @@
 'use strict';
 // (6) Cold start: wall time of a fresh `node -e` that requires the package,
-// against an empty `node -e ''`, interleaved in the same run.
+// against an empty `node -e ''`, and the in-process require() against the
+// smallest addon behind a one-line module (bench/floor-addon.c), interleaved in
+// the same run.
 const { spawnSync } = require('node:child_process');
 const { median } = require('../lib/stats');
 const { ROOT, envFor } = require('../lib/proc');
+const { buildFloorAddon } = require('../lib/floor');
 
 // The require is timed inside the child too: the in-process figure has no spawn noise.
 const timed = (mod) =>
@@ -12,6 +15,7 @@ const timed = (mod) =>
 
 const VARIANTS = [
   { id: 'empty', label: "node -e ''", script: '' },
+  { id: 'floor', label: 'floor: require() of a minimal Node-API addon behind a one-line module', script: null },
   { id: 'native', label: "require('pidlock-native'), native backend", script: timed('pidlock-native'), backend: 'native' },
   { id: 'js', label: "require('pidlock-native'), JS backend", script: timed('pidlock-native'), backend: 'js' },
   { id: 'proper-lockfile', label: "require('proper-lockfile')", script: timed('proper-lockfile') },
@@ -30,6 +34,7 @@ function once(v) {
 }
 
 async function run(cfg, log) {
+  VARIANTS.find((v) => v.id === 'floor').script = timed(buildFloorAddon());
   const samples = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
   once(VARIANTS[1]); // page cache and the addon's first dlopen
   for (let i = 0; i < cfg.repeats; i++) {
