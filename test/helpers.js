@@ -146,4 +146,25 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-module.exports = { pkg, root, tmpDir, fixture, startChild, runChild, idleChild, deadPid, isRoot, inCI, needRoot, stagePackage, sleep };
+/** The id a break ballot of this lock file carries (src/assess.ts Seen.id): `<lock>.break.<id>.<round>`. */
+function lockId(file) {
+  const st = fs.statSync(file, { bigint: true });
+  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+}
+
+module.exports = {
+  pkg,
+  root,
+  tmpDir,
+  fixture,
+  startChild,
+  runChild,
+  idleChild,
+  deadPid,
+  isRoot,
+  inCI,
+  needRoot,
+  stagePackage,
+  sleep,
+  lockId,
+};

@@ -7,13 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, deadPid } = require('../helpers');
-
-/** The id a break ballot carries: src/assess.ts Seen.id. */
-function lockId(file) {
-  const st = fs.statSync(file, { bigint: true });
-  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
-}
+const { pkg, tmpDir, deadPid, lockId } = require('../helpers');
 
 const atimeNs = (dir) => fs.statSync(dir, { bigint: true }).atimeNs;
 

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { pkg, tmpDir, fixture, startChild, runChild, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, sleep, lockId } = require('../helpers');
 
 const native = pkg.backend === 'native';
 const SLOW = '60000'; // retryInterval: far past the bound below
@@ -170,6 +170,30 @@ test('a refused wait installs the exit hook, so the takeover that follows does n
   }
 });
 
+/**
+ * Runs `call` ('acquire' | 'acquireSync') for 1 s (retryInterval 50) on a lock
+ * that stays busy, in a child; returns whether it got the lock and how many read
+ * syscalls it made (/proc/self/io): about 20 looks of a few reads each, where a
+ * spinning waiter makes thousands.
+ */
+function busyWait(file, call) {
+  const script = `
+    const fs = require('node:fs');
+    const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
+    const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
+    const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
+    (async () => {
+      const before = syscr();
+      const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
+      process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
+    })();`;
+  const tmp = path.join(tmpDir(), 'busy-waiter.js');
+  fs.writeFileSync(tmp, script);
+  const r = runChild(tmp);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
 test(
   'a waiter on a stale lock that a live breaker is working on waits on its timer instead of spinning',
   { skip: process.platform !== 'linux' && 'counts read syscalls in /proc/self/io' },
@@ -178,30 +202,14 @@ test(
     const dir = tmpDir();
     const file = path.join(dir, 'busy.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
-    const st = fs.statSync(file, { bigint: true });
-    const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+    const id = lockId(file);
     // A breaker that holds round 1's ballot and is alive (frozen mid-break, say).
     const breaker = await idleChild();
     fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
     try {
       for (const call of ['acquire', 'acquireSync']) {
-        const script = `
-        const fs = require('node:fs');
-        const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
-        const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
-        const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
-        (async () => {
-          const before = syscr();
-          const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
-          process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
-        })();`;
-        const tmp = path.join(tmpDir(), 'busy.js');
-        fs.writeFileSync(tmp, script);
-        const r = runChild(tmp);
-        assert.equal(r.status, 0, r.stderr);
-        const { ok, reads } = JSON.parse(r.stdout);
+        const { ok, reads } = busyWait(file, call);
         assert.equal(ok, false, `${call}: the live breaker's ballot keeps the lock busy`);
-        // About 20 looks of a few reads each; a spinning waiter makes thousands.
         assert.ok(reads < 1500, `${call}: ${reads} read syscalls in 1 s of waiting`);
       }
     } finally {
@@ -222,23 +230,8 @@ test(
     try {
       assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
       for (const call of ['acquire', 'acquireSync']) {
-        const script = `
-        const fs = require('node:fs');
-        const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
-        const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
-        const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
-        (async () => {
-          const before = syscr();
-          const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
-          process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
-        })();`;
-        const tmp = path.join(tmpDir(), 'ns-waiter.js');
-        fs.writeFileSync(tmp, script);
-        const r = runChild(tmp);
-        assert.equal(r.status, 0, r.stderr);
-        const { ok, reads } = JSON.parse(r.stdout);
+        const { ok, reads } = busyWait(file, call);
         assert.equal(ok, false, `${call}: the kernel lock proves a live holder`);
-        // About 20 looks of a few reads each; a spinning waiter makes thousands.
         assert.ok(reads < 1500, `${call}: ${reads} read syscalls in 1 s of waiting`);
       }
     } finally {
@@ -285,8 +278,7 @@ test(
     for (const mode of ['async', 'sync']) {
       const file = path.join(tmpDir(), 'breaker.pid');
       fs.writeFileSync(file, `${deadPid()}\n`);
-      const st = fs.statSync(file, { bigint: true });
-      const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+      const id = lockId(file);
       const breaker = await idleChild();
       fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
       const waiter = startChild(fixture('waiter.js'), [file, mode, SLOW, '60000']);
