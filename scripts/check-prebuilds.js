@@ -34,11 +34,23 @@ function machineOf(file) {
   }
 }
 
-/** The platforms of the README's table under "CI runs the whole suite": its first column. */
-function supportTable() {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const rows = readme.split('\n').filter((l) => /^\| (linux|win32|darwin)-\w+ \|/.test(l));
-  return [...new Set(rows.map((l) => l.split('|')[1].trim()))];
+/**
+ * What the release must ship: each row of the README's support table (the one
+ * parser, scripts/release/check-workflows.js), with the file and CPU that
+ * src/backend/addon.ts PREBUILDS, which the loader reads, expects there.
+ */
+function planned(PREBUILDS, readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')) {
+  const { readSupportTable } = require('./release/check-workflows');
+  const problems = [];
+  const list = [];
+  for (const row of readSupportTable(readme)) {
+    const want = PREBUILDS[row.platform];
+    if (!want) problems.push(`${row.platform}: in the README's table but not in src/backend/addon.ts PREBUILDS`);
+    else if (row.prebuild !== `prebuilds/${row.platform}/${want.file}`)
+      problems.push(`${row.platform}: the README ships ${row.prebuild}, the loader looks for prebuilds/${row.platform}/${want.file}`);
+    else list.push({ platform: row.platform, ...want });
+  }
+  return { list, problems };
 }
 
 function main() {
@@ -52,13 +64,8 @@ function main() {
     return;
   }
   const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
-  const problems = [];
-  for (const platform of supportTable()) {
-    const want = PREBUILDS[platform];
-    if (!want) {
-      problems.push(`${platform}: in the README's table but not in src/backend/addon.ts PREBUILDS`);
-      continue;
-    }
+  const { list, problems } = planned(PREBUILDS);
+  for (const { platform, ...want } of list) {
     const file = path.join(process.env.CHECK_PREBUILDS_DIR || path.join(root, 'prebuilds'), platform, want.file);
     if (!fs.existsSync(file)) {
       problems.push(`${platform}: ${path.relative(root, file)} is missing`);
@@ -77,5 +84,5 @@ function main() {
   }
 }
 
-module.exports = { machineOf };
+module.exports = { machineOf, planned };
 if (require.main === module) main();

@@ -17,6 +17,8 @@ export const PREBUILDS: Readonly<Record<string, { file: string; machine: string 
   'linux-x64': { file: 'node.napi.node', machine: 'x86-64' },
   'linux-arm64': { file: 'node.napi.armv8.node', machine: 'aarch64' },
   'win32-x64': { file: 'node.napi.node', machine: 'x86-64' },
+  'darwin-x64': { file: 'node.napi.node', machine: 'x86-64' },
+  'darwin-arm64': { file: 'node.napi.armv8.node', machine: 'aarch64' },
 };
 
 export function prebuildPath(platform: string = process.platform, arch: string = process.arch): string {

@@ -36,6 +36,21 @@ test('the header reader names the CPU of real binaries', (t) => {
   }
 });
 
+test("every platform of the README's support table is one the loader knows, with the same file", () => {
+  const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
+  const { planned } = require(script);
+  const { list, problems } = planned(PREBUILDS);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(list.map((p) => p.platform).sort(), ['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64', 'win32-x64']);
+  // And it can tell: a table row the loader does not know, and a file name it would not look for.
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const rest = { ...PREBUILDS };
+  delete rest['darwin-arm64'];
+  assert.match(planned(rest, readme).problems.join('\n'), /darwin-arm64: in the README's table but not in .*PREBUILDS/);
+  const renamed = readme.replace('prebuilds/darwin-arm64/node.napi.armv8.node', 'prebuilds/darwin-arm64/node.napi.node');
+  assert.match(planned(PREBUILDS, renamed).problems.join('\n'), /darwin-arm64: the README ships prebuilds\/darwin-arm64\/node\.napi\.node/);
+});
+
 test('check:prebuilds refuses a missing or wrong-arch prebuild, and accepts a complete set', (t) => {
   if (!built || process.arch !== 'x64' || process.platform !== 'linux') return t.skip('needs the linux-x64 build');
   const dir = tmpDir();
