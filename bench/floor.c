@@ -43,28 +43,28 @@ static int cycle_once(const char *path, const char *content, size_t len) {
 
 static int alive_once(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM ? 0 : -1; }
 
-static int status_once(pid_t pid, const char *path) {
-  char buf[512];
+/* kill(pid, 0), then one read of a /proc file into buf (NUL-terminated): what a liveness check pays. */
+static int alive_and_read(pid_t pid, const char *path, char *buf, size_t size) {
   if (alive_once(pid) != 0) return -1;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t n = read(fd, buf, size - 1);
   close(fd);
   if (n <= 0) return -1;
   buf[n] = '\0';
+  return 0;
+}
+
+static int status_once(pid_t pid, const char *path) {
+  char buf[512];
+  if (alive_and_read(pid, path, buf, sizeof buf) != 0) return -1;
   /* The same two lookups the addon does, so the parse is counted too. */
   return strstr(buf, "\nState:") != NULL && strstr(buf, "\nTgid:") != NULL ? 0 : -1;
 }
 
 static int stat_once(pid_t pid, const char *path) {
   char buf[1024];
-  if (alive_once(pid) != 0) return -1;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return -1;
-  buf[n] = '\0';
+  if (alive_and_read(pid, path, buf, sizeof buf) != 0) return -1;
   /* The same walk the addon does: fields 3 (state), 22 (starttime), 38 (exit_signal). */
   const char *p = strrchr(buf, ')');
   if (p == NULL) return -1;
