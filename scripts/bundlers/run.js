@@ -7,7 +7,8 @@
 // bundled is what npm users get.
 //   node scripts/bundlers/run.js            (needs prebuilds/linux-x64: npm run prebuildify)
 //   BUN=/path/to/bun node scripts/bundlers/run.js   also checks `bun build`
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { spawnSync, execFileSync } = require('node:child_process');
+const { startChild } = require('../lib/child');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -114,21 +115,7 @@ if (process.env.BUN) {
   };
 }
 
-// First line of a child's stdout.
-function start(runtime, file, dir) {
-  const child = spawn(runtime, [file, dir], { cwd: path.dirname(file), stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const line = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code} before reporting: ${err}`)));
-  });
-  return { child, line };
-}
+const start = (runtime, file, dir) => startChild(runtime, [file, dir], { cwd: path.dirname(file) });
 
 async function check(name) {
   const build = path.join(work, 'build', name.replace(/\W+/g, '-'));

@@ -6,6 +6,7 @@
 //   node scripts/runtimes/run.js deno /path/to/deno
 // Each check prints "runtimes: ok: ..." or fails the run.
 const { spawn, spawnSync } = require('node:child_process');
+const { startChild } = require('../lib/child');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -24,22 +25,7 @@ const env = { ...process.env, PIDLOCK_NO_NATIVE: '', NO_COLOR: '1' };
 function run(args, opts = {}) {
   return spawnSync(bin, [...(opts.prefix ?? prefix), ...args], { encoding: 'utf8', env, input: '', timeout: 30000, ...opts });
 }
-function start(args) {
-  const child = spawn(bin, [...prefix, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const line = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    child.on('exit', (c, s) => reject(new Error(`exited ${c ?? s} before reporting: ${err}`)));
-  });
-  line.catch(() => {});
-  const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
-  return { child, line, exited };
-}
+const start = (args) => startChild(bin, [...prefix, ...args], { env });
 const status = (dir) => JSON.parse(run([cli, 'status', '--name', 'rt', '--dir', dir, '--json']).stdout).state;
 const ok = (what) => console.log(`runtimes: ok: ${kind}: ${what}`);
 
