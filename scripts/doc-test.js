@@ -191,10 +191,11 @@ function run(cmd, args, { cwd, env, timeout }) {
       timedOut = true;
       killGroup(child.pid);
     }, timeout * 1000);
-    // 'close', not 'exit': the last lines may still be in the pipes at exit.
+    // At exit, what the block left running in the background is killed: it would
+    // keep the pipes open. Then 'close', once the pipes are drained.
+    child.on('exit', () => killGroup(child.pid));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      killGroup(child.pid);
       resolve({ code, signal, out, timedOut });
     });
   });
