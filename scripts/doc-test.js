@@ -29,7 +29,7 @@
 //   files: { name: content }   written into the directory before the block
 //   setup: shell       run before the block (bash -e)
 //   allow-exit: [1, 3] exit codes a command of the block may return
-//   stdout: regex      the block's output must match
+//   stdout: regex      the block's output (stdout and stderr) must match
 //   check: shell       run after the block (bash -e): assertions on what it did
 //   timeout: 120       seconds
 //   -->
@@ -242,7 +242,10 @@ async function runBlock(block, ctx) {
   const where = `${path.relative(root, block.file)}:${block.line}`;
   const fail = (why, out = '') => ({ status: 'FAIL', where, why, out });
   if (block.markerError) return fail(block.markerError);
-  if (m.skip) return { status: 'skip', where, why: String(m.skip) };
+  if (m.skip !== undefined) {
+    if (typeof m.skip !== 'string' || !m.skip.trim()) return fail('skip: needs the reason the block cannot run here');
+    return { status: 'skip', where, why: m.skip };
+  }
   if (NOT_RUN.has(block.lang)) return { status: 'text', where };
   if (!kind)
     return fail(
