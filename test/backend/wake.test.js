@@ -164,7 +164,7 @@ test('a refused wait installs the exit hook, so the takeover that follows does n
     const { ok, before, after } = JSON.parse(r.stdout);
     assert.equal(ok, false, 'the lock stayed held');
     assert.equal(before, 0);
-    assert.ok(after > 0, 'signal-exit hooked SIGTERM while waiting');
+    assert.ok(after > 0, 'the exit hook listens for SIGTERM after the wait');
   } finally {
     holder.child.kill('SIGKILL');
   }
