@@ -106,14 +106,14 @@ export class PidLock {
   /** Waits (blocking the thread) until the lock is taken or `timeout` ms pass. */
   acquireSync(opts?: WaitOptions): boolean {
     const { timeout, retryInterval, signal } = checkWait(opts);
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
     let waiter: Waiter | null = null;
     try {
       for (;;) {
         // Nothing can abort a blocked thread; a signal aborted before the call still counts.
         if (signal?.aborted) throw new AbortError(signal.reason);
         if (this.tryAcquire()) return true;
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (left <= 0) return false;
         waiter ??= new Waiter(this.#backend, this.path, retryInterval, false);
         waiter.waitSync(left);
@@ -126,13 +126,13 @@ export class PidLock {
   /** Like acquireSync without blocking the event loop. Resolves false on timeout; rejects with AbortError on abort. */
   async acquire(opts?: WaitOptions): Promise<boolean> {
     const { timeout, retryInterval, signal } = checkWait(opts);
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
     let waiter: Waiter | null = null;
     try {
       for (;;) {
         if (signal?.aborted) throw new AbortError(signal.reason);
         if (this.tryAcquire()) return true;
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (left <= 0) return false;
         waiter ??= new Waiter(this.#backend, this.path, retryInterval, true);
         await waiter.wait(left, signal);
