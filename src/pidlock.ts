@@ -8,6 +8,7 @@ import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } 
 import { formatPid } from './lockfile';
 import { lockPathOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
+import { refuseSelfDeadlock } from './sync-wait';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { Waiter } from './wake';
 
@@ -115,6 +116,7 @@ export class PidLock {
         if (this.tryAcquire()) return true;
         const left = deadline - performance.now();
         if (left <= 0) return false;
+        if (waiter === null) refuseSelfDeadlock(this.#backend, this.path);
         waiter ??= new Waiter(this.#backend, this.path, retryInterval, false);
         waiter.waitSync(left);
       }

@@ -1,8 +1,10 @@
 import os = require('node:os');
 import { isMainThread } from 'node:worker_threads';
-import type { WakeApi } from './backend/types';
+import { read } from './assess';
+import type { Backend, WakeApi } from './backend/types';
 import { PidLockError } from './errors';
 import { dieBySignal, onlyOurs, suspendSignalHooks } from './exit-hook';
+import { isHeldHere } from './registry';
 
 /**
  * What acquireSync() owes a thread that it blocks: it cannot run JS, so neither
@@ -16,6 +18,24 @@ import { dieBySignal, onlyOurs, suspendSignalHooks } from './exit-hook';
  * worker's end by as much; each extra return costs one call and one poll().
  */
 export const SYNC_CHUNK_MS = 250;
+
+/** acquireSync() would wait for itself: this thread holds the lock through another PidLock object. */
+export function refuseSelfDeadlock(backend: Backend, lockPath: string): void {
+  let seen;
+  try {
+    seen = read(backend, lockPath);
+  } catch {
+    return; // the wait's own looks report it
+  }
+  if (seen !== null && seen.pid === process.pid && isHeldHere(seen.key)) {
+    throw new PidLockError(
+      'EDEADLK',
+      'acquire',
+      lockPath,
+      'this thread already holds it through another PidLock object or the singleton, and a blocked thread cannot release it',
+    );
+  }
+}
 
 function signalName(n: number): NodeJS.Signals {
   const found = Object.entries(os.constants.signals).find(([, v]) => v === n);

@@ -1,8 +1,9 @@
 'use strict';
 // A thread blocked in acquireSync() runs no JS. What still reaches it, with real
 // processes: SIGINT/SIGTERM (a waiter that holds nothing dies as it would without
-// the package; one that holds locks releases them and dies) and
-// worker.terminate() (within a second).
+// the package; one that holds locks releases them and dies), worker.terminate()
+// (within a second), and a wait on a lock this very thread holds (EDEADLK at
+// once).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -130,4 +131,48 @@ test('worker.terminate() of a worker blocked in acquireSync() returns within a s
   } finally {
     holder.child.kill('SIGKILL');
   }
+});
+
+test('acquireSync() on a lock this thread holds through another PidLock or the singleton throws EDEADLK at once', async () => {
+  const file = path.join(tmpDir('pidlock-deadlk-'), 'self.pid');
+  const script = `
+    const pkg = require(${JSON.stringify(require.resolve('../..'))});
+    const out = {};
+    const a = new pkg.PidLock({ path: ${JSON.stringify(file)} });
+    a.tryAcquire();
+    const t0 = performance.now();
+    try { new pkg.PidLock({ path: a.path }).acquireSync({ timeout: Infinity }); out.plain = 'returned'; }
+    catch (e) { out.plain = { code: e.code, name: e.name, path: e.path, message: e.message }; }
+    out.ms = performance.now() - t0;
+    a.release();
+    class App extends pkg.SingletonInstance {}
+    App.singletonLockDir = ${JSON.stringify(path.dirname(file))};
+    const app = new App();
+    app.acquireSingletonLock();
+    try { new pkg.PidLock({ path: app.getLockFilePath() }).acquireSync({ timeout: 5000 }); out.singleton = 'returned'; }
+    catch (e) { out.singleton = e.code; }
+    // acquire() keeps waiting: another task of this thread may release.
+    const b = new pkg.PidLock({ path: app.getLockFilePath() });
+    const pending = b.acquire({ timeout: 5000 });
+    setTimeout(() => app.releaseSingletonLock(), 100);
+    pending.then((got) => {
+      out.async = got;
+      b.release();
+      process.stdout.write(JSON.stringify(out) + '\\n');
+    });`;
+  const run = startChild('-e', [script]);
+  // startChild runs `node <script>`: pass the code through -e.
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
+  const end = await run.exited;
+  clearTimeout(timer);
+  assert.equal(end.signal, null, 'still blocked after 20 s: acquireSync() waited for itself');
+  assert.equal(end.code, 0, end.err);
+  const out = JSON.parse(end.out);
+  assert.equal(out.plain.code, 'EDEADLK');
+  assert.equal(out.plain.name, 'PidLockError');
+  assert.equal(out.plain.path, file);
+  assert.match(out.plain.message, /already holds it through another PidLock/);
+  assert.ok(out.ms < 1000, `threw after ${out.ms} ms`);
+  assert.equal(out.singleton, 'EDEADLK');
+  assert.equal(out.async, true);
 });
