@@ -53,7 +53,9 @@ export class Waiter {
 
   /** `async`: for acquire(), whose waits run on the event loop; else acquireSync(). */
   constructor(backend: Backend, lockPath: string, retryInterval: number, async: boolean) {
-    installExitHook();
+    // Not for acquireSync(): its listeners could not run while it blocks, and
+    // without them a signal's default action ends a waiter that holds nothing.
+    if (async) installExitHook();
     this.#backend = backend;
     this.#wake = backend.wake;
     this.#path = lockPath;

@@ -57,17 +57,28 @@ async function signalBlocked(run, signal, t) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  test(`a waiter blocked in acquireSync() that holds nothing dies by ${signal} at once`, { skip: posixOnly }, async (t) => {
-    const { dir, holder } = await lockHeld();
-    try {
-      const run = startChild(fixture('blocked-waiter.js'), [path.join(dir, 'busy.pid')]);
-      const end = await signalBlocked(run, signal, t);
-      assert.equal(end.signal, signal, `ended by the signal, not carrying on: code ${end.code}, stdout ${end.out}, stderr ${end.err}`);
-      assert.ok(end.ms < DEATH_BOUND_MS, `took ${end.ms} ms`);
-    } finally {
-      holder.child.kill('SIGKILL');
-    }
-  });
+  test(
+    `a waiter blocked in acquireSync() that holds nothing dies by ${signal} at once, also after it held and released a lock`,
+    { skip: posixOnly },
+    async (t) => {
+      const { dir, file, holder } = await lockHeld();
+      try {
+        // Having held a lock, the process keeps the exit hook's listeners: the wait must not let them swallow the signal.
+        for (const args of [[file], [file, path.join(dir, 'earlier.pid'), 'released']]) {
+          const run = startChild(fixture('blocked-waiter.js'), args);
+          const end = await signalBlocked(run, signal, t);
+          assert.equal(
+            end.signal,
+            signal,
+            `${args.length > 1 ? 'after a release: ' : ''}ended by the signal, not carrying on: code ${end.code}, stdout ${end.out}, stderr ${end.err}`,
+          );
+          assert.ok(end.ms < DEATH_BOUND_MS, `took ${end.ms} ms`);
+        }
+      } finally {
+        holder.child.kill('SIGKILL');
+      }
+    },
+  );
 }
 
 test(
