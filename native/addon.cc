@@ -181,15 +181,27 @@ Napi::Value CloseDirWatch(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// (exitWatch | -1, dirWatch | -1, name, ms) -> 'exit' | 'dir' | 'timeout'; blocks the thread.
+// (exitWatch | -1, dirWatch | -1, name, ms) -> 'exit' | 'dir' | 'signal' | 'timeout'; blocks the thread.
 Napi::Value WaitWatches(const Napi::CallbackInfo& info) {
   double ms = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   if (!(ms >= 0)) ms = 0;
   if (ms > 2147483647.0) ms = 2147483647.0;
   pidlock::Woken w =
       pidlock::WaitWatches(WatchArg(info, 0), WatchArg(info, 1), StringArg(info, 2), static_cast<int>(std::ceil(ms)));
-  const char* what = w == pidlock::Woken::kExit ? "exit" : w == pidlock::Woken::kDir ? "dir" : "timeout";
+  const char* what = w == pidlock::Woken::kExit     ? "exit"
+                     : w == pidlock::Woken::kDir    ? "dir"
+                     : w == pidlock::Woken::kSignal ? "signal"
+                                                    : "timeout";
   return Napi::String::New(info.Env(), what);
+}
+
+Napi::Value TrapSignals(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), pidlock::TrapSignals());
+}
+
+// The number of the first signal that arrived while trapped, or 0.
+Napi::Value UntrapSignals(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), pidlock::UntrapSignals());
 }
 
 // An armed exit watch has two owners that Node may finalize in either order:
@@ -270,6 +282,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("closeExitWatch", Napi::Function::New(env, CloseExitWatch));
   exports.Set("closeDirWatch", Napi::Function::New(env, CloseDirWatch));
   exports.Set("waitWatches", Napi::Function::New(env, WaitWatches));
+  exports.Set("trapSignals", Napi::Function::New(env, TrapSignals));
+  exports.Set("untrapSignals", Napi::Function::New(env, UntrapSignals));
   exports.Set("armExitWatch", Napi::Function::New(env, ArmExitWatch));
   exports.Set("disarmExitWatch", Napi::Function::New(env, DisarmExitWatch));
   return exports;

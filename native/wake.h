@@ -20,11 +20,20 @@ int OpenDirWatch(const std::string& dir, int64_t* out);
 void CloseExitWatch(int64_t w);
 void CloseDirWatch(int64_t w);
 
-enum class Woken { kTimeout = -1, kExit = 0, kDir = 1 };
+enum class Woken { kTimeout = -1, kExit = 0, kDir = 1, kSignal = 2 };
 // Blocks the calling thread until the process exits, `name` in the watched
-// directory is removed (any entry, on systems that do not say which), or `ms`
-// pass. Either watch may be kNoWatch.
+// directory is removed (any entry, on systems that do not say which), a trapped
+// signal arrives, or `ms` pass. Either watch may be kNoWatch.
 Woken WaitWatches(int64_t exit_w, int64_t dir_w, const std::string& name, int ms);
+
+// A thread blocked in WaitWatches runs no JS, so the JS listeners that Node's
+// signal handler queues for SIGINT, SIGTERM and SIGHUP would wait for the wait
+// to end. TrapSignals replaces that handler, where one is installed, with one
+// that wakes WaitWatches; false: nothing to trap (no handler, or this platform).
+// UntrapSignals puts the handlers back and returns the first trapped signal
+// that arrived, or 0. One trap at a time per process.
+bool TrapSignals();
+int UntrapSignals();
 
 // Calls fire(arg) once, from another thread, when the process exits. Cancel
 // returns only when fire is running no more and never will.

@@ -39,6 +39,14 @@ Woken WaitWatches(int64_t exit_w, int64_t, const std::string&, int ms) {
   return WaitForSingleObject(H(exit_w), static_cast<DWORD>(ms)) == WAIT_OBJECT_0 ? Woken::kExit : Woken::kTimeout;
 }
 
+// Ctrl-C and Ctrl-Break reach a console process as control events, which Node
+// hands to its listeners from a thread of its own; a closing console (SIGHUP)
+// ends the process a few seconds later whatever the handlers do. Not trapped
+// here: src/sync-wait.ts takes the package's own listeners off instead, so the
+// default handler ends the process.
+bool TrapSignals() { return false; }
+int UntrapSignals() { return 0; }
+
 struct ExitWait {
   HANDLE wait = nullptr;
   void (*fire)(void*) = nullptr;

@@ -46,7 +46,7 @@ esbuild
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['node-gyp-build', 'signal-exit'],
+    external: ['node-gyp-build'],
     plugins: [builtins],
     logLevel: 'warning',
   })

@@ -20,6 +20,8 @@ const ADVICE: Record<string, string> = {
   EMFILE: 'this process has too many open files; close some and retry',
   ENFILE: 'the system has too many open files; retry later',
   EBUSY: 'the file is in use by another process; retry later',
+  EDEADLK: 'use the PidLock object that holds it, or release that one first; acquire() waits instead, since other code may release it',
+  EINTR: 'your listener for the signal runs once this call returns; end the program or retry there',
   EFTYPE: 'pidlock never deletes a file that is not a lock; choose another path, or remove the file yourself if you know it is unused',
 };
 

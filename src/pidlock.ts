@@ -8,6 +8,7 @@ import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } 
 import { formatPid } from './lockfile';
 import { lockPathOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
+import { refuseSelfDeadlock } from './sync-wait';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { Waiter } from './wake';
 
@@ -106,15 +107,16 @@ export class PidLock {
   /** Waits (blocking the thread) until the lock is taken or `timeout` ms pass. */
   acquireSync(opts?: WaitOptions): boolean {
     const { timeout, retryInterval, signal } = checkWait(opts);
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
     let waiter: Waiter | null = null;
     try {
       for (;;) {
         // Nothing can abort a blocked thread; a signal aborted before the call still counts.
         if (signal?.aborted) throw new AbortError(signal.reason);
         if (this.tryAcquire()) return true;
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (left <= 0) return false;
+        if (waiter === null) refuseSelfDeadlock(this.#backend, this.path);
         waiter ??= new Waiter(this.#backend, this.path, retryInterval, false);
         waiter.waitSync(left);
       }
@@ -126,13 +128,13 @@ export class PidLock {
   /** Like acquireSync without blocking the event loop. Resolves false on timeout; rejects with AbortError on abort. */
   async acquire(opts?: WaitOptions): Promise<boolean> {
     const { timeout, retryInterval, signal } = checkWait(opts);
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
     let waiter: Waiter | null = null;
     try {
       for (;;) {
         if (signal?.aborted) throw new AbortError(signal.reason);
         if (this.tryAcquire()) return true;
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (left <= 0) return false;
         waiter ??= new Waiter(this.#backend, this.path, retryInterval, true);
         await waiter.wait(left, signal);

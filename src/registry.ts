@@ -1,10 +1,10 @@
-import type * as SignalExit from 'signal-exit';
+import { onExit } from './exit-hook';
 
 /**
  * The locks this module instance holds, by file identity. It answers "does this
  * process hold that file?" for the own-PID rule, and releases everything on exit
- * and on SIGINT/SIGTERM/SIGHUP (signal-exit re-raises the signal afterwards, so
- * the process ends as it would have).
+ * and on SIGINT/SIGTERM/SIGHUP (src/exit-hook.ts raises the signal again
+ * afterwards, so the process ends as it would have).
  */
 interface Releasable {
   release(): boolean;
@@ -25,20 +25,16 @@ export function register(key: string, lock: Releasable): void {
 /**
  * Installed once and kept: installing and removing the signal handlers on every
  * acquire/release would cost more than the lock itself. Waiters install it at
- * their first refusal, so that its 2-3 ms are not paid in the takeover that
- * follows a holder's death.
+ * their first refusal, so that its cost (about 0.2 ms: Node's first signal
+ * handles) is not paid in the takeover that follows a holder's death. A thread
+ * blocked in acquireSync() cannot run these listeners: src/sync-wait.ts.
  */
 export function installExitHook(): void {
   if (!hooked) {
     hooked = true;
-    // Loaded with the first lock or wait, not with the package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { onExit } = require('signal-exit') as typeof SignalExit;
+    // Its 'exit' listener also serves Bun, which ends a process whose event loop
+    // empties without running other exit paths (oven-sh/bun#12918) but does emit 'exit'.
     onExit(releaseAll);
-    // Bun ends a process whose event loop empties without reaching signal-exit's
-    // hooks (oven-sh/bun#12918) but does emit 'exit'; under Node both run, and the
-    // second finds nothing left to release.
-    process.once('exit', releaseAll);
     // Deno ends on an uncaught exception without 'exit'; its global 'error' event
     // still fires first (and, without preventDefault, the process dies as before).
     if ('Deno' in globalThis) {
@@ -49,7 +45,7 @@ export function installExitHook(): void {
   }
 }
 
-function releaseAll(): void {
+export function releaseAll(): void {
   for (const lock of [...holders.values()]) {
     try {
       lock.release();
@@ -61,6 +57,10 @@ function releaseAll(): void {
 
 export function unregister(key: string): void {
   holders.delete(key);
+}
+
+export function holdsAny(): boolean {
+  return holders.size > 0;
 }
 
 export function isHeldHere(key: string): boolean {

@@ -5,6 +5,7 @@ import { assess, judgeSeen, type Seen } from './assess';
 import { ballotPath } from './backend/sidefiles';
 import { MAX_ROUNDS } from './breaking';
 import { installExitHook } from './registry';
+import { SignalGuard } from './sync-wait';
 import { AbortError, jitter, MAX_TIMER_MS, sleepSync } from './wait';
 
 /**
@@ -48,16 +49,20 @@ export class Waiter {
   #wakeUp: (() => void) | null = null;
 
   readonly #async: boolean;
+  readonly #signals: SignalGuard | null;
 
   /** `async`: for acquire(), whose waits run on the event loop; else acquireSync(). */
   constructor(backend: Backend, lockPath: string, retryInterval: number, async: boolean) {
-    installExitHook();
+    // Not for acquireSync(): its listeners could not run while it blocks, and
+    // without them a signal's default action ends a waiter that holds nothing.
+    if (async) installExitHook();
     this.#backend = backend;
     this.#wake = backend.wake;
     this.#path = lockPath;
     this.#name = path.basename(lockPath);
     this.#retryInterval = retryInterval;
     this.#async = async;
+    this.#signals = async ? null : new SignalGuard(this.#wake, lockPath);
   }
 
   /** Resolves when the lock may have changed, or after the timer; rejects on abort. */
@@ -89,14 +94,15 @@ export class Waiter {
     }
     if (!this.#settle()) return;
     const t = this.#timer(ms);
-    if (this.#wake === undefined || (this.#exitWatch === -1 && this.#dirWatch === -1)) {
+    if (this.#wake === undefined || this.#signals === null) {
       sleepSync(t);
       return;
     }
-    if (this.#wake.waitWatches(this.#exitWatch, this.#dirWatch, this.#name, t) === 'exit') this.#dropExit();
+    if (this.#signals.waitWatches(this.#wake, this.#exitWatch, this.#dirWatch, this.#name, t) === 'exit') this.#dropExit();
   }
 
   close(): void {
+    this.#signals?.end();
     this.#dropExit();
     if (this.#dirWatch !== -1) this.#wake?.closeDirWatch(this.#dirWatch);
     this.#dirWatch = -1;

@@ -125,8 +125,7 @@ function stagePackage() {
     const from = path.join(root, rel);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dest, rel), { recursive: true });
   };
-  for (const rel of ['package.json', 'dist', 'build/Release', 'prebuilds', 'node_modules/node-gyp-build', 'node_modules/signal-exit'])
-    copy(rel);
+  for (const rel of ['package.json', 'dist', 'build/Release', 'prebuilds', 'node_modules/node-gyp-build']) copy(rel);
   fs.cpSync(path.join(__dirname, 'fixtures'), path.join(dest, 'fixtures'), { recursive: true });
   spawnSync('chmod', ['-R', 'a+rX', dest]);
   staged = { root: dest, fixture: (name) => path.join(dest, 'fixtures', name) };

@@ -24,6 +24,8 @@ const WAKE_EXPORTS = [
   'closeExitWatch',
   'closeDirWatch',
   'waitWatches',
+  'trapSignals',
+  'untrapSignals',
   'armExitWatch',
   'disarmExitWatch',
 ] as const;

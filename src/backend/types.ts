@@ -75,8 +75,16 @@ export interface WakeApi {
   watchDir(dir: string): number | null;
   closeExitWatch(watch: number): void;
   closeDirWatch(watch: number): void;
-  /** Blocks the thread; -1 stands for "no such watch". `name` filters directory events. */
-  waitWatches(exitWatch: number, dirWatch: number, name: string, ms: number): 'exit' | 'dir' | 'timeout';
+  /** Blocks the thread; -1 stands for "no such watch". `name` filters directory events; 'signal': see trapSignals. */
+  waitWatches(exitWatch: number, dirWatch: number, name: string, ms: number): 'exit' | 'dir' | 'signal' | 'timeout';
+  /**
+   * Until untrapSignals(), SIGINT, SIGTERM and SIGHUP, where Node has a handler
+   * for them, wake waitWatches with 'signal' instead of reaching Node. false:
+   * nothing trapped (no handler installed, or this platform cannot).
+   */
+  trapSignals(): boolean;
+  /** Gives the signals back to Node; the number of the first one trapped meanwhile, or 0. */
+  untrapSignals(): number;
   /** Runs `onExit` once on this thread when the process exits; null when it cannot. */
   armExitWatch(exitWatch: number, onExit: () => void): object | null;
   /** After it returns, the armed callback never runs. */

@@ -38,8 +38,8 @@ function signalNumber(signal: NodeJS.Signals): number {
  * Catches every CATCHABLE signal from before the wait until pidlock returns, so
  * that none ends pidlock (and frees the lock) while the command runs. While the
  * command runs, a signal is passed on to it once: aliases (SIGIOT and SIGABRT
- * are both 6) each get a listener, because signal-exit listens to each name and
- * would act on one we left out, but only the first name of a number forwards.
+ * are both 6) each get a listener, as CATCHABLE names both, but only the first
+ * name of a number forwards.
  * Before the command starts, the first signal aborts the wait.
  */
 class SignalRelay {

@@ -4,10 +4,9 @@ import os = require('node:os');
 
 /**
  * Every signal that ends a process by default and that a handler can catch.
- * Uncaught, each would end pidlock while its command runs on: signal-exit's
- * set (SIGHUP ... SIGSTKFLT, including the aliases SIGIOT and SIGPOLL, which it
- * hooks by name) would also delete the lock on the way out, and the others
- * (SIGUSR1, SIGPROF) would leave it stale. A listener on SIGUSR1 also replaces
+ * Uncaught, each would end pidlock while its command runs on: SIGINT, SIGTERM
+ * and SIGHUP would also delete the lock on the way out (src/exit-hook.ts), and
+ * the others would leave it stale. A listener on SIGUSR1 also replaces
  * Node's default handler, which would open an inspector port in pidlock. Not
  * here: SIGKILL and SIGSTOP (cannot be caught), SIGSEGV, SIGBUS, SIGFPE and
  * SIGILL (faults in pidlock itself, where running JS is unsafe), and SIGPIPE

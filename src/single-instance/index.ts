@@ -44,7 +44,7 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
       `the message is ${payload.length - 1} bytes, over maxMessageBytes (${maxBytes})`,
     );
   }
-  const deadline = Date.now() + timeout;
+  const deadline = performance.now() + timeout;
   let last: Error | null = null;
   for (;;) {
     // Tried on every round: a first instance that died meanwhile leaves a stale lock we can take over.
@@ -54,7 +54,7 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
       return PrimaryInstance.start(lock, endpointFor(lock.path, ownUid()), handler, maxBytes, timeout);
     }
     const uid = holderUid(lock.path);
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (uid !== null && left > 0) {
       try {
         return (await exchange(endpointFor(lock.path, uid).address, payload, maxBytes, left)) as SecondaryInstance<R>;
@@ -63,7 +63,7 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
         last = err.cause;
       }
     }
-    const remaining = deadline - Date.now();
+    const remaining = deadline - performance.now();
     if (remaining <= 0) {
       let holder: number | null = null;
       try {

@@ -1,24 +1,27 @@
 'use strict';
 // `pidlock run` and signals, with real processes: whatever catchable signal
 // pidlock gets, it keeps the lock until its command has exited and exits as the
-// command did. Before, every signal that signal-exit hooks (SIGQUIT, SIGUSR2,
-// SIGALRM, ...) made pidlock delete the lock and die while the command ran on,
-// so a second `run` started a second job; SIGUSR1 opened an inspector port.
+// command did. Before, every signal that the exit hook caught (then signal-exit's
+// set: SIGQUIT, SIGUSR2, SIGALRM, ...) made pidlock delete the lock and die while
+// the command ran on, so a second `run` started a second job; SIGUSR1 opened an
+// inspector port.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { signals: signalExitHooks } = require('signal-exit/signals');
 const { root, tmpDir, fixture, startChild } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 const posixOnly = process.platform === 'win32' && 'POSIX signals: Windows kill() terminates without running handlers';
 
-// Every signal signal-exit would free the lock on, plus the two it leaves out
-// whose default action still ends a process.
-const FORWARDED = [...new Set([...signalExitHooks, 'SIGUSR1', 'SIGPROF'])].filter((s) => s in os.constants.signals);
+// Every catchable signal whose default action ends a process: the set signal-exit
+// hooked (this package's exit hook did, through it), plus SIGUSR1 and SIGPROF.
+const FORWARDED = [
+  ...['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGALRM', 'SIGABRT', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGUSR2', 'SIGTRAP'],
+  ...['SIGSYS', 'SIGQUIT', 'SIGIOT', 'SIGIO', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT', 'SIGUSR1', 'SIGPROF'],
+].filter((s) => s in os.constants.signals);
 
 function lockIn(dir) {
   return path.join(dir, '.job_lock.pid');
