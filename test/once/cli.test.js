@@ -220,7 +220,7 @@ test('run --wait gets the lock once the holder releases it', async (t) => {
   t.after(() => run.kill('SIGKILL'));
   let out = '';
   run.stdout.on('data', (d) => (out += d));
-  const done = new Promise((resolve) => run.on('exit', (code) => resolve(code)));
+  const done = new Promise((resolve) => run.on('close', (code) => resolve(code)));
   h.child.stdin.write('release\n');
   await h.exited;
   assert.equal(await done, 5);
