@@ -45,7 +45,7 @@ export function requireNative(): void {
 export { isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid, type LockStatus } from './api';
 export { lockFilePath, type LockOptions, type LockPathOptions } from './paths';
 export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
-export { PidLockError, type WarningHandler } from './errors';
+export { PidLockError, type AdviceWords, type WarningHandler } from './errors';
 export { AbortError, type WaitOptions } from './wait';
 export { SingletonInstanceMixin, SingletonInstance } from './singleton';
 export {
