@@ -14,12 +14,8 @@ function splitCommand(args: string[]): { ours: string[]; command: string[] } {
 }
 
 function reportBusy(lock: PidLock, waited: number, asJson: boolean, exitCode: number): void {
-  let owner = null;
-  try {
-    owner = lock.owner();
-  } catch {
-    // The holder vanished or the file changed under us; "unknown" says as much.
-  }
+  // The holder the refusing try saw: a second read could find it gone, or another.
+  const owner = lock.lastOwner;
   const pid = owner?.pid ?? null;
   if (asJson) {
     json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, waitedSeconds: waited }, process.stderr);
