@@ -47,6 +47,8 @@ esbuild
     target: 'node20',
     format: 'cjs',
     external: ['node-gyp-build'],
+    // `pidlock --version` (src/cli/main.ts).
+    define: { PIDLOCK_VERSION: JSON.stringify(require('../package.json').version) },
     plugins: [builtins],
     logLevel: 'warning',
   })

@@ -3,7 +3,8 @@
 // `npm run check:prebuilds` (prepublishOnly): refuses unless every platform in the
 // README's support table has its prebuild, built for the right CPU (read from the
 // ELF e_machine, PE Machine or Mach-O cputype header). PIDLOCK_SKIP_PREBUILD_CHECK=1
-// skips it for a local `npm pack`. Also: node scripts/check-prebuilds.js --machine FILE.
+// skips it for a local `npm pack`. With --warn (prepack, so every `npm pack`) it
+// names what is missing and carries on. Also: node scripts/check-prebuilds.js --machine FILE.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -53,20 +54,12 @@ function planned(PREBUILDS, readme = fs.readFileSync(path.join(root, 'README.md'
   return { list, problems };
 }
 
-function main() {
-  const args = process.argv.slice(2);
-  if (args[0] === '--machine') {
-    for (const f of args.slice(1)) console.log(`${f}: ${machineOf(f)}`);
-    return;
-  }
-  if (process.env.PIDLOCK_SKIP_PREBUILD_CHECK) {
-    console.error('check:prebuilds: skipped (PIDLOCK_SKIP_PREBUILD_CHECK); do not publish this tarball');
-    return;
-  }
+/** Each planned prebuild that is missing or built for the wrong CPU, as "<platform>: why". */
+function problemsIn(dir, log) {
   const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
   const { list, problems } = planned(PREBUILDS);
   for (const { platform, ...want } of list) {
-    const file = path.join(process.env.CHECK_PREBUILDS_DIR || path.join(root, 'prebuilds'), platform, want.file);
+    const file = path.join(dir, platform, want.file);
     if (!fs.existsSync(file)) {
       problems.push(`${platform}: ${path.relative(root, file)} is missing`);
       continue;
@@ -74,14 +67,38 @@ function main() {
     const got = machineOf(file);
     if (got !== want.machine)
       problems.push(`${platform}: ${path.relative(root, file)} is built for ${got ?? 'no known format'}, not ${want.machine}`);
-    else console.log(`check:prebuilds: ok: ${platform}: ${path.relative(root, file)} (${got})`);
+    else log(`check:prebuilds: ok: ${platform}: ${path.relative(root, file)} (${got})`);
   }
-  if (problems.length) {
+  return problems;
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === '--machine') {
+    for (const f of args.slice(1)) console.log(`${f}: ${machineOf(f)}`);
+    return;
+  }
+  // --warn (prepack): a local `npm pack` of a clone may lack prebuilds, but must say so.
+  const warn = args[0] === '--warn';
+  if (process.env.PIDLOCK_SKIP_PREBUILD_CHECK) {
+    console.error('check:prebuilds: skipped (PIDLOCK_SKIP_PREBUILD_CHECK); do not publish this tarball');
+    return;
+  }
+  const problems = problemsIn(process.env.CHECK_PREBUILDS_DIR || path.join(root, 'prebuilds'), warn ? () => {} : console.log);
+  if (problems.length === 0) return;
+  const fix = 'Build them with npm run prebuildify:all';
+  if (warn) {
+    const platforms = problems.map((p) => p.split(':')[0]);
     console.error(
-      `check:prebuilds: refusing:\n  ${problems.join('\n  ')}\nBuild them with npm run prebuildify:all, or set PIDLOCK_SKIP_PREBUILD_CHECK=1 for a local npm pack.`,
+      `warning: this tarball lacks working prebuilds for ${platforms.join(', ')}: installing it there needs a C++ compiler.\n  ` +
+        `${problems.join('\n  ')}\n${fix}; npm publish refuses such a tarball (check:prebuilds).`,
     );
-    process.exit(1);
+    return;
   }
+  console.error(
+    `check:prebuilds: refusing:\n  ${problems.join('\n  ')}\n${fix}, or set PIDLOCK_SKIP_PREBUILD_CHECK=1 for a local npm pack.`,
+  );
+  process.exit(1);
 }
 
 module.exports = { machineOf, planned };

@@ -13,7 +13,7 @@
 // (PIDLOCK_EXPECT_BACKEND), so a silent fallback cannot pass as "native".
 // Files run side by side (PIDLOCK_TEST_JOBS at a time, longest first by the
 // last run's times); each file's output is printed whole when it ends.
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -48,6 +48,40 @@ const files = only.length ? only : ['unit', 'backend', 'once', ''].flatMap(liste
 function runsOn(file) {
   const dir = path.basename(path.dirname(path.resolve(root, file)));
   return dir === 'unit' || dir === 'once' ? [onceBackend] : backends;
+}
+
+/**
+ * Whether the native backend loads here, asked once of a fresh process before
+ * any file runs. Without the addon (no compiler when npm install built it) every
+ * native run would fail alike, "expected backend native, got js"; this says why
+ * once, and what to install. It still fails the run, as CI must.
+ */
+function nativeMissing() {
+  const probe = `const p = require(${JSON.stringify(root)}); process.stdout.write(JSON.stringify({ backend: p.backend, why: p.loadError ? p.loadError.message : '' }))`;
+  const env = { ...process.env };
+  delete env.PIDLOCK_NO_NATIVE;
+  const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, env, encoding: 'utf8' });
+  let seen;
+  try {
+    seen = JSON.parse(r.stdout);
+  } catch {
+    return `the package does not load at all (did the build run? npm run build): ${r.stderr.trim()}`;
+  }
+  return seen.backend === 'native' ? null : seen.why;
+}
+
+if (backends.includes('native')) {
+  const why = nativeMissing();
+  if (why !== null) {
+    console.error(
+      `npm test: the native backend is not available, so no native test can pass; nothing was run.\n\n${why}\n\n` +
+        'To build the addon: install a C++ compiler, make and Python 3 (Debian/Ubuntu: apt-get install build-essential python3;\n' +
+        'Fedora: dnf install gcc-c++ make python3; macOS: xcode-select --install; Windows: Visual Studio Build Tools with\n' +
+        '"Desktop development with C++"), then: npm run build:native\n' +
+        'To test the pure-JS backend alone meanwhile: PIDLOCK_TEST_BACKENDS=js npm test',
+    );
+    process.exit(1);
+  }
 }
 
 let lastTimes = {};

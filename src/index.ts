@@ -4,6 +4,7 @@
  *   index.ts            this list of exports (the CLI's commands use only these)
  *   api.ts              isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid
  *   pidlock.ts          PidLock: tryAcquire / acquire / release, the lock algorithm
+ *   with-lock.ts        withLock / withLockSync: acquire, run a function, release
  *   assess.ts           "read the lock, then judge it", once: read(), assess()
  *   rules.ts            judge(): the stale rules, a pure function of plain facts
  *   breaking.ts         the election that removes a stale lock, and litter collection
@@ -45,7 +46,8 @@ export function requireNative(): void {
 export { isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid, type LockStatus } from './api';
 export { lockFilePath, type LockOptions, type LockPathOptions } from './paths';
 export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
-export { PidLockError, type WarningHandler } from './errors';
+export { withLock, withLockSync, LockBusyError } from './with-lock';
+export { PidLockError, type AdviceWords, type WarningHandler } from './errors';
 export { AbortError, type WaitOptions } from './wait';
 export { SingletonInstanceMixin, SingletonInstance } from './singleton';
 export {

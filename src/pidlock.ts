@@ -35,6 +35,7 @@ export class PidLock {
   #key = '';
   /** The last try was refused: the next one looks before it creates. */
   #refused = false;
+  #lastOwner: LockOwner | null = null;
 
   constructor(options: PidLockOptions, backend: Backend = selected.backend) {
     this.path = lockPathOf(options);
@@ -60,7 +61,8 @@ export class PidLock {
     // a poll then costs one read instead of a publish that is bound to fail.
     let look = this.#refused;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (look && this.#lookAndBreak() === 'held') return this.#refuse();
+      const seen = look ? this.#lookAndBreak() : 'free';
+      if (seen !== 'free') return this.#refuse(seen);
       look = true;
       try {
         this.#held = this.#backend.publish(this.path, formatPid(process.pid));
@@ -68,40 +70,52 @@ export class PidLock {
         if (isErrno(err, 'EEXIST')) continue;
         // A full, read-only or closed directory says nothing about the lock in
         // it: a live holder still means "taken", not "no lock, carry on".
-        if (this.#heldAnyway()) return this.#refuse();
+        const holder = this.#heldAnyway();
+        if (holder !== null) return this.#refuse(holder);
         throw PidLockError.from(err, 'create', this.path);
       }
       this.#key = fileKey(this.#held.dev, this.#held.ino);
       register(this.#key, this);
       this.#refused = false;
+      this.#lastOwner = null;
       return true;
     }
-    return this.#refuse();
+    return this.#refuse(null);
   }
 
-  #refuse(): false {
+  /** `holder`: whom the refusing look saw, kept so the caller need not read the file again. */
+  #refuse(holder: Assessed | null): false {
     this.#refused = true;
+    this.#lastOwner = holder === null || holder.seen.pid === null ? null : ownerOf(holder.seen.pid, holder);
     return false;
   }
 
-  /** 'free': no lock, or a stale one that is gone now (by us or another breaker); create next. */
-  #lookAndBreak(): 'held' | 'free' {
+  /** 'free': no lock, or a stale one that is gone now (by us or another breaker); create next. Else who holds it. */
+  #lookAndBreak(): Assessed | 'free' {
     const found = assess(this.#backend, this.path);
     if (found === null) return 'free';
-    if (!found.verdict.stale) return 'held';
-    return breakStale(this.#backend, this.path, found.seen) === 'busy' ? 'held' : 'free';
+    if (!found.verdict.stale) return found;
+    return breakStale(this.#backend, this.path, found.seen) === 'busy' ? found : 'free';
   }
 
-  /** After a failed publish: is there a lock that a live (or unverifiable) process holds? */
-  #heldAnyway(): boolean {
+  /** After a failed publish: the lock a live (or unverifiable) process holds, if there is one. */
+  #heldAnyway(): Assessed | null {
     let found;
     try {
       found = assess(this.#backend, this.path);
     } catch (err) {
       if (isErrno(err, 'EFTYPE')) throw err;
-      return false; // unreadable too: the publish error says more
+      return null; // unreadable too: the publish error says more
     }
-    return found !== null && !found.verdict.stale;
+    return found !== null && !found.verdict.stale ? found : null;
+  }
+
+  /**
+   * Who held the lock when the last try was refused, as that try saw it; null
+   * after a success, before any refusal, or when the holder's file named no PID.
+   */
+  get lastOwner(): LockOwner | null {
+    return this.#lastOwner;
   }
 
   /** Waits (blocking the thread) until the lock is taken or `timeout` ms pass. */
@@ -172,6 +186,23 @@ export class PidLock {
   owner(): LockOwner | null {
     const found = assess(this.#backend, this.path, 'report');
     if (found === null || found.seen.pid === null) return null;
-    return { pid: found.seen.pid, alive: found.verdict.alive, stale: found.verdict.stale };
+    return ownerOf(found.seen.pid, found);
   }
+
+  /** `using lock = ...` (TypeScript 5.2+, Node >= 20.4): released at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** `await using lock = ...`: the same, for async disposal stacks. */
+  [Symbol.asyncDispose](): Promise<void> {
+    // Released at once; a release error rejects.
+    return new Promise((resolve) => resolve(void this.release()));
+  }
+}
+
+type Assessed = NonNullable<ReturnType<typeof assess>>;
+
+function ownerOf(pid: number, { verdict }: Assessed): LockOwner {
+  return { pid, alive: verdict.alive, stale: verdict.stale };
 }

@@ -11,10 +11,14 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const pkg = require(root);
 
-/** The backend this run must be on; a silent fallback fails here, not later. */
-function checkBackend() {
-  const want = process.env.PIDLOCK_EXPECT_BACKEND;
-  if (want) assert.equal(pkg.backend, want, `expected backend ${want}, got ${pkg.backend} (${pkg.loadError})`);
+/**
+ * The backend this run must be on (PIDLOCK_EXPECT_BACKEND, else this process's
+ * own), so a silent fallback fails here, not later. A child reports its backend
+ * and is checked the same way: it must match even when nothing is expected.
+ */
+function checkBackend(got = pkg.backend, who = 'this process') {
+  const want = process.env.PIDLOCK_EXPECT_BACKEND || pkg.backend;
+  assert.equal(got, want, `${who}: expected backend ${want}, got ${got} (${pkg.loadError})`);
 }
 checkBackend();
 
@@ -37,6 +41,9 @@ after(() => {
 /**
  * Starts a child running a fixture; `firstLine` resolves once it prints its first
  * line (for holders: "acquired <pid>" or "refused <pid>"), `nextLine()` with each later one.
+ * Everything that reads the output at the child's end waits for 'close', not
+ * 'exit': Node emits 'exit' when the process is reaped, and its last lines may
+ * still be in the pipe (under Wine they routinely are).
  */
 function startChild(script, args = [], { env, uid } = {}) {
   const argv = [script, ...args];
@@ -54,10 +61,10 @@ function startChild(script, args = [], { env, uid } = {}) {
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve(out.slice(0, nl));
     });
-    child.on('exit', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before reporting: ${err}`)));
+    child.on('close', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before reporting: ${err}`)));
   });
   firstLine.catch(() => {});
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
   // nextLine() resolves with the line after the last one read (the first is firstLine's).
   let read = 1;
   const nextLine = () => {
@@ -71,7 +78,7 @@ function startChild(script, args = [], { env, uid } = {}) {
         }
       };
       child.stdout.on('data', check);
-      child.once('exit', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before line ${n + 1}: ${out} ${err}`)));
+      child.once('close', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before line ${n + 1}: ${out} ${err}`)));
       check();
     });
   };
@@ -153,6 +160,7 @@ function lockId(file) {
 
 module.exports = {
   pkg,
+  checkBackend,
   root,
   tmpDir,
   fixture,

@@ -14,10 +14,11 @@ function startChild(cmd, args, opts = {}) {
       out += d;
       if (out.includes('\n')) resolve(out.split('\n')[0]);
     });
-    child.on('exit', (code, signal) => reject(new Error(`exited ${code ?? signal} before reporting: ${err}`)));
+    // 'close', not 'exit': at 'exit' the child's last output may still be in the pipe.
+    child.on('close', (code, signal) => reject(new Error(`exited ${code ?? signal} before reporting: ${err}`)));
   });
   line.catch(() => {});
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return { child, line, exited };
 }
 

@@ -126,6 +126,17 @@ const ok = (what) => console.log(`runtimes: ok: ${kind}: ${what}`);
       );
     }
     ok('scoped permissions (no /proc read): a second live process is refused, native and js');
+    // No --allow-write for the lock's directory, on the JS path (no --allow-ffi): the
+    // error must say that Deno refused, and keep Deno's own error as its cause.
+    const denied = run([path.join(__dirname, 'denied.js'), dir], {
+      prefix: ['run', '--unstable-detect-cjs', `--allow-read=${root},${dir}`, '--allow-env'],
+    });
+    const seen = JSON.parse(denied.stdout || 'null');
+    assert.equal(seen?.backend, 'js', denied.stdout + denied.stderr);
+    assert.equal(seen.error?.code, 'EACCES', denied.stdout);
+    assert.match(seen.error.message, /permission system refused it.*--allow-write/, denied.stdout);
+    assert.equal(seen.cause?.name, 'NotCapable', denied.stdout);
+    ok("a lock Deno's permissions refuse: EACCES naming the refusal, with Deno's error as its cause");
   }
   fs.rmSync(dir, { recursive: true, force: true });
 })().catch((err) => {

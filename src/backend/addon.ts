@@ -105,8 +105,23 @@ export function exists(file: string): boolean {
   }
 }
 
-/** What to do when nothing loaded: the recipe, in words a log line can carry. */
-export function remedy(): string {
+/**
+ * What to do when nothing loaded, in words a log line can carry. An installed
+ * package (it has a root) lacks a binary for this machine: build one or use a
+ * platform with a prebuild. A bundle lacks the copy of our prebuilds/: the recipe.
+ */
+export function remedy(root: string | undefined = packageRoot()): string {
+  if (root !== undefined) {
+    const platform = `${process.platform}-${process.arch}`;
+    const shipped = Object.keys(PREBUILDS);
+    const why = shipped.includes(platform)
+      ? `this package's prebuild for ${platform} is missing from ${root} (a git clone, or files removed): reinstall it from npm`
+      : `there is no prebuild for ${platform} (prebuilds: ${shipped.join(', ')})`;
+    return (
+      `${why}; or install a C++ compiler and Python (what node-gyp needs) and run 'npm rebuild pidlock-native'; ` +
+      `or use a platform with a prebuild, or set PIDLOCK_NATIVE_PATH to the .node file`
+    );
+  }
   return (
     `Copy node_modules/pidlock-native/prebuilds/ to <bundle dir>/${BUNDLE_DIR_NAME}/prebuilds/ ` +
     `(so ${BUNDLE_DIR_NAME}/${prebuildPath()} sits next to the bundled script), mark pidlock-native as external, ` +

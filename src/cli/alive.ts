@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { isProcessAlive } from '../index';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, parse, UsageError } from './options';
@@ -18,7 +17,7 @@ function check(text: string): { pid: number; alive: boolean | null } {
 }
 
 export function alive(args: string[]): number {
-  const { values, positionals } = parse('alive', () => parseArgs({ args, options: COMMON_OPTIONS, strict: true, allowPositionals: true }));
+  const { values, positionals } = parse('alive', { args, options: COMMON_OPTIONS, allowPositionals: true });
   if (positionals.length === 0) throw new UsageError("give at least one PID, as in 'pidlock alive 1234'");
   const results = positionals.map(check);
   if (values.json) json(results);

@@ -1,15 +1,12 @@
-import { parseArgs } from 'node:util';
 import { lockStatus, removeStaleLock } from '../index';
 import { EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse } from './options';
 import { err, json, out } from './output';
 
 type Action = 'removed' | 'none' | 'kept';
 
 export function clean(args: string[]): number {
-  const { values } = parse('clean', () =>
-    parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }),
-  );
+  const { values } = parse('clean', { args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS } });
   const path = lockFrom(values).path;
   const before = lockStatus(path);
   let action: Action = before.state === 'free' ? 'none' : 'kept';

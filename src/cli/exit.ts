@@ -4,9 +4,9 @@
  */
 export const EXIT = {
   OK: 0,
-  /** status: free or stale; alive: some PID is not alive; clean: held by a live process. */
+  /** alive: some PID is not alive; clean: held by a live process. */
   NO: 1,
-  /** Bad arguments (every command); status/clean: the lock path cannot be read or removed. */
+  /** Bad arguments (every command but status); clean: the lock path cannot be read or removed. */
   ERROR: 2,
   /** EX_SOFTWARE: a bug in pidlock. */
   INTERNAL: 70,
@@ -20,4 +20,21 @@ export const EXIT = {
   NOT_FOUND: 127,
   /** run: a child killed by signal N gives SIGNAL_BASE + N. */
   SIGNAL_BASE: 128,
+} as const;
+
+/**
+ * status speaks the LSB init-script status codes, which init scripts and
+ * start-stop-daemon users test for: 0 running (EXIT.OK), 1 dead but its pid
+ * file is there, 3 not running, 4 unknown. LSB gives 2 its own meaning there,
+ * so status reports every error, bad arguments included, as 4.
+ */
+export const STATUS_EXIT = {
+  /** Held by a live process. */
+  HELD: 0,
+  /** A dead owner's file is there. */
+  STALE: 1,
+  /** No lock file. */
+  FREE: 3,
+  /** Cannot tell: the holder cannot be checked, the directory is missing, or an error. */
+  UNKNOWN: 4,
 } as const;

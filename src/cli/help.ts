@@ -15,25 +15,33 @@ Commands:
   alive    check whether processes are alive
   clean    remove a lock only if it is stale
 
+Options:
+  -V, --version   print the version
+  -h, --help      this help
+
 Run 'pidlock <command> --help' for a command's options and exit codes.
 Docs: docs/cli.md in the pidlock-native package.`,
 
-  run: `Usage: pidlock run <lock> [--wait SECONDS] [--json] -- command [args...]
+  run: `Usage: pidlock run <lock> [-w SECONDS] [-q] [-E CODE] [--json] -- command [args...]
 
 Holds the lock while the command runs and until it has exited, forwards every
 catchable signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, ...) to
 it, and exits with its exit code.
 
 ${LOCK}
-  --wait SECONDS  wait up to this long for a held lock: decimal seconds, at
+  -w, --wait SECONDS
+                  wait up to this long for a held lock: decimal seconds, at
                   most 2147483 (default 0: try once; "inf" waits for ever)
+  -q, --quiet     print nothing when the lock is busy (as flock -n does)
+  -E, --conflict-exit-code CODE
+                  exit with CODE (0-255) when the lock is busy (default 75)
   --json          report a busy lock or an error as one JSON line on stderr
   -h, --help      this help
 
 Exit codes:
   the command's own exit code; 128+N if it was killed by signal N
-  75   the lock is held by another process and the wait ran out (EX_TEMPFAIL);
-       the holder's PID and the lock path are printed to stderr
+  75   the lock is held by another process and the wait ran out (EX_TEMPFAIL,
+       or the -E code); the holder's PID and the lock path go to stderr
   71   the lock file could not be created or read
   126  the command cannot be executed; 127 the command was not found
   2    bad arguments`,
@@ -41,16 +49,19 @@ Exit codes:
   status: `Usage: pidlock status <lock> [--json]
 
 Prints the lock path, the holder's PID, whether the holder is alive, and
-whether the lock is stale.
+whether the lock is stale. Its exit codes are the LSB init-script status codes.
 
 ${LOCK}
   --json          one JSON object on stdout
   -h, --help      this help
 
 Exit codes:
-  0  held by a live process (or one that cannot be checked, e.g. another user's)
-  1  free, or stale
-  2  error: bad arguments, or the lock path cannot be read`,
+  0  held by a live process
+  1  stale: a dead owner's lock file is there
+  3  free: no lock file
+  4  cannot tell: held by a process that cannot be checked (e.g. another
+     user's), the directory is missing, the lock path cannot be read, or bad
+     arguments`,
 
   alive: `Usage: pidlock alive [--json] <pid>...
 

@@ -1,5 +1,6 @@
-import type { ParseArgsConfig } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { lockFilePath, PidLock } from '../index';
+import { EXIT } from './exit';
 import { MAX_TIMER_MS } from '../wait';
 
 /** A mistake in the command line: one line naming the fix, exit 2. */
@@ -19,25 +20,81 @@ export const LOCK_OPTIONS = {
   path: { type: 'string' },
 } as const satisfies Options;
 
+/** run's own, with flock(1)'s short names. */
+export const RUN_OPTIONS = {
+  wait: { type: 'string', short: 'w' },
+  quiet: { type: 'boolean', short: 'q' },
+  'conflict-exit-code': { type: 'string', short: 'E' },
+} as const satisfies Options;
+
 export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
 /**
- * parseArgs in strict mode, with its multi-sentence errors turned into one line
- * that says what to do.
+ * The candidate closest to a mistyped word, if one is close enough to be what
+ * was meant: at most two edits (a swap of neighbours is one), and fewer than
+ * half the candidate's letters.
  */
-export function parse<T>(command: string, parseArgsCall: () => T): T {
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance && d <= 2 && d * 2 < c.replace(/^-+/, '').length) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** " did you mean 'X'?" when a candidate is close, else "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const near = closest(word, candidates);
+  return near === null ? '' : ` did you mean '${near}'?`;
+}
+
+/** Every spelling of the options: --long, and -s where there is one. */
+function spellings(options: Options): string[] {
+  return Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+}
+
+interface ParseConfig {
+  args: string[];
+  options: Options;
+  allowPositionals?: boolean;
+}
+
+/**
+ * parseArgs in strict mode (negative numbers read as values, see
+ * negativeValues), with its multi-sentence errors turned into one line that
+ * says what to do.
+ */
+export function parse<T extends ParseConfig>(command: string, config: T): ReturnType<typeof parseArgs<T & { strict: true }>> {
   try {
-    return parseArgsCall();
+    return parseArgs({ ...config, args: negativeValues(config.args, config.options), strict: true });
   } catch (e) {
     const error = e as Error & { code?: string };
     const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
     const see = `see 'pidlock ${command} --help'`;
     switch (error.code) {
       case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-        throw new UsageError(`unknown option '${quoted}'; ${see}`);
+        throw new UsageError(`unknown option '${quoted}';${didYouMean(quoted.split('=')[0], spellings(config.options))} ${see}`);
       case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
         const option = quoted.split(' ')[0];
         if (/does not take an argument/.test(error.message))
@@ -89,12 +146,14 @@ export function lockFrom(values: LockArgs): PidLock {
  */
 export function negativeValues(args: string[], options: Options): string[] {
   const out: string[] = [];
+  const byShort = new Map<string, Options[string]>(Object.values(options).flatMap((o) => (o.short ? [[`-${o.short}`, o] as const] : [])));
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') return out.concat(args.slice(i));
-    const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    const option = arg.startsWith('--') ? options[arg.slice(2)] : byShort.get(arg);
     if (option?.type === 'string' && /^-\.?[0-9]/.test(args[i + 1] ?? '')) {
-      out.push(`${arg}=${args[++i]}`);
+      // A short option takes its value glued on: -w-1.
+      out.push(arg.startsWith('--') ? `${arg}=${args[++i]}` : `${arg}${args[++i]}`);
     } else {
       out.push(arg);
     }
@@ -121,4 +180,13 @@ export function parseWait(text: string | undefined): number {
     throw new UsageError(`invalid --wait '${text}': at most ${MAX_WAIT_SECONDS} seconds (about 24 days); to wait for ever, use --wait inf`);
   }
   return seconds;
+}
+
+/** --conflict-exit-code, as flock -E takes it: the exit code when the lock is busy (default EX_TEMPFAIL). */
+export function parseExitCode(text: string | undefined): number {
+  if (text === undefined) return EXIT.BUSY;
+  if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 255) {
+    throw new UsageError(`invalid --conflict-exit-code '${text}': use an integer from 0 to 255 (default ${EXIT.BUSY})`);
+  }
+  return Number(text);
 }

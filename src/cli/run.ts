@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { spawn, type ChildProcess } from 'node:child_process';
 import os = require('node:os');
 import type { PidLock } from '../index';
 import { EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse, parseWait, UsageError } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse, parseExitCode, parseWait, RUN_OPTIONS, UsageError } from './options';
 import { aliveWord, err, json } from './output';
 import { CATCHABLE } from './signals';
 
@@ -14,20 +13,16 @@ function splitCommand(args: string[]): { ours: string[]; command: string[] } {
   return { ours: args.slice(0, dashdash), command: args.slice(dashdash + 1) };
 }
 
-function reportBusy(lock: PidLock, waited: number, asJson: boolean): void {
-  let owner = null;
-  try {
-    owner = lock.owner();
-  } catch {
-    // The holder vanished or the file changed under us; "unknown" says as much.
-  }
+function reportBusy(lock: PidLock, waited: number, asJson: boolean, exitCode: number): void {
+  // The holder the refusing try saw: a second read could find it gone, or another.
+  const owner = lock.lastOwner;
   const pid = owner?.pid ?? null;
   if (asJson) {
     json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, waitedSeconds: waited }, process.stderr);
     return;
   }
   const holder = pid === null ? 'another process' : `PID ${pid} (alive: ${aliveWord(owner?.alive ?? null)})`;
-  err(`pidlock run: lock ${lock.path} is held by ${holder}; gave up after ${waited} s (exit ${EXIT.BUSY})`);
+  err(`pidlock run: lock ${lock.path} is held by ${holder}; gave up after ${waited} s (exit ${exitCode})`);
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
@@ -101,14 +96,16 @@ function runChild(command: string[], relay: SignalRelay): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
   const { ours, command } = splitCommand(args);
-  const options = { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' } } as const;
-  const { values, positionals } = parse('run', () =>
-    parseArgs({ args: negativeValues(ours, options), options, strict: true, allowPositionals: true }),
-  );
+  const { values, positionals } = parse('run', {
+    args: ours,
+    options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS, ...RUN_OPTIONS },
+    allowPositionals: true,
+  });
   if (positionals.length > 0) {
     throw new UsageError(`put the command after '--', as in 'pidlock run --name job -- ${[...positionals, ...command].join(' ')}'`);
   }
   const wait = parseWait(values.wait);
+  const busyExit = parseExitCode(values['conflict-exit-code']);
   const lock = lockFrom(values);
   if (command.length === 0) {
     throw new UsageError("give the command after '--', as in 'pidlock run --name job -- ./job.sh'");
@@ -128,8 +125,9 @@ export async function run(args: string[]): Promise<number> {
       return EXIT.SIGNAL_BASE + signalNumber(relay.received);
     }
     if (!got) {
-      reportBusy(lock, wait, values.json === true);
-      return EXIT.BUSY;
+      // As flock -n: a cron job that finds the lock busy prints nothing, so cron mails nothing.
+      if (values.quiet !== true) reportBusy(lock, wait, values.json === true, busyExit);
+      return busyExit;
     }
     try {
       return await runChild(command, relay);

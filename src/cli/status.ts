@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
-import { lockStatus, type LockStatus } from '../index';
-import { EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse } from './options';
+import fs = require('node:fs');
+import path = require('node:path');
+import { lockStatus, PidLockError, type LockStatus } from '../index';
+import { STATUS_EXIT } from './exit';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse } from './options';
 import { aliveColour, aliveWord, json, out, paint } from './output';
 
 const STATE_COLOUR = { held: 'green', stale: 'yellow', free: 'dim' } as const;
@@ -17,11 +18,27 @@ function printReport(r: LockStatus): void {
 }
 
 export function status(args: string[]): number {
-  const { values } = parse('status', () =>
-    parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }),
-  );
-  const report = lockStatus(lockFrom(values).path);
+  const { values } = parse('status', { args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS } });
+  const lockPath = lockFrom(values).path;
+  const report = lockStatus(lockPath);
+  if (report.state === 'free') directoryMustExist(lockPath);
   if (values.json) json(report);
   else printReport(report);
-  return report.state === 'held' ? EXIT.OK : EXIT.NO;
+  if (report.state === 'free') return STATUS_EXIT.FREE;
+  if (report.state === 'stale') return STATUS_EXIT.STALE;
+  // Held by a process that cannot be checked (another user's, under hidepid):
+  // the lock stands, but whether its holder runs is unknown.
+  return report.alive === true ? STATUS_EXIT.HELD : STATUS_EXIT.UNKNOWN;
+}
+
+/** "No lock file" in a directory that does not exist is a typo or a missing mount, not a free lock. */
+function directoryMustExist(lockPath: string): void {
+  const dir = path.dirname(lockPath);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch (e) {
+    throw PidLockError.from(e, 'read', lockPath);
+  }
+  if (!st.isDirectory()) throw new PidLockError('ENOTDIR', 'read', lockPath);
 }

@@ -12,7 +12,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { tmpDir, fixture, needRoot, stagePackage, deadPid, sleep } = require('../helpers');
+const { checkBackend, tmpDir, fixture, needRoot, stagePackage, deadPid, sleep } = require('../helpers');
 
 const NOBODY = 65534;
 const OTHER = 65533;
@@ -81,7 +81,7 @@ function runCases(specs, { uid } = {}) {
     .map((l) => JSON.parse(l));
   assert.equal(outs.length, specs.length, `one result per case: ${r.stdout}`);
   for (const out of outs) {
-    assert.equal(out.backend, process.env.PIDLOCK_EXPECT_BACKEND || out.backend, 'the child ran on the wrong backend');
+    checkBackend(out.backend, 'the child');
     assert.ok(out.maxCallMs < CALL_LIMIT_MS, `a call blocked for ${out.maxCallMs} ms (limit ${CALL_LIMIT_MS} ms)`);
   }
   return outs;

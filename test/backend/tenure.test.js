@@ -106,7 +106,7 @@ async function cycleWithProbes(dir, inject = []) {
     return new Promise((resolve, reject) => {
       let out = '';
       c.stdout.on('data', (d) => (out += d));
-      c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`cycler exited ${code}: ${out}`))));
+      c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`cycler exited ${code}: ${out}`))));
     });
   });
   // The stop file lives outside the probed directory, so probing never sees it.

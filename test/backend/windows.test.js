@@ -42,7 +42,7 @@ async function winProcsLine(args) {
       out += d;
       if (out.includes('\n')) resolve(out.trim());
     });
-    child.once('exit', (code) => reject(new Error(`win-procs ${args.join(' ')} exited ${code} before reporting`)));
+    child.once('close', (code) => reject(new Error(`win-procs ${args.join(' ')} exited ${code} before reporting`)));
   });
   return { child, numbers: line.split(' ').map(Number) };
 }

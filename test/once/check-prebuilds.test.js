@@ -80,3 +80,27 @@ test('check:prebuilds refuses a missing or wrong-arch prebuild, and accepts a co
   assert.equal(skipped.status, 0);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('npm pack (prepack) warns, naming each platform whose prebuild is missing, and goes on', (t) => {
+  const dir = tmpDir();
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  if (built && process.platform === 'linux' && process.arch === 'x64') {
+    fs.mkdirSync(path.join(dir, 'linux-x64'));
+    fs.copyFileSync(built, path.join(dir, 'linux-x64', 'node.napi.node'));
+  }
+  // The npm lifecycle itself, as `npm pack` runs it (a whole pack would rebuild dist/ under the other tests).
+  const r = spawnSync(npm, ['run', '--silent', 'prepack'], {
+    cwd: root,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+    env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '' },
+  });
+  if (r.error) return t.skip(`no npm here: ${r.error.message}`);
+  assert.equal(r.status, 0, r.stderr);
+  const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
+  const missing = Object.keys(PREBUILDS).filter((p) => !fs.existsSync(path.join(dir, p)));
+  assert.ok(missing.length > 0);
+  assert.match(r.stderr, new RegExp(`^warning: this tarball lacks working prebuilds for ${missing.join(', ')}:`));
+  for (const p of missing) assert.match(r.stderr, new RegExp(`\n  ${p}: .* is missing`), p);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('../helpers');
+const { root, tmpDir, fixture, startChild, runChild, deadPid, inCI, needRoot, stagePackage } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 
@@ -69,14 +69,14 @@ test('--help works for the command and every subcommand', () => {
   });
 });
 
-test('bad arguments: one line naming the fix, exit 2', () => {
+test('bad arguments: one line naming the fix, exit 2 (status: 4, LSB "unknown")', () => {
   const s = setup();
   const cases = [
     [[], /Usage: pidlock/],
     [['frob'], /unknown command 'frob'; use one of run, status, alive, clean/],
     [['status'], /name the lock: add --name NAME/],
     [['status', '--name', 'x', '--path', '/tmp/x'], /either --name .* or --path, not both/],
-    [['status', '--nmae', 'x'], /unknown option '--nmae'; see 'pidlock status --help'/],
+    [['status', '--nmae', 'x'], /unknown option '--nmae'; did you mean '--name'\? see 'pidlock status --help'/],
     [['status', '--name'], /option '--name' needs a value/],
     [['status', '--name', 'x', '--port', '99999'], /invalid port "99999": use an integer from 0 to 65535/],
     [['status', '--name', 'a/b'], /invalid lock name "a\/b": use a non-empty name without/],
@@ -108,7 +108,7 @@ test('bad arguments: one line naming the fix, exit 2', () => {
   assert.equal(real.stdout, '');
   cliBatch(cases.map(([args]) => args)).forEach((r, i) => {
     const [args, message] = cases[i];
-    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.status, args[0] === 'status' ? 4 : 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '', args.join(' '));
     if (args.length > 0) assert.match(oneLine(r.stderr), message);
     else assert.match(r.stderr, message);
@@ -133,7 +133,7 @@ test("with --json, usage errors are one JSON line on stderr; a --json after -- i
   const results = cliBatch([...asJson.map(([a]) => a), ...plain.map(([a]) => a)]);
   asJson.forEach(([args, message], i) => {
     const r = results[i];
-    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.status, args[0] === 'status' ? 4 : 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '', args.join(' '));
     let report;
     assert.doesNotThrow(() => (report = JSON.parse(oneLine(r.stderr))), `${args.join(' ')}: not JSON: ${r.stderr}`);
@@ -220,7 +220,7 @@ test('run --wait gets the lock once the holder releases it', async (t) => {
   t.after(() => run.kill('SIGKILL'));
   let out = '';
   run.stdout.on('data', (d) => (out += d));
-  const done = new Promise((resolve) => run.on('exit', (code) => resolve(code)));
+  const done = new Promise((resolve) => run.on('close', (code) => resolve(code)));
   h.child.stdin.write('release\n');
   await h.exited;
   assert.equal(await done, 5);
@@ -248,10 +248,10 @@ test(
   },
 );
 
-test('status: held by a live process (0), stale (1), free (1)', async (t) => {
+test('status: held by a live process (0), stale (1), free (3), as LSB status', async (t) => {
   const s = setup();
   const free = cli(['status', ...s.opts, '--json']);
-  assert.equal(free.status, 1);
+  assert.equal(free.status, 3);
   assert.deepEqual(JSON.parse(free.stdout), { path: s.lock, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' });
 
   const h = await holdWithChild(t, s.lock);
@@ -285,16 +285,119 @@ test('status: held by a live process (0), stale (1), free (1)', async (t) => {
   assert.ok(fs.existsSync(s.lock), 'status never removes anything');
 });
 
-test('status on a path it cannot read as a lock exits 2', () => {
+test('status on a path it cannot read as a lock exits 4 (LSB: unknown)', () => {
   const s = setup();
   fs.mkdirSync(s.lock);
   const r = cli(['status', '--path', s.lock]);
-  assert.equal(r.status, 2);
+  assert.equal(r.status, 4);
   assert.match(oneLine(r.stderr), /EISDIR/);
   const j = cli(['status', '--path', s.lock, '--json']);
-  assert.equal(j.status, 2);
+  assert.equal(j.status, 4);
   assert.equal(j.stdout, '');
   assert.equal(JSON.parse(oneLine(j.stderr)).error, 'EISDIR');
+});
+
+test('status: a --dir or --path directory that does not exist is an error in CLI words (4), not a free lock', () => {
+  const s = setup();
+  const missing = path.join(s.dir, 'no-such-dir');
+  const cases = [
+    [['status', '--name', 'job', '--dir', missing], /ENOENT: .*the directory does not exist; create it or pass another --dir$/],
+    [
+      ['status', '--path', path.join(missing, 'x.pid')],
+      /ENOENT: .*the directory does not exist; create it or pass another directory in --path$/,
+    ],
+    [['run', '--name', 'job', '--dir', missing, '--', 'true'], /ENOENT: .*pass another --dir$/],
+  ];
+  cliBatch(cases.map(([args]) => args)).forEach((r, i) => {
+    const [args, message] = cases[i];
+    assert.equal(r.status, args[0] === 'status' ? 4 : 71, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
+    assert.match(oneLine(r.stderr), message);
+    assert.doesNotMatch(r.stderr, /\{ \w+ \}/, "the CLI speaks of its flags, not the library's { dir }");
+  });
+  const j = cli(['status', '--name', 'job', '--dir', missing, '--json']);
+  assert.equal(j.status, 4);
+  assert.equal(j.stdout, '');
+  assert.deepEqual(
+    { ...JSON.parse(oneLine(j.stderr)), message: undefined },
+    { error: 'ENOENT', path: path.join(missing, '.job_lock.pid'), message: undefined },
+  );
+});
+
+test('status: held by a process that cannot be checked exits 4 (LSB: unknown), and the lock is still held', async (t) => {
+  if (!needRoot(t)) return;
+  const s = setup();
+  const h = await holdWithChild(t, s.lock);
+  // As nobody on the JS backend, root's holder answers kill(pid, 0) with EPERM and
+  // has no kernel lock this backend could see: it exists, but cannot be checked.
+  const staged = stagePackage();
+  const r = runChild(path.join(staged.root, 'dist', 'cli.js'), ['status', '--path', s.lock, '--json'], {
+    uid: 65534,
+    env: { PIDLOCK_NO_NATIVE: '1' },
+  });
+  assert.equal(r.status, 4, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual({ state: report.state, pid: report.pid, alive: report.alive }, { state: 'held', pid: h.child.pid, alive: null });
+});
+
+test('--version and -V print the package version', () => {
+  const { version } = require(path.join(root, 'package.json'));
+  const r = cli(['--version']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `${version}\n`);
+  const [short] = cliBatch([['-V']]);
+  assert.deepEqual(short, { status: 0, stdout: `${version}\n`, stderr: '' });
+});
+
+test('a mistyped command or option gets a "did you mean"; a word near nothing gets none', () => {
+  const s = setup();
+  const cases = [
+    [['stauts', ...s.opts], /^pidlock: unknown command 'stauts'; did you mean 'status'\? use one of run, status, alive, clean/],
+    [['--verison'], /did you mean '--version'\?/],
+    [['help', 'rnu'], /no help for 'rnu'; did you mean 'run'\?/],
+    [['run', ...s.opts, '--wiat', '3', '--', 'true'], /unknown option '--wiat'; did you mean '--wait'\?/],
+    [['run', ...s.opts, '--quite', '--', 'true'], /unknown option '--quite'; did you mean '--quiet'\?/],
+    [['clean', '--nmae', 'x'], /unknown option '--nmae'; did you mean '--name'\?/],
+    [['alive', '--jsno', '1'], /unknown option '--jsno'; did you mean '--json'\?/],
+    [['frobnicate'], /^pidlock: unknown command 'frobnicate'; use one of/],
+    [['status', '--xyz', '1'], /^pidlock status: unknown option '--xyz'; see/],
+  ];
+  cliBatch(cases.map(([args]) => args)).forEach((r, i) => {
+    const [args, message] = cases[i];
+    assert.notEqual(r.status, 0, args.join(' '));
+    assert.match(oneLine(r.stderr), message, args.join(' '));
+  });
+});
+
+test("run: flock(1)'s short options -w, -q, -E; --quiet prints nothing when the lock is busy", async (t) => {
+  const s = setup();
+  await holdWithChild(t, s.lock);
+  const never = ['--', process.execPath, '-e', 'console.log("ran")'];
+  const loud = cli(['run', ...s.opts, ...never]);
+  assert.equal(loud.status, 75);
+  assert.match(oneLine(loud.stderr), /is held by PID \d+ .*\(exit 75\)/, 'without -q the busy lock is reported');
+  for (const quiet of [['-q'], ['--quiet'], ['-q', '--json']]) {
+    const r = cli(['run', ...s.opts, ...quiet, ...never]);
+    assert.deepEqual({ status: r.status, stdout: r.stdout, stderr: r.stderr }, { status: 75, stdout: '', stderr: '' }, quiet.join(' '));
+  }
+  const e = cli(['run', ...s.opts, '-E', '3', ...never]);
+  assert.equal(e.status, 3, e.stderr);
+  assert.match(oneLine(e.stderr), /gave up after 0 s \(exit 3\)/);
+  assert.equal(cli(['run', ...s.opts, '--conflict-exit-code=0', '-q', ...never]).status, 0);
+  const w = cli(['run', ...s.opts, '-w', '0.3', '-E', '9', '--json', ...never]);
+  assert.equal(w.status, 9);
+  assert.equal(w.stdout, '', 'the command never ran');
+  assert.equal(JSON.parse(oneLine(w.stderr)).waitedSeconds, 0.3);
+  // A held lock's error is not "busy": -q silences only the busy report.
+  const bad = cliBatch([
+    ['run', ...s.opts, '-w', '-1', '--', 'true'],
+    ['run', ...s.opts, '-E', '256', '--', 'true'],
+    ['run', ...s.opts, '-E', 'x', '-q', '--', 'true'],
+  ]);
+  assert.match(oneLine(bad[0].stderr), /invalid --wait '-1': a wait cannot be negative/);
+  assert.match(oneLine(bad[1].stderr), /invalid --conflict-exit-code '256': use an integer from 0 to 255/);
+  assert.match(oneLine(bad[2].stderr), /invalid --conflict-exit-code 'x'/);
+  for (const r of bad) assert.equal(r.status, 2, r.stderr);
 });
 
 test('alive prints true / false per PID and exits 0 only if all are alive', async (t) => {

@@ -9,15 +9,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { root, tmpDir, runChild } = require('../helpers');
 
-/** Loads the package in a fresh process with `env`; what it saw, as JSON. */
-function load(env, after = '') {
-  const dir = tmpDir();
+/** Loads the package (`from`: a path or a package name) in a fresh process with `env`; what it saw, as JSON. */
+function load(env, after = '', { dir = tmpDir(), from = root } = {}) {
   const script = path.join(dir, 'load.js');
   fs.writeFileSync(
     script,
     `let out;
     try {
-      const pkg = require(${JSON.stringify(root)});
+      const pkg = require(${JSON.stringify(from)});
       ${after}
       out = { backend: pkg.backend, loadError: pkg.loadError && { code: pkg.loadError.code, message: pkg.loadError.message } };
     } catch (err) {
@@ -26,10 +25,27 @@ function load(env, after = '') {
     process.stdout.write(JSON.stringify(out));`,
   );
   // The suite's own backend choice must not leak into these children.
+  return run(script, env);
+}
+
+function run(script, env = {}) {
   const r = runChild(script, [], { env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_EXPECT_BACKEND: '', ...env } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
+
+/** The package as `npm install` leaves it, but with no binary: no build/, no prebuilds/. */
+function installWithoutBinary() {
+  const app = tmpDir('pidlock-app-');
+  const into = path.join(app, 'node_modules', 'pidlock-native');
+  for (const rel of ['package.json', 'dist']) fs.cpSync(path.join(root, rel), path.join(into, rel), { recursive: true });
+  for (const dep of ['node-gyp-build'])
+    fs.cpSync(path.join(root, 'node_modules', dep), path.join(app, 'node_modules', dep), { recursive: true });
+  return app;
+}
+
+const INSTALL_ADVICE = /install a C\+\+ compiler and Python .* 'npm rebuild pidlock-native'; or use a platform with a prebuild/;
+const BUNDLE_RECIPE = /Copy node_modules\/pidlock-native\/prebuilds\/ .* mark pidlock-native as external/;
 
 const missing = path.join(tmpDir(), 'no-such-addon.node');
 
@@ -37,7 +53,37 @@ test('an addon that cannot be found: the JS backend, and a loadError that names 
   const r = load({ PIDLOCK_NATIVE_PATH: missing });
   assert.equal(r.backend, 'js');
   assert.match(r.loadError.message, new RegExp(`PIDLOCK_NATIVE_PATH=${missing.replace(/[\\.]/g, '\\$&')}`));
-  assert.match(r.loadError.message, /Copy node_modules\/pidlock-native\/prebuilds\/ .* mark pidlock-native as external/, 'the fix');
+  assert.match(r.loadError.message, INSTALL_ADVICE, 'the fix, for an installed package');
+});
+
+test('an installed package with no binary for this machine: the advice is to build one or use a platform with a prebuild', () => {
+  const app = installWithoutBinary();
+  const r = load({}, '', { dir: app, from: 'pidlock-native' });
+  assert.equal(r.backend, 'js');
+  assert.equal(r.loadError.code, 'PIDLOCK_NO_ADDON');
+  assert.match(r.loadError.message, INSTALL_ADVICE);
+  assert.match(r.loadError.message, new RegExp(`prebuild for ${process.platform}-${process.arch} is missing|no prebuild for`));
+  assert.doesNotMatch(r.loadError.message, /Copy node_modules/, 'a bundler recipe does not fit a plain install');
+});
+
+test('a bundle without the copied prebuilds: the advice is the copy recipe', async () => {
+  const app = installWithoutBinary();
+  fs.writeFileSync(
+    path.join(app, 'entry.js'),
+    "const pkg = require('pidlock-native');\nprocess.stdout.write(JSON.stringify({ backend: pkg.backend, loadError: { code: pkg.loadError.code, message: pkg.loadError.message } }));\n",
+  );
+  const out = path.join(tmpDir('pidlock-bundle-'), 'app.js');
+  await require('esbuild').build({
+    entryPoints: [path.join(app, 'entry.js')],
+    bundle: true,
+    platform: 'node',
+    outfile: out,
+    logLevel: 'error',
+  });
+  const r = run(out);
+  assert.equal(r.backend, 'js');
+  assert.match(r.loadError.message, BUNDLE_RECIPE);
+  assert.doesNotMatch(r.loadError.message, /npm rebuild/, 'an install recipe does not fit a bundle');
 });
 
 test('a file that is not an addon: the JS backend, and the dlopen error code', () => {

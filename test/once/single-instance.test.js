@@ -30,7 +30,8 @@ function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.j
     for (const w of [...waiters]) w();
   });
   child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': the report the app writes right before it ends may still be in the pipe at 'exit'.
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   /** Resolves with the first report matching `pred`; rejects if the app exits first. */
   const report = (pred) =>
     new Promise((resolve, reject) => {

@@ -2,11 +2,14 @@
 'use strict';
 // The torture harness: 8 workers on one lock, killed, frozen and raced, in three
 // configurations (native, JS, mixed). Exits non-zero on any overlap, any worker
-// that saw a lock not its own, any wedge, or targets not reached.
+// that saw a lock not its own, or any wedge (no acquisition for 10 s while no
+// worker is stopped). The work to do sets how long it runs, not a clock: a slow
+// machine runs longer rather than failing.
 //
-//   node test/stress/run.js --ci      bounded: >= 10k acquisitions, >= 200 kills per configuration
+//   node test/stress/run.js --ci      >= 10k acquisitions, >= 200 kills per configuration
 //   node test/stress/run.js --long    >= 100k acquisitions and >= 1000 kills in total
 //   --only=native|js|mixed            one configuration; --json=FILE writes the figures
+//   --acquisitions=N --kills=N        other targets per configuration (a quick check of the harness)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -40,9 +43,9 @@ const configs = [
   { name: 'mixed', backends: Array.from({ length: WORKERS }, (_, i) => (i % 2 ? 'js' : 'native')) },
 ].filter((c) => !only || c.name === only);
 
-const targets = long
-  ? { minAcquisitions: 34_000, minKills: 340, maxMs: 20 * 60_000 }
-  : { minAcquisitions: 10_000, minKills: 200, maxMs: 85_000 };
+const targets = long ? { minAcquisitions: 34_000, minKills: 340 } : { minAcquisitions: 10_000, minKills: 200 };
+if (value('acquisitions')) targets.minAcquisitions = Number(value('acquisitions'));
+if (value('kills')) targets.minKills = Number(value('kills'));
 
 const say = (s) => console.log(s);
 
@@ -61,9 +64,8 @@ async function selfTest() {
   const r = await runConfig({
     name: 'selftest',
     backends: Array(WORKERS).fill('native'),
-    minAcquisitions: 1500,
+    minAcquisitions: Math.min(1500, targets.minAcquisitions),
     minKills: 0,
-    maxMs: 20_000,
     sabotage: true,
     say,
     dir,
@@ -87,8 +89,9 @@ async function main() {
     const r = await runConfig({ ...c, ...targets, say, dir });
     results.push(r);
     say(row(r));
+    // The verdict: overlaps, violations and wedges; the counts only say how much was tried.
     const problems = [...r.failures, ...r.violations, ...r.overlapSamples];
-    if (r.overlaps > 0 || problems.length > 0 || r.acquisitions < targets.minAcquisitions || r.kills < targets.minKills) {
+    if (r.overlaps > 0 || problems.length > 0) {
       ok = false;
       say(`  FAILED; witness log kept in ${r.dir}`);
       for (const p of problems) say(`  ${p}`);

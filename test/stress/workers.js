@@ -57,7 +57,11 @@ class Workers {
         this._rec(`reaped ${w.pid} ${process.hrtime.bigint()}`);
         if (!this._finishing()) this._spawn(slot);
       } else if (!(this._finishing() && code === 0)) {
-        this._fail(`worker ${w.pid} (${backend}) exited on its own (${code ?? signal}): ${w.stderr.trim().slice(-1500)}`);
+        // Its last words may still be in the pipe at 'exit' (respawning waits for nothing, this report does).
+        const report = () =>
+          this._fail(`worker ${w.pid} (${backend}) exited on its own (${code ?? signal}): ${w.stderr.trim().slice(-1500)}`);
+        if (child.stderr.closed) report();
+        else child.stderr.once('close', report);
       }
       this._parking?.check();
     });
