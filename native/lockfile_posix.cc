@@ -42,12 +42,14 @@ ssize_t WriteAll(int fd, const char* data, size_t len) {
 // for a bounded while (~20 ms) rather than ignored: a holder must never go on
 // without its lock. 1: locked; 0: this filesystem has no flock at all (some
 // NFS/FUSE mounts), so nobody can hold one there and the pidfile alone decides;
-// -1: errno set (EWOULDBLOCK: someone kept a lock on it throughout).
+// -1: errno set (EWOULDBLOCK: someone kept a lock on it throughout). A
+// filesystem without advisory locks answers ENOTSUP on macOS, where it is 45 and
+// EOPNOTSUPP is 102 (Linux gives both one number).
 int LockExclusive(int fd) {
   for (int tries = 0;; tries++) {
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 1;
     if (errno == EINTR) continue;
-    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS) return 0;
+    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOTSUP || errno == ENOSYS) return 0;
     if (errno != EWOULDBLOCK || tries >= 200) return -1;
     struct timespec pause = {0, 100000};  // 0.1 ms: longer than any probe
     nanosleep(&pause, nullptr);
