@@ -151,6 +151,23 @@ bool PublishInPlace(const std::string& path, const std::string& content, Held* o
   return true;
 }
 
+// A lock path that is not a file is reported by what it is, not by how open()
+// refused it: the refusal differs between systems (a socket: ENXIO on Linux,
+// EOPNOTSUPP on macOS, a number libuv cannot name) and comes after the
+// permission check (EACCES for a socket this user may not open), so it names
+// neither the problem nor the fix. The README promises ENXIO for a socket and
+// EINVAL for a FIFO or device, as when such a file does open.
+bool FailOpen(const std::string& path, SysError* err) {
+  int open_errno = errno;
+  FileStat st;
+  if (StatPath(path.c_str(), &st) == 0) {
+    if (st.kind == S_IFSOCK) open_errno = ENXIO;
+    if (st.kind == S_IFIFO || st.kind == S_IFCHR || st.kind == S_IFBLK) open_errno = EINVAL;
+  }
+  errno = open_errno;
+  return Fail(err, "open");
+}
+
 }  // namespace
 
 // The content is written to a file nobody else can name yet (an O_TMPFILE
@@ -195,7 +212,7 @@ bool Inspect(const std::string& path, std::optional<FileState>* found, SysError*
   int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return true;
-    return Fail(err, "open");
+    return FailOpen(path, err);
   }
   FileStat st;
   if (StatFd(fd, &st) != 0) {
