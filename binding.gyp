@@ -3,11 +3,14 @@
     {
       "target_name": "pidlock",
       "sources": ["native/addon.cc"],
-      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
-      "defines": ["NAPI_VERSION=8"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "CLANG_CXX_LIBRARY": "libc++",
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "MACOSX_DEPLOYMENT_TARGET": "10.15"
       },
@@ -23,7 +26,7 @@
         }],
         ["OS=='win'", {
           "sources": ["native/liveness_win.cc", "native/lockfile_win.cc", "native/wake_win.cc"],
-          "defines": ["UNICODE", "_UNICODE", "WIN32_LEAN_AND_MEAN", "NOMINMAX"]
+          "defines": ["UNICODE", "_UNICODE", "WIN32_LEAN_AND_MEAN", "NOMINMAX", "_HAS_EXCEPTIONS=1"]
         }]
       ]
     }

