@@ -2,7 +2,7 @@ import type { Backend, FileState, Probe } from './backend/types';
 import { PidLockError } from './errors';
 import { firstLinePid } from './lockfile';
 import { fileKey, isHeldHere } from './registry';
-import { judge, type Facts, type Verdict } from './rules';
+import { judge, judgeSideFile, type SideFacts, type Verdict } from './rules';
 
 /**
  * "Read the lock, then judge it", written once. Every decision about a lock
@@ -68,7 +68,7 @@ export function read(backend: Backend, path: string): Seen | null {
  * lock whose kernel lock is held, or that is invalid, never costs a probe, and
  * only the start-time and own-PID rules list /proc/<pid>/fd.
  */
-class Gathered implements Facts {
+class Gathered implements SideFacts {
   readonly pid: number | null;
   readonly size: number;
   readonly mtimeMs: number;
@@ -77,13 +77,17 @@ class Gathered implements Facts {
   readonly processStartMs = PROCESS_START_MS;
   readonly #backend: Backend;
   readonly #seen: Seen;
+  readonly #path: string;
   #probe: Probe | undefined;
   #open: boolean | null | undefined;
+  #sameUser: boolean | null | undefined;
 
-  constructor(backend: Backend, seen: Seen) {
+  /** `pid`: the process to ask about, when not the one named in the file (a temp file's creator). */
+  constructor(backend: Backend, path: string, seen: Seen, pid = seen.pid) {
     this.#backend = backend;
+    this.#path = path;
     this.#seen = seen;
-    this.pid = seen.pid;
+    this.pid = pid;
     this.size = seen.size;
     this.mtimeMs = seen.mtimeMs;
     this.kernelHeld = seen.kernelHeld;
@@ -110,13 +114,22 @@ class Gathered implements Facts {
     return this.#open;
   }
 
+  get sameUser(): boolean | null {
+    if (this.#sameUser === undefined) {
+      this.#sameUser = this.#backend.sameUser(this.pid as number, this.#path, this.#seen.dev, this.#seen.ino);
+    }
+    return this.#sameUser;
+  }
+
   #owner(): Probe {
     return (this.#probe ??= this.#backend.probe(this.pid as number));
   }
 }
 
-export function judgeSeen(backend: Backend, seen: Seen): Verdict {
-  return judge(new Gathered(backend, seen));
+/** `path`: where `seen` was read; `side`: judge it as a ballot or temp file (judgeSideFile). */
+export function judgeSeen(backend: Backend, path: string, seen: Seen, side = false): Verdict {
+  const facts = new Gathered(backend, path, seen);
+  return side ? judgeSideFile(facts) : judge(facts);
 }
 
 /**
@@ -128,7 +141,18 @@ export function judgeSeen(backend: Backend, seen: Seen): Verdict {
 export function assess(backend: Backend, path: string, foreign: 'throw' | 'report' = 'throw'): Assessment | null {
   const seen = read(backend, path);
   if (seen === null) return null;
-  const verdict = judgeSeen(backend, seen);
+  const verdict = judgeSeen(backend, path, seen);
   if (verdict.foreign && foreign === 'throw') throw new PidLockError('EFTYPE', 'use', path, verdict.reason);
   return { seen, verdict };
+}
+
+/**
+ * One look at a side file (a break ballot, or a temp file): null when it is
+ * gone, else whether its creator still uses it (judgeSideFile). `creator`: the
+ * PID in a temp file's name, whose content is empty until its creator writes it.
+ */
+export function assessSideFile(backend: Backend, path: string, creator?: number): Assessment | null {
+  const seen = read(backend, path);
+  if (seen === null) return null;
+  return { seen, verdict: judgeSideFile(new Gathered(backend, path, seen, creator)) };
 }

@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import path = require('node:path');
-import { assess, PROCESS_START_MS, read, type Seen } from './assess';
+import { assess, assessSideFile, read, type Seen } from './assess';
 import { ballotPath, classify } from './backend/sidefiles';
 import type { Backend, Held } from './backend/types';
 import { isErrno, PidLockError } from './errors';
@@ -16,51 +16,75 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
  * no two processes ever remove "the same" stale lock and one of them deletes a
  * fresh lock that the other created meanwhile.
  *
- * Breakers of one stale file elect a single one: ballots named after that
- * file's identity are created exclusively, round 1 first. A ballot whose owner
- * is alive means "busy"; one whose owner is proven dead sends us to the next
- * round. Dead processes do nothing, so at most one live process ever holds a
- * ballot for a given file. The winner re-reads the lock under its ballot and
- * unlinks only if it is still the same file (inode, mtime, ctime) and still
- * stale. Nobody else unlinks that file meanwhile: its owner is dead and every
- * other breaker lost. Ballots of files that are gone can never matter again,
- * which is what makes collecting them safe.
+ * Breakers of one stale file elect a single one (walkElection): ballots named
+ * after that file's identity are created exclusively, round 1 first. The
+ * winner re-reads the lock under its ballot and unlinks only if it is still
+ * the same file (inode, mtime, ctime) and still stale. Nobody else unlinks that
+ * file meanwhile: its owner is dead and every other breaker lost. Ballots of
+ * files that are gone can never matter again, which is what makes collecting
+ * them safe.
  */
 export function breakStale(backend: Backend, lockPath: string, seen: Seen): BreakResult {
   const deadBallots: string[] = [];
-  for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const ballot = ballotPath(lockPath, seen.id, round);
-    let held: Held;
+  const vote = walkElection(backend, lockPath, seen.id, deadBallots, true);
+  if (vote.kind === 'none') return 'changed'; // a breaker finished: the file was dealt with
+  if (vote.kind !== 'won') return 'busy';
+  try {
+    const now = assess(backend, lockPath, 'report');
+    if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
     try {
-      held = backend.publish(ballot, formatPid(process.pid));
+      fs.unlinkSync(lockPath);
     } catch (err) {
-      if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
-      const other = assess(backend, ballot, 'report');
-      if (other === null) return 'changed'; // its breaker finished: the file was dealt with
-      if (!other.verdict.stale) return 'busy';
-      deadBallots.push(ballot);
-      continue;
+      // Gone already: the previous winner's unlink of this very file, which
+      // Windows keeps visible ("delete pending") while any judge still has it
+      // open, so we could be elected for it again. Nothing of anyone's was
+      // deleted and the publish that follows is exclusive: "changed" is safe.
+      if (isErrno(err, 'ENOENT')) return 'changed';
+      throw PidLockError.from(err, 'unlink', lockPath);
     }
-    try {
-      const now = assess(backend, lockPath, 'report');
-      if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
-      try {
-        fs.unlinkSync(lockPath);
-      } catch (err) {
-        // Gone already: the previous winner's unlink of this very file, which
-        // Windows keeps visible ("delete pending") while any judge still has it
-        // open, so we could be elected for it again. Nothing of anyone's was
-        // deleted and the publish that follows is exclusive: "changed" is safe.
-        if (isErrno(err, 'ENOENT')) return 'changed';
-        throw PidLockError.from(err, 'unlink', lockPath);
-      }
-      collectLitter(backend, lockPath, deadBallots);
-      return 'broken';
-    } finally {
-      removeOwn(backend, ballot, held);
-    }
+    collectLitter(backend, lockPath, deadBallots);
+    return 'broken';
+  } finally {
+    removeOwn(backend, vote.ballot, vote.held);
   }
-  return 'busy';
+}
+
+/**
+ * Where the election for lock file `id` stands. won: our ballot (voting only);
+ * live: a breaker at work holds this round; none: a round with no ballot (when
+ * voting, one that vanished between our try and our look: its breaker finished);
+ * crowded: MAX_ROUNDS dead ballots.
+ */
+export type Round =
+  { kind: 'won'; ballot: string; held: Held } | { kind: 'live'; ballot: string; seen: Seen } | { kind: 'none' } | { kind: 'crowded' };
+
+/**
+ * The walk through the rounds of one election, shared by breakers and by
+ * waiters looking for the breaker at work. A ballot counts only while its
+ * breaker really holds it (judgeSideFile): one whose breaker is dead, or that
+ * someone planted, sends the walk to the next round, and is listed in `dead`.
+ * Dead processes do nothing, so at most one live process ever holds a counting
+ * ballot of a file. A planted ballot may be impossible to delete (another
+ * user's, in a sticky directory): passing over it, never removing it, is what
+ * keeps the election going.
+ * `vote`: create the first free round's ballot; else only look.
+ */
+export function walkElection(backend: Backend, lockPath: string, id: string, dead: string[], vote: boolean): Round {
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const ballot = ballotPath(lockPath, id, round);
+    if (vote) {
+      try {
+        return { kind: 'won', ballot, held: backend.publish(ballot, formatPid(process.pid)) };
+      } catch (err) {
+        if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
+      }
+    }
+    const other = assessSideFile(backend, ballot);
+    if (other === null) return { kind: 'none' };
+    if (!other.verdict.stale) return { kind: 'live', ballot, seen: other.seen };
+    dead.push(ballot);
+  }
+  return { kind: 'crowded' };
 }
 
 function removeOwn(backend: Backend, file: string, held: Held): void {
@@ -116,17 +140,8 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
     try {
       // A temp file is empty until its creator writes it, so its content proves
       // nothing; the creator's PID is in its name.
-      let stale: boolean;
-      if (side.kind === 'tmp') {
-        const o = read(backend, file);
-        if (o === null) continue;
-        stale = side.pid === process.pid ? o.mtimeMs < PROCESS_START_MS : backend.probe(side.pid).alive === false;
-      } else {
-        const found = assess(backend, file, 'report');
-        if (found === null) continue;
-        stale = found.verdict.stale;
-      }
-      if (stale) fs.unlinkSync(file);
+      const found = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined);
+      if (found?.verdict.stale) fs.unlinkSync(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.
     }

@@ -36,6 +36,12 @@ export interface Facts {
   readonly holdsOpen: boolean | null;
 }
 
+/** What judgeSideFile() needs beyond a lock's facts; `pid` is the file's creator. */
+export interface SideFacts extends Facts {
+  /** The file's owner is one of the creator's user ids; false: another user made it; null: cannot tell. */
+  readonly sameUser: boolean | null;
+}
+
 export interface Verdict {
   stale: boolean;
   alive: boolean | null;
@@ -99,4 +105,27 @@ function judgeOwner(f: Facts): Verdict {
     return { stale: true, alive, reason: `PID ${f.pid} was reused: its process started after the lock was written` };
   }
   return { stale: false, alive, reason: `owner ${f.pid} is running` };
+}
+
+/**
+ * Whether a side file (a break ballot, or a temp file on its way to becoming
+ * the lock) is still in use by its creator; stale: it is not, so an election
+ * moves past the ballot and litter collection may delete the file. Anyone who
+ * can write the directory can compute a ballot's name from stat(lock), so a
+ * PID in it proves nothing alone: a ballot naming a live but unrelated process
+ * (init, another user's shell) would make a dead owner's lock unbreakable. A
+ * real creator has its file open from before the name appears until after it
+ * is gone, and a native one also holds its kernel lock; that is the evidence.
+ * Where another user's descriptors cannot be listed, a file owned by a user
+ * the named process does not run as is not that process's either.
+ */
+export function judgeSideFile(f: SideFacts): Verdict {
+  if (f.kernelHeld === true || f.pid === null || f.pid === f.ownPid || f.alive === false) return judgeOwner(f);
+  const open = f.holdsOpen;
+  if (open === true) return { stale: false, alive: f.alive, reason: `process ${f.pid} has it open` };
+  if (open === false) return { stale: true, alive: f.alive, reason: `process ${f.pid} is running but does not have it open` };
+  if (f.sameUser === false) {
+    return { stale: true, alive: f.alive, reason: `its owner is not a user process ${f.pid} runs as: not that process's` };
+  }
+  return judgeOwner(f);
 }

@@ -142,6 +142,34 @@ async function idleChild() {
   return child;
 }
 
+/**
+ * A process that creates `template` with `content` (in both, "%PID%" becomes its
+ * own PID) and keeps it open, as a breaker keeps its ballot and a publisher its
+ * temp file. Resolves with { pid, file, child } once the file exists. Killed
+ * when the file's tests end. `uid`: run as that user.
+ */
+async function sideFileHolder(template, content, { uid } = {}) {
+  const code = `const fs = require('fs');
+    const [t, c] = process.argv.slice(1).map((s) => s.replaceAll('%PID%', String(process.pid)));
+    const fd = fs.openSync(t, 'wx', 0o644);
+    fs.writeSync(fd, c);
+    process.stdout.write('ready ' + process.pid + ' ' + fd + '\\n');
+    setTimeout(() => {}, 60000);`;
+  const argv = [process.execPath, '-e', code, template, content];
+  const child =
+    uid === undefined ? spawn(argv[0], argv.slice(1)) : spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', ...argv]);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const line = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d)));
+    child.once('exit', (c) => reject(new Error(`side file holder exited (${c}): ${err}`)));
+  });
+  const pid = Number(line.split(' ')[1]);
+  return { pid, child, file: template.replaceAll('%PID%', String(pid)) };
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -160,6 +188,7 @@ module.exports = {
   startChild,
   runChild,
   idleChild,
+  sideFileHolder,
   deadPid,
   isRoot,
   inCI,

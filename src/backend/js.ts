@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from './format';
-import { holdsOpen, procIsOurs, readProcHead } from './procfs';
+import { holdsOpen, procIsOurs, readProcHead, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
@@ -222,4 +222,5 @@ export const jsBackend: Backend = {
     held.handle = -1;
   },
   holdsOpen,
+  sameUser,
 };

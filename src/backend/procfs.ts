@@ -58,13 +58,42 @@ export function holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null
   } catch {
     return null;
   }
+  // A listable directory does not make its entries followable: without ptrace
+  // access to the process (another user namespace, a non-dumpable process),
+  // each stat says EACCES, which proves nothing either way.
+  let denied = false;
   for (const fd of fds) {
     try {
       const st = fs.statSync(`${dir}/${fd}`, { bigint: true });
       if (st.ino === ino && st.dev === dev) return true;
-    } catch {
+    } catch (err) {
       // Closed meanwhile, or not statable (an anonymous inode): not our file.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') denied = true;
     }
   }
-  return false;
+  return denied ? null : false;
+}
+
+/**
+ * Whether `file`, still the file (dev, ino), belongs to one of the user ids
+ * process `pid` runs as (real, effective, saved or filesystem: a file gets
+ * its creator's filesystem uid, and any of the four may have been that at the
+ * time). /proc/<pid>/status is world-readable, so this answers for another
+ * user's process too, where /proc/<pid>/fd cannot be read.
+ * null: cannot tell (not Linux, a /proc that is not ours, hidepid, the file changed).
+ */
+export function sameUser(pid: number, file: string, dev: bigint, ino: bigint): boolean | null {
+  if (!procIsOurs()) return null;
+  let st: fs.BigIntStats;
+  let status: string;
+  try {
+    st = fs.lstatSync(file, { bigint: true });
+    status = readProcHead(`/proc/${pid}/status`);
+  } catch {
+    return null;
+  }
+  const m = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
+  if (m === null || st.dev !== dev || st.ino !== ino) return null;
+  return m.slice(1).map(BigInt).includes(st.uid);
 }

@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, runChild, idleChild, deadPid, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, idleChild, sideFileHolder, deadPid, sleep } = require('../helpers');
 
 const holderScript = fixture('holder.js');
 const lockIn = (dir = tmpDir()) => path.join(dir, '.t_lock_1.pid');
@@ -209,22 +209,29 @@ test(
 
 test("litter collection keeps a live publisher's empty temp file and removes a dead one's", async () => {
   const file = lockIn();
-  const live = await idleChild();
+  // A publisher frozen between creating its temp file and writing it: it has the file open.
+  const live = await sideFileHolder(`${file}.%PID%.0abc.tmp`, '');
+  // A live process whose PID a temp file names, but that never made it (its PID
+  // was reused after the creator died, or someone planted the name).
+  const stranger = await idleChild();
   try {
-    // A publisher frozen between creating its temp file and writing it.
-    const liveTmp = `${file}.${live.pid}.0abc.tmp`;
+    const liveTmp = live.file;
     const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
-    for (const t of [liveTmp, deadTmp]) {
-      fs.writeFileSync(t, '');
-      age(t, 5);
-    }
+    const strangerTmp = `${file}.${stranger.pid}.0abc.tmp`;
+    fs.writeFileSync(deadTmp, '');
+    fs.writeFileSync(strangerTmp, '');
+    for (const t of [liveTmp, deadTmp, strangerTmp]) age(t, 5);
     fs.writeFileSync(file, `${deadPid()}\n`);
     assert.equal(pkg.removeStaleLock(file), true);
-    assert.equal(fs.existsSync(liveTmp), true, 'its creator is alive and about to link it');
+    assert.equal(fs.existsSync(liveTmp), true, 'its creator is alive, has it open and is about to link it');
     assert.equal(fs.existsSync(deadTmp), false, 'its creator is dead');
+    const proc = process.platform === 'linux';
+    assert.equal(fs.existsSync(strangerTmp), !proc, proc ? 'the process it names does not have it open' : 'kept: no /proc to tell');
     fs.unlinkSync(liveTmp);
+    if (!proc) fs.unlinkSync(strangerTmp);
   } finally {
-    live.kill('SIGKILL');
+    live.child.kill('SIGKILL');
+    stranger.kill('SIGKILL');
   }
 });
 

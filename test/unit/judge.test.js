@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 
 const { loadSrc } = require('./load-src');
 
-const { judge, GRACE_MS, START_MARGIN_MS } = loadSrc('rules.ts');
+const { judge, judgeSideFile, GRACE_MS, START_MARGIN_MS } = loadSrc('rules.ts');
 
 const NOW = 1_700_000_000_000;
 const OWN = 4242;
@@ -297,3 +297,35 @@ test('every verdict is a decision: stale and foreign never both', () => {
     assert.equal(typeof v.reason, 'string');
   }
 });
+
+// Side files (ballots, temp files): a PID alone proves nothing, since anyone can
+// plant one naming a live process; the creator must really hold the file.
+const SIDE_ROWS = [
+  ['side: kernel lock held: counts', { kernelHeld: true, sameUser: false }, [...OWNER, 'sameUser'], { stale: false }],
+  ['side: creator dead: stale', { alive: false }, ['holdsOpen', 'sameUser'], { stale: true, alive: false }],
+  ['side: creator alive with it open: counts', { holdsOpen: true }, ['sameUser', 'now'], { stale: false, alive: true }],
+  [
+    'side: creator alive without it open (planted): stale',
+    { holdsOpen: false },
+    ['sameUser', 'now'],
+    { stale: true, reason: /does not have it open/ },
+  ],
+  [
+    'side: descriptors unreadable, owned by another user: stale',
+    { holdsOpen: null, sameUser: false },
+    ['now'],
+    { stale: true, reason: /not a user/ },
+  ],
+  ['side: descriptors unreadable, same user, started before: counts', { holdsOpen: null, sameUser: true }, ['now'], { stale: false }],
+  ['side: nothing readable (no /proc): the PID rules', { holdsOpen: null, sameUser: null, startMs: null }, ['now'], { stale: false }],
+  ['side: own PID, no thread has it open: stale', { pid: OWN, holdsOpen: false }, ['sameUser'], { stale: true }],
+];
+
+for (const [name, over, unread, want] of SIDE_ROWS) {
+  test(name, () => {
+    const v = judgeSideFile(facts({ sameUser: null, ...over }, unread));
+    assert.equal(v.stale, want.stale, `stale: ${v.reason}`);
+    if ('alive' in want) assert.equal(v.alive, want.alive, `alive: ${v.reason}`);
+    if (want.reason) assert.match(v.reason, want.reason);
+  });
+}
