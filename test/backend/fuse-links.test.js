@@ -1,0 +1,74 @@
+'use strict';
+// A lock directory on a path-based FUSE filesystem with hard links but no
+// O_TMPFILE (bindfs here; sshfs and other libfuse filesystems alike). FUSE gives
+// each name its own node, with its own flocks, so a kernel lock taken on the temp
+// file before link() is invisible through the lock's name. A native holder must
+// hold its kernel lock on the name's node: `flock -n <lock>` and native judges see it.
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { test, before, after } = require('node:test');
+const { pkg, fixture, startChild, needRoot, inCI } = require('../helpers');
+
+let mnt = null;
+let why = null;
+
+before(() => {
+  if (process.platform !== 'linux' || process.getuid() !== 0) return;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pidlock-bindfs-'));
+  const src = path.join(work, 'src');
+  const dir = path.join(work, 'mnt');
+  fs.mkdirSync(src);
+  fs.mkdirSync(dir);
+  const r = spawnSync('bindfs', [src, dir], { encoding: 'utf8' });
+  if (r.status === 0) mnt = dir;
+  else why = `bindfs: ${r.error?.message ?? r.stderr.trim()}`;
+});
+
+after(() => {
+  if (mnt) spawnSync('fusermount', ['-u', mnt]);
+});
+
+function needBindfs(t) {
+  if (!needRoot(t)) return false;
+  if (mnt) return true;
+  if (inCI) assert.fail(`CI must be able to mount bindfs (.ci/run installs it): ${why}`);
+  t.skip(`NEEDS a bindfs mount: ${why}`);
+  return false;
+}
+
+/** flock(1)'s exit status for a non-blocking exclusive lock on `file`: 0 taken (and dropped), 1 refused. */
+const flockN = (file) => spawnSync('flock', ['-n', file, 'true']).status;
+
+test('a native holder on bindfs holds its kernel lock on the lock name itself', async (t) => {
+  if (!needBindfs(t)) return;
+  // The premise: hard links work, and a flock on a second name of one file is not
+  // seen through the first (each name is its own node).
+  const a = path.join(mnt, 'premise-a');
+  fs.writeFileSync(a, '');
+  fs.linkSync(a, `${a}-b`);
+  const held = spawnSync('sh', ['-c', 'exec 9<"$0"; flock -x 9; flock -n "$1" true', a, `${a}-b`]);
+  assert.equal(held.status, 0, 'this bindfs shares flocks between the names of one file: the case this test is for does not arise');
+  fs.unlinkSync(a);
+  fs.unlinkSync(`${a}-b`);
+
+  const file = path.join(mnt, `${pkg.backend}.lock`);
+  // The holder is native in both runs: only native holders take kernel locks.
+  const holder = startChild(fixture('holder.js'), [file], { env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_EXPECT_BACKEND: '' } });
+  const [state, , backend] = (await holder.firstLine).split(' ');
+  assert.equal(state, 'acquired');
+  assert.equal(backend, 'native');
+  assert.equal(flockN(file), 1, '`flock -n <lock> true` is refused while the holder lives');
+  const lock = new pkg.PidLock({ path: file });
+  assert.equal(lock.tryAcquire(), false);
+  if (pkg.backend === 'native') assert.match(pkg.lockStatus(file).reason, /kernel lock/, 'native judges see the kernel lock');
+
+  holder.child.stdin.write('release\n');
+  assert.equal((await holder.exited).code, 0);
+  assert.equal(fs.existsSync(file), false, 'released');
+  assert.equal(lock.tryAcquire(), true);
+  assert.equal(flockN(file), pkg.backend === 'native' ? 1 : 0, 'our own holder too (the JS backend takes no kernel locks)');
+  lock.release();
+});
