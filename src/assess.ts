@@ -1,4 +1,5 @@
 import type { Backend, FileState, Probe } from './backend/types';
+import { isStaleHandle } from './backend/syserror';
 import { PidLockError } from './errors';
 import { firstLinePid } from './lockfile';
 import { fileKey, isHeldHere } from './registry';
@@ -12,6 +13,9 @@ import { judge, judgeSideFile, type SideFacts, type Verdict } from './rules';
 
 /** When this process started; a lock naming our PID but older than us is a previous run's. */
 export const PROCESS_START_MS = Date.now() - process.uptime() * 1000;
+
+/** Looks at a path whose NFS handle went stale this often before giving up. */
+const STALE_TRIES = 3;
 
 /** One read of a lock file, as the rules and the election need it. */
 export interface Seen {
@@ -52,10 +56,15 @@ function seenOf(st: FileState): Seen {
  */
 export function read(backend: Backend, path: string): Seen | null {
   let st;
-  try {
-    st = backend.inspect(path);
-  } catch (err) {
-    throw PidLockError.from(err, 'open', path);
+  for (let tries = 1; ; tries++) {
+    try {
+      st = backend.inspect(path);
+      break;
+    } catch (err) {
+      // A stale NFS handle means the file changed under us: look again.
+      if (tries < STALE_TRIES && isStaleHandle(err)) continue;
+      throw PidLockError.from(err, 'open', path);
+    }
   }
   if (st === null) return null;
   if (st.type === 'dir') throw new PidLockError('EISDIR', 'open', path);
