@@ -4,7 +4,9 @@ import { assess, assessSideFile, read, type Seen } from './assess';
 import { ballotPath, classify } from './backend/sidefiles';
 import type { Backend, Held } from './backend/types';
 import { isErrno, PidLockError } from './errors';
-import { formatPid } from './lockfile';
+import { DEFAULT_POLICY, ownDomain, type Policy } from './domain';
+import { contentFor } from './lockfile';
+import { sharedFs } from './backend/fsinfo';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -24,13 +26,16 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
  * files that are gone can never matter again, which is what makes collecting
  * them safe.
  */
-export function breakStale(backend: Backend, lockPath: string, seen: Seen): BreakResult {
+export function breakStale(backend: Backend, lockPath: string, seen: Seen, policy: Policy = DEFAULT_POLICY): BreakResult {
   const deadBallots: string[] = [];
-  const vote = walkElection(backend, lockPath, seen.id, deadBallots, true);
+  // A ballot says where its breaker runs, as the lock does; nobody refreshes its mtime, so it has no lease.
+  const content = contentFor(lockPath, { ...policy, leaseMs: null }, backend.name === 'native');
+  const vote = walkElection(backend, lockPath, seen.id, deadBallots, content);
   if (vote.kind === 'none') return 'changed'; // a breaker finished: the file was dealt with
   if (vote.kind !== 'won') return 'busy';
   try {
-    const now = assess(backend, lockPath, 'report');
+    // `policy` again: a forced break re-checks that the lock is still one that cannot be checked.
+    const now = assess(backend, lockPath, 'report', policy);
     if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
     try {
       fs.unlinkSync(lockPath);
@@ -42,7 +47,7 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen): Brea
       if (isErrno(err, 'ENOENT')) return 'changed';
       throw PidLockError.from(err, 'unlink', lockPath);
     }
-    collectLitter(backend, lockPath, deadBallots);
+    collectLitter(backend, lockPath, deadBallots, policy);
     return 'broken';
   } finally {
     removeOwn(backend, vote.ballot, vote.held);
@@ -67,14 +72,14 @@ export type Round =
  * ballot of a file. A planted ballot may be impossible to delete (another
  * user's, in a sticky directory): passing over it, never removing it, is what
  * keeps the election going.
- * `vote`: create the first free round's ballot; else only look.
+ * `vote`: the content of our ballot, created in the first free round; null: only look.
  */
-export function walkElection(backend: Backend, lockPath: string, id: string, dead: string[], vote: boolean): Round {
+export function walkElection(backend: Backend, lockPath: string, id: string, dead: string[], vote: string | null): Round {
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const ballot = ballotPath(lockPath, id, round);
-    if (vote) {
+    if (vote !== null) {
       try {
-        return { kind: 'won', ballot, held: backend.publish(ballot, formatPid(process.pid)) };
+        return { kind: 'won', ballot, held: backend.publish(ballot, vote) };
       } catch (err) {
         if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
       }
@@ -105,6 +110,13 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
 const SWEEP_MAX_DIR_BYTES = 64 * 1024;
 
 /**
+ * A temp file of another host or PID namespace this old is abandoned: a publish
+ * holds its temp name for microseconds, and no clock of two hosts is an hour
+ * apart without far worse trouble.
+ */
+const FOREIGN_TMP_MS = 3_600_000;
+
+/**
  * Deletes temp files and ballots of this lock left by processes that died
  * mid-way. Their names are unique to their creator (temp files) or to a lock
  * file that no longer exists (ballots), so no live process can be using a name
@@ -118,7 +130,7 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  * huge one such litter stays, harmless: no lock operation ever reads it, and
  * each crash leaves at most one such file.
  */
-function collectLitter(backend: Backend, lockPath: string, known: readonly string[]): void {
+function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy): void {
   const dir = path.dirname(lockPath);
   let entries: readonly string[] = known.map((f) => path.basename(f));
   try {
@@ -133,15 +145,25 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
   } catch {
     return;
   }
+  const ownTag = ownDomain()?.tag.replace('.', '') ?? null;
+  const shared = policy.singleHost ? null : sharedFs(dir);
   for (const entry of entries) {
     const side = classify(lockPath, entry);
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
     const file = path.join(dir, entry);
     try {
-      // A temp file is empty until its creator writes it, so its content proves
-      // nothing; the creator's PID is in its name.
-      const found = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined);
-      if (found?.verdict.stale) fs.unlinkSync(file);
+      let stale: boolean | undefined;
+      if (side.kind === 'tmp' && (side.domain === null ? shared !== null : side.domain !== ownTag)) {
+        // Another domain's temp (or an untagged one where other hosts write)
+        // names a PID that means nothing here: only its age tells it is abandoned.
+        const o = read(backend, file);
+        stale = o !== null && Date.now() - o.mtimeMs > FOREIGN_TMP_MS;
+      } else {
+        // A temp file is empty until its creator writes it, so its content proves
+        // nothing; the creator's PID is in its name.
+        stale = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined)?.verdict.stale;
+      }
+      if (stale) fs.unlinkSync(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.
     }

@@ -1,7 +1,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import type { Backend, WakeApi } from './backend/types';
-import { assess, judgeSeen, type Seen } from './assess';
+import { assess, judgeSeen, judgeSideSeen, type Seen } from './assess';
 import { walkElection } from './breaking';
 import { installExitHook } from './registry';
 import { AbortError, jitter, MAX_TIMER_MS, sleepSync } from './wait';
@@ -160,7 +160,7 @@ export class Waiter {
       const again = seen.id === this.#staleId;
       this.#staleId = seen.id;
       if (!again) return false;
-      const round = walkElection(this.#backend, this.#path, seen.id, [], false);
+      const round = walkElection(this.#backend, this.#path, seen.id, [], null);
       if (round.kind !== 'live') return false;
       // Its success removes the lock file (the directory watch); its death leaves
       // its ballot to the next round (this exit watch).
@@ -190,14 +190,15 @@ export class Waiter {
     // No such process here. A plain pidfile owner is dead: look again now. A
     // kernel lock held all the same is a holder in another PID namespace, whose
     // exit we cannot watch: wait for the timer or the directory, not spin.
-    if (watch === false) return !judgeSeen(this.#backend, file, o, !holder).stale;
+    const judged = () => (holder ? judgeSeen(this.#backend, file, o) : judgeSideSeen(this.#backend, file, o));
+    if (watch === false) return !judged().stale;
     if (watch === null) return true;
     this.#exitWatch = watch;
     this.#exitPid = pid;
     // The watch pins whichever process had the PID when it was opened. If the
     // owner died and its PID was reused just before, that process started after
     // the file was written, and judging again (start time included) says stale.
-    if (judgeSeen(this.#backend, file, o, !holder).stale) {
+    if (judged().stale) {
       this.#dropExit();
       return false;
     }

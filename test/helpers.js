@@ -170,6 +170,21 @@ async function sideFileHolder(template, content, { uid } = {}) {
   return { pid, child, file: template.replaceAll('%PID%', String(pid)) };
 }
 
+/**
+ * What a native judge's look at `file` sees of its kernel lock (the addon's
+ * inspect(), with its shared probe): true, false or null. Asked of a child, so
+ * that JS-backend runs can ask too.
+ */
+function nativeKernelHeld(file) {
+  const code = `const { selected } = require(${JSON.stringify(path.join(root, 'dist', 'internal', 'index.js'))});
+    if (selected.backend.name !== 'native') throw new Error('no native backend: ' + selected.loadError);
+    process.stdout.write(JSON.stringify(selected.backend.inspect(process.argv[1]).kernelHeld));`;
+  const env = { ...process.env, PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: path.join(root, 'build', 'Release', 'pidlock.node') };
+  const r = spawnSync(process.execPath, ['-e', code, file], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -177,7 +192,7 @@ function sleep(ms) {
 /** The id a break ballot of this lock file carries (src/assess.ts Seen.id): `<lock>.break.<id>.<round>`. */
 function lockId(file) {
   const st = fs.statSync(file, { bigint: true });
-  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`;
 }
 
 module.exports = {
@@ -189,6 +204,7 @@ module.exports = {
   runChild,
   idleChild,
   sideFileHolder,
+  nativeKernelHeld,
   deadPid,
   isRoot,
   inCI,

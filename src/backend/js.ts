@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from './format';
-import { holdsOpen, procIsOurs, readProcHead, sameUser } from './procfs';
+import { holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
@@ -239,4 +239,6 @@ export const jsBackend: Backend = {
   },
   holdsOpen,
   sameUser,
+  // Holders of the native backend, `flock -n` and a killed `pidlock run`'s command hold kernel locks.
+  kernelHeld: isLinux ? kernelHeldByProcLocks : undefined,
 };
