@@ -1,4 +1,5 @@
 import fs = require('node:fs');
+import path = require('node:path');
 
 let ours: boolean | undefined;
 
@@ -76,18 +77,28 @@ export function holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null
 }
 
 /**
+ * Local filesystems that record each file's creator as its owner, by statfs
+ * f_type: tmpfs, ext2/3/4, xfs, btrfs, f2fs, zfs, overlayfs, bcachefs. Elsewhere
+ * an owner may say nothing about the creator (NFS root squash, sshfs and
+ * bindfs forcing one owner, FAT's mount-wide uid), so no ownership is evidence there.
+ */
+const OWNERS_KEPT = new Set([0x01021994, 0xef53, 0x58465342, 0x9123683e, 0xf2f52010, 0x2fc12fc1, 0x794c7630, 0xca451a4e]);
+
+/**
  * Whether `file`, still the file (dev, ino), belongs to one of the user ids
  * process `pid` runs as (real, effective, saved or filesystem: a file gets
  * its creator's filesystem uid, and any of the four may have been that at the
  * time). /proc/<pid>/status is world-readable, so this answers for another
  * user's process too, where /proc/<pid>/fd cannot be read.
- * null: cannot tell (not Linux, a /proc that is not ours, hidepid, the file changed).
+ * null: cannot tell (not Linux, a /proc that is not ours, hidepid, the file
+ * changed, a filesystem whose owners say nothing about creators).
  */
 export function sameUser(pid: number, file: string, dev: bigint, ino: bigint): boolean | null {
   if (!procIsOurs()) return null;
   let st: fs.BigIntStats;
   let status: string;
   try {
+    if (!OWNERS_KEPT.has(Number(fs.statfsSync(path.dirname(file)).type) >>> 0)) return null;
     st = fs.lstatSync(file, { bigint: true });
     status = readProcHead(`/proc/${pid}/status`);
   } catch {
