@@ -29,7 +29,8 @@ export function clean(args: string[]): number {
     const after = lockStatus(path);
     if (gone) {
       action = 'removed';
-      message = `removed ${before.state === 'stale' ? 'stale' : 'unverifiable'} lock ${path} (${before.reason})`;
+      const why = before.reason.replace(/; if it is gone, run .*$/, '');
+      message = `removed ${before.state === 'stale' ? 'stale' : 'unverifiable'} lock ${path} (${why})`;
     } else if (before.state === 'held') {
       message = `lock ${path} is held (${after.reason}); left it alone`;
     } else {
