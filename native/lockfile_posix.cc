@@ -67,6 +67,38 @@ bool LockAndWrite(int fd, const std::string& content, FileStat* st, SysError* er
 // some FUSE mounts), as opposed to "taken" or "not allowed".
 bool NoHardLinks(int e) { return e == EPERM || e == EOPNOTSUPP || e == ENOTSUP || e == EXDEV; }
 
+// After EEXIST from link(): whether the lock path names our inode all the same.
+// Over NFS a LINK whose reply was lost is sent again, and the retransmission
+// fails with EEXIST against the name the first one created; our inode is still
+// pinned by our descriptor, so no other file can carry its number.
+bool LinkedAnyway(const std::string& path, const FileStat& ours) {
+  FileStat st;
+  return StatPath(path.c_str(), &st) == 0 && st.dev == ours.dev && st.ino == ours.ino;
+}
+
+// The descriptor whose kernel lock guards the name, once link() gave our inode
+// the lock path. Normally that is `fd`: the name and the temp inode are one node.
+// FUSE's path-based filesystems (bindfs, sshfs, ...) give each name a node of its
+// own, with its own flocks, so the lock taken before link() would guard nothing
+// that `flock <lock>` or a judge can see. A second open of the name tells them
+// apart: a shared lock on it is refused only where our exclusive one already
+// sits on that node (a judge's probe is shared, and never refuses it), and
+// granted where the name is a node of its own, which then gets our exclusive
+// lock. Returns the descriptor to keep, and closes the other one.
+int LockName(const std::string& path, int fd, const FileStat& ours) {
+  int named = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (named < 0) return fd;
+  FileStat st;
+  // Only the file we linked: the name may have been removed and reused meanwhile.
+  bool same = StatFd(named, &st) == 0 && st.dev == ours.dev && st.ino == ours.ino;
+  if (!same || flock(named, LOCK_SH | LOCK_NB) != 0 || LockExclusive(named) != 1) {
+    close(named);
+    return fd;
+  }
+  close(fd);
+  return named;
+}
+
 #ifdef __linux__
 // /proc/self/fd/N is trusted as a name for our descriptor only on a real procfs
 // (a chroot's /proc may be a plain directory that anyone could fill with symlinks).
@@ -76,6 +108,13 @@ bool ProcFdUsable() {
     return statfs("/proc/self/fd", &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC ? 1 : 0;
   }();
   return usable == 1;
+}
+
+// Of the filesystems with O_TMPFILE, only FUSE may keep a node per name (see
+// LockName); the check spares every other publish that second open.
+bool OnFuse(int fd) {
+  struct statfs fs;
+  return fstatfs(fd, &fs) != 0 || fs.f_type == FUSE_SUPER_MAGIC;
 }
 
 // AT_EMPTY_PATH names the descriptor itself and skips a procfs lookup; kernels
@@ -118,7 +157,7 @@ int PublishUnnamed(const std::string& path, const std::string& content, Held* ou
     close(fd);
     return -1;
   }
-  if (LinkUnnamed(fd, path) != 0) {
+  if (LinkUnnamed(fd, path) != 0 && !(errno == EEXIST && LinkedAnyway(path, st))) {
     int e = errno;
     close(fd);
     if (e == ENOENT || NoHardLinks(e)) return 0;
@@ -126,7 +165,7 @@ int PublishUnnamed(const std::string& path, const std::string& content, Held* ou
     Fail(err, "link");
     return -1;
   }
-  out->handle = fd;
+  out->handle = OnFuse(fd) ? LockName(path, fd, st) : fd;
   out->dev = st.dev;
   out->ino = st.ino;
   return 1;
@@ -173,8 +212,10 @@ bool FailOpen(const std::string& path, SysError* err) {
 // The content is written to a file nobody else can name yet (an O_TMPFILE
 // inode, or else a private temp file), which is flocked before it gets its
 // public name through link(): nobody can ever see the lock empty, and the
-// kernel lock exists from the first instant the name does. link() never
-// replaces an existing name, so EEXIST is the one "taken" answer.
+// kernel lock exists from the first instant the name does (on FUSE, where the
+// name is a node of its own, from a moment later: see LockName). link() never
+// replaces an existing name, so EEXIST is the one "taken" answer, unless the
+// name turns out to be ours (LinkedAnyway).
 bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out, SysError* err) {
 #ifdef __linux__
   int done = PublishUnnamed(path, content, out, err);
@@ -187,13 +228,13 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
     bool ok = LockAndWrite(fd, content, &st, err);
     bool lock_refused = !ok && errno == EWOULDBLOCK;
     int link_errno = 0;
-    if (ok && link(tmp.c_str(), path.c_str()) != 0) {
+    if (ok && link(tmp.c_str(), path.c_str()) != 0 && !(errno == EEXIST && LinkedAnyway(path, st))) {
       link_errno = errno;
       ok = Fail(err, "link");
     }
     unlink(tmp.c_str());
     if (ok) {
-      out->handle = fd;
+      out->handle = LockName(path, fd, st);
       out->dev = st.dev;
       out->ino = st.ino;
       return true;

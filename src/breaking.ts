@@ -1,10 +1,12 @@
 import fs = require('node:fs');
 import path = require('node:path');
-import { assess, PROCESS_START_MS, read, type Seen } from './assess';
+import { assess, assessSideFile, read, type Seen } from './assess';
 import { ballotPath, classify } from './backend/sidefiles';
 import type { Backend, Held } from './backend/types';
 import { isErrno, PidLockError } from './errors';
-import { formatPid } from './lockfile';
+import { DEFAULT_POLICY, ownDomain, type Policy } from './domain';
+import { contentFor } from './lockfile';
+import { sharedFs } from './backend/fsinfo';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -16,51 +18,78 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
  * no two processes ever remove "the same" stale lock and one of them deletes a
  * fresh lock that the other created meanwhile.
  *
- * Breakers of one stale file elect a single one: ballots named after that
- * file's identity are created exclusively, round 1 first. A ballot whose owner
- * is alive means "busy"; one whose owner is proven dead sends us to the next
- * round. Dead processes do nothing, so at most one live process ever holds a
- * ballot for a given file. The winner re-reads the lock under its ballot and
- * unlinks only if it is still the same file (inode, mtime, ctime) and still
- * stale. Nobody else unlinks that file meanwhile: its owner is dead and every
- * other breaker lost. Ballots of files that are gone can never matter again,
- * which is what makes collecting them safe.
+ * Breakers of one stale file elect a single one (walkElection): ballots named
+ * after that file's identity are created exclusively, round 1 first. The
+ * winner re-reads the lock under its ballot and unlinks only if it is still
+ * the same file (inode, mtime, ctime) and still stale. Nobody else unlinks that
+ * file meanwhile: its owner is dead and every other breaker lost. Ballots of
+ * files that are gone can never matter again, which is what makes collecting
+ * them safe.
  */
-export function breakStale(backend: Backend, lockPath: string, seen: Seen): BreakResult {
+export function breakStale(backend: Backend, lockPath: string, seen: Seen, policy: Policy = DEFAULT_POLICY): BreakResult {
   const deadBallots: string[] = [];
-  for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const ballot = ballotPath(lockPath, seen.id, round);
-    let held: Held;
+  // A ballot says where its breaker runs, as the lock does; nobody refreshes its mtime, so it has no lease.
+  const content = contentFor(lockPath, { ...policy, leaseMs: null }, backend.name === 'native');
+  const vote = walkElection(backend, lockPath, seen.id, deadBallots, content);
+  if (vote.kind === 'none') return 'changed'; // a breaker finished: the file was dealt with
+  if (vote.kind !== 'won') return 'busy';
+  try {
+    // `policy` again: a forced break re-checks that the lock is still one that cannot be checked.
+    const now = assess(backend, lockPath, 'report', policy);
+    if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
     try {
-      held = backend.publish(ballot, formatPid(process.pid));
+      fs.unlinkSync(lockPath);
     } catch (err) {
-      if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
-      const other = assess(backend, ballot, 'report');
-      if (other === null) return 'changed'; // its breaker finished: the file was dealt with
-      if (!other.verdict.stale) return 'busy';
-      deadBallots.push(ballot);
-      continue;
+      // Gone already: the previous winner's unlink of this very file, which
+      // Windows keeps visible ("delete pending") while any judge still has it
+      // open, so we could be elected for it again. Nothing of anyone's was
+      // deleted and the publish that follows is exclusive: "changed" is safe.
+      if (isErrno(err, 'ENOENT')) return 'changed';
+      throw PidLockError.from(err, 'unlink', lockPath);
     }
-    try {
-      const now = assess(backend, lockPath, 'report');
-      if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
-      try {
-        fs.unlinkSync(lockPath);
-      } catch (err) {
-        // Gone already: the previous winner's unlink of this very file, which
-        // Windows keeps visible ("delete pending") while any judge still has it
-        // open, so we could be elected for it again. Nothing of anyone's was
-        // deleted and the publish that follows is exclusive: "changed" is safe.
-        if (isErrno(err, 'ENOENT')) return 'changed';
-        throw PidLockError.from(err, 'unlink', lockPath);
-      }
-      collectLitter(backend, lockPath, deadBallots);
-      return 'broken';
-    } finally {
-      removeOwn(backend, ballot, held);
-    }
+    collectLitter(backend, lockPath, deadBallots, policy);
+    return 'broken';
+  } finally {
+    removeOwn(backend, vote.ballot, vote.held);
   }
-  return 'busy';
+}
+
+/**
+ * Where the election for lock file `id` stands. won: our ballot (voting only);
+ * live: a breaker at work holds this round; none: a round with no ballot (when
+ * voting, one that vanished between our try and our look: its breaker finished);
+ * crowded: MAX_ROUNDS dead ballots.
+ */
+export type Round =
+  { kind: 'won'; ballot: string; held: Held } | { kind: 'live'; ballot: string; seen: Seen } | { kind: 'none' } | { kind: 'crowded' };
+
+/**
+ * The walk through the rounds of one election, shared by breakers and by
+ * waiters looking for the breaker at work. A ballot counts only while its
+ * breaker really holds it (judgeSideFile): one whose breaker is dead, or that
+ * someone planted, sends the walk to the next round, and is listed in `dead`.
+ * Dead processes do nothing, so at most one live process ever holds a counting
+ * ballot of a file. A planted ballot may be impossible to delete (another
+ * user's, in a sticky directory): passing over it, never removing it, is what
+ * keeps the election going.
+ * `vote`: the content of our ballot, created in the first free round; null: only look.
+ */
+export function walkElection(backend: Backend, lockPath: string, id: string, dead: string[], vote: string | null): Round {
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const ballot = ballotPath(lockPath, id, round);
+    if (vote !== null) {
+      try {
+        return { kind: 'won', ballot, held: backend.publish(ballot, vote) };
+      } catch (err) {
+        if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
+      }
+    }
+    const other = assessSideFile(backend, ballot);
+    if (other === null) return { kind: 'none' };
+    if (!other.verdict.stale) return { kind: 'live', ballot, seen: other.seen };
+    dead.push(ballot);
+  }
+  return { kind: 'crowded' };
 }
 
 function removeOwn(backend: Backend, file: string, held: Held): void {
@@ -81,6 +110,13 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
 const SWEEP_MAX_DIR_BYTES = 64 * 1024;
 
 /**
+ * A temp file of another host or PID namespace this old is abandoned: a publish
+ * holds its temp name for microseconds, and no clock of two hosts is an hour
+ * apart without far worse trouble.
+ */
+const FOREIGN_TMP_MS = 3_600_000;
+
+/**
  * Deletes temp files and ballots of this lock left by processes that died
  * mid-way. Their names are unique to their creator (temp files) or to a lock
  * file that no longer exists (ballots), so no live process can be using a name
@@ -94,7 +130,7 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  * huge one such litter stays, harmless: no lock operation ever reads it, and
  * each crash leaves at most one such file.
  */
-function collectLitter(backend: Backend, lockPath: string, known: readonly string[]): void {
+function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy): void {
   const dir = path.dirname(lockPath);
   let entries: readonly string[] = known.map((f) => path.basename(f));
   try {
@@ -109,22 +145,23 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
   } catch {
     return;
   }
+  const ownTag = ownDomain()?.tag.replace('.', '') ?? null;
+  const shared = policy.singleHost ? null : sharedFs(dir);
   for (const entry of entries) {
     const side = classify(lockPath, entry);
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
     const file = path.join(dir, entry);
     try {
-      // A temp file is empty until its creator writes it, so its content proves
-      // nothing; the creator's PID is in its name.
-      let stale: boolean;
-      if (side.kind === 'tmp') {
+      let stale: boolean | undefined;
+      if (side.kind === 'tmp' && (side.domain === null ? shared !== null : side.domain !== ownTag)) {
+        // Another domain's temp (or an untagged one where other hosts write)
+        // names a PID that means nothing here: only its age tells it is abandoned.
         const o = read(backend, file);
-        if (o === null) continue;
-        stale = side.pid === process.pid ? o.mtimeMs < PROCESS_START_MS : backend.probe(side.pid).alive === false;
+        stale = o !== null && Date.now() - o.mtimeMs > FOREIGN_TMP_MS;
       } else {
-        const found = assess(backend, file, 'report');
-        if (found === null) continue;
-        stale = found.verdict.stale;
+        // A temp file is empty until its creator writes it, so its content proves
+        // nothing; the creator's PID is in its name.
+        stale = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined)?.verdict.stale;
       }
       if (stale) fs.unlinkSync(file);
     } catch {

@@ -5,8 +5,10 @@ import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
 import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } from './errors';
-import { formatPid } from './lockfile';
-import { lockPathOf, type LockOptions } from './paths';
+import type { Origin } from './assess';
+import type { Policy } from './domain';
+import { contentFor } from './lockfile';
+import { lockPathOf, policyOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
 import { refuseSelfDeadlock } from './sync-wait';
 import { AbortError, checkWait, type WaitOptions } from './wait';
@@ -21,6 +23,10 @@ export interface LockOwner {
   pid: number;
   alive: boolean | null;
   stale: boolean;
+  /** Where the lock was written (see lockStatus()). */
+  origin: Origin;
+  /** The writer's host name from the lock's marker; null: no marker. */
+  host: string | null;
 }
 
 /** Enough rounds of "break a stale lock, try again" for any real race; tryAcquire never waits. */
@@ -31,6 +37,7 @@ export class PidLock {
   readonly path: string;
   readonly #backend: Backend;
   readonly #onWarning: PidLockOptions['onWarning'];
+  readonly #policy: Policy;
   #held: Held | null = null;
   #key = '';
   /** The last try was refused: the next one looks before it creates. */
@@ -45,6 +52,7 @@ export class PidLock {
       const n = nameLength(path.basename(this.path));
       throw new PidLockError('ENAMETOOLONG', 'create', this.path, `its name is ${n} ${NAME_UNITS}, a file name may have ${NAME_MAX}`);
     }
+    this.#policy = policyOf(options);
     this.#backend = backend;
     this.#onWarning = (options as { onWarning?: PidLockOptions['onWarning'] }).onWarning;
   }
@@ -65,7 +73,7 @@ export class PidLock {
       if (seen !== 'free') return this.#refuse(seen);
       look = true;
       try {
-        this.#held = this.#backend.publish(this.path, formatPid(process.pid));
+        this.#held = this.#backend.publish(this.path, contentFor(this.path, this.#policy, this.#backend.name === 'native'));
       } catch (err) {
         if (isErrno(err, 'EEXIST')) continue;
         // A full, read-only or closed directory says nothing about the lock in
@@ -92,17 +100,17 @@ export class PidLock {
 
   /** 'free': no lock, or a stale one that is gone now (by us or another breaker); create next. Else who holds it. */
   #lookAndBreak(): Assessed | 'free' {
-    const found = assess(this.#backend, this.path);
+    const found = assess(this.#backend, this.path, 'throw', this.#policy);
     if (found === null) return 'free';
     if (!found.verdict.stale) return found;
-    return breakStale(this.#backend, this.path, found.seen) === 'busy' ? found : 'free';
+    return breakStale(this.#backend, this.path, found.seen, this.#policy) === 'busy' ? found : 'free';
   }
 
   /** After a failed publish: the lock a live (or unverifiable) process holds, if there is one. */
   #heldAnyway(): Assessed | null {
     let found;
     try {
-      found = assess(this.#backend, this.path);
+      found = assess(this.#backend, this.path, 'throw', this.#policy);
     } catch (err) {
       if (isErrno(err, 'EFTYPE')) throw err;
       return null; // unreadable too: the publish error says more
@@ -184,7 +192,7 @@ export class PidLock {
 
   /** Who holds the lock, for diagnostics; null when there is no lock file or it names no PID. */
   owner(): LockOwner | null {
-    const found = assess(this.#backend, this.path, 'report');
+    const found = assess(this.#backend, this.path, 'report', this.#policy);
     if (found === null || found.seen.pid === null) return null;
     return ownerOf(found.seen.pid, found);
   }
@@ -203,6 +211,6 @@ export class PidLock {
 
 type Assessed = NonNullable<ReturnType<typeof assess>>;
 
-function ownerOf(pid: number, { verdict }: Assessed): LockOwner {
-  return { pid, alive: verdict.alive, stale: verdict.stale };
+function ownerOf(pid: number, { seen, verdict }: Assessed): LockOwner {
+  return { pid, alive: verdict.alive, stale: verdict.stale, origin: seen.origin, host: seen.marker?.host ?? null };
 }

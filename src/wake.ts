@@ -1,9 +1,8 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import type { Backend, WakeApi } from './backend/types';
-import { assess, judgeSeen, type Seen } from './assess';
-import { ballotPath } from './backend/sidefiles';
-import { MAX_ROUNDS } from './breaking';
+import { assess, judgeSeen, judgeSideSeen, type Seen } from './assess';
+import { walkElection } from './breaking';
 import { installExitHook } from './registry';
 import { SignalGuard } from './sync-wait';
 import { AbortError, jitter, MAX_TIMER_MS, sleepSync } from './wait';
@@ -167,31 +166,24 @@ export class Waiter {
       const again = seen.id === this.#staleId;
       this.#staleId = seen.id;
       if (!again) return false;
-      const ballot = this.#liveBallot(seen.id);
-      if (ballot === null) return false;
+      const round = walkElection(this.#backend, this.#path, seen.id, [], null);
+      if (round.kind !== 'live') return false;
       // Its success removes the lock file (the directory watch); its death leaves
       // its ballot to the next round (this exit watch).
-      return this.#watchExit(ballot, false);
+      return this.#watchExit(round.ballot, round.seen, false);
     }
     if (verdict.alive !== true || seen.pid === null || seen.pid === process.pid) {
       this.#dropExit();
       return true;
     }
-    return this.#watchExit(seen, true);
+    return this.#watchExit(this.#path, seen, true);
   }
 
-  /** The ballot of the breaker at work on lock file `id`: the first of rounds 1, 2, ... whose owner lives. */
-  #liveBallot(id: string): Seen | null {
-    for (let round = 1; round <= MAX_ROUNDS; round++) {
-      const b = assess(this.#backend, ballotPath(this.#path, id, round), 'report');
-      if (b === null) return null;
-      if (!b.verdict.stale) return b.seen;
-    }
-    return null;
-  }
-
-  /** Watches the exit of `o`'s owner, which was just judged alive; false: look again now. */
-  #watchExit(o: Seen, holder: boolean): boolean {
+  /**
+   * Watches the exit of the owner of `o` (read at `file`), which was just
+   * judged alive: the lock's holder, or else a breaker by its ballot. false: look again now.
+   */
+  #watchExit(file: string, o: Seen, holder: boolean): boolean {
     const wake = this.#wake;
     const pid = o.pid;
     if (wake === undefined || pid === null || pid === process.pid) {
@@ -204,14 +196,15 @@ export class Waiter {
     // No such process here. A plain pidfile owner is dead: look again now. A
     // kernel lock held all the same is a holder in another PID namespace, whose
     // exit we cannot watch: wait for the timer or the directory, not spin.
-    if (watch === false) return !judgeSeen(this.#backend, o).stale;
+    const judged = () => (holder ? judgeSeen(this.#backend, file, o) : judgeSideSeen(this.#backend, file, o));
+    if (watch === false) return !judged().stale;
     if (watch === null) return true;
     this.#exitWatch = watch;
     this.#exitPid = pid;
     // The watch pins whichever process had the PID when it was opened. If the
     // owner died and its PID was reused just before, that process started after
     // the file was written, and judging again (start time included) says stale.
-    if (judgeSeen(this.#backend, o).stale) {
+    if (judged().stale) {
       this.#dropExit();
       return false;
     }

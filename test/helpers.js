@@ -148,6 +148,49 @@ async function idleChild() {
   return child;
 }
 
+/**
+ * A process that creates `template` with `content` (in both, "%PID%" becomes its
+ * own PID) and keeps it open, as a breaker keeps its ballot and a publisher its
+ * temp file. Resolves with { pid, file, child } once the file exists. Killed
+ * when the file's tests end. `uid`: run as that user.
+ */
+async function sideFileHolder(template, content, { uid } = {}) {
+  const code = `const fs = require('fs');
+    const [t, c] = process.argv.slice(1).map((s) => s.replaceAll('%PID%', String(process.pid)));
+    const fd = fs.openSync(t, 'wx', 0o644);
+    fs.writeSync(fd, c);
+    process.stdout.write('ready ' + process.pid + ' ' + fd + '\\n');
+    setTimeout(() => {}, 60000);`;
+  const argv = [process.execPath, '-e', code, template, content];
+  const child =
+    uid === undefined ? spawn(argv[0], argv.slice(1)) : spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', ...argv]);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const line = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d)));
+    child.once('exit', (c) => reject(new Error(`side file holder exited (${c}): ${err}`)));
+  });
+  const pid = Number(line.split(' ')[1]);
+  return { pid, child, file: template.replaceAll('%PID%', String(pid)) };
+}
+
+/**
+ * What a native judge's look at `file` sees of its kernel lock (the addon's
+ * inspect(), with its shared probe): true, false or null. Asked of a child, so
+ * that JS-backend runs can ask too.
+ */
+function nativeKernelHeld(file) {
+  const code = `const { selected } = require(${JSON.stringify(path.join(root, 'dist', 'internal', 'index.js'))});
+    if (selected.backend.name !== 'native') throw new Error('no native backend: ' + selected.loadError);
+    process.stdout.write(JSON.stringify(selected.backend.inspect(process.argv[1]).kernelHeld));`;
+  const env = { ...process.env, PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: path.join(root, 'build', 'Release', 'pidlock.node') };
+  const r = spawnSync(process.execPath, ['-e', code, file], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -155,7 +198,7 @@ function sleep(ms) {
 /** The id a break ballot of this lock file carries (src/assess.ts Seen.id): `<lock>.break.<id>.<round>`. */
 function lockId(file) {
   const st = fs.statSync(file, { bigint: true });
-  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`;
 }
 
 module.exports = {
@@ -167,6 +210,8 @@ module.exports = {
   startChild,
   runChild,
   idleChild,
+  sideFileHolder,
+  nativeKernelHeld,
   deadPid,
   isRoot,
   inCI,

@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from './format';
-import { holdsOpen, procIsOurs, readProcHead } from './procfs';
+import { holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
@@ -103,8 +103,9 @@ function publish(path: string, content: string): Held {
     try {
       fs.linkSync(tmp, path);
     } catch (err) {
-      noLinks = NO_HARD_LINKS.includes((err as NodeJS.ErrnoException).code ?? '');
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      noLinks = NO_HARD_LINKS.includes(code);
+      if (code !== 'EEXIST' || !namesInode(path, st)) throw err;
     }
     ok = true;
     return { handle: fd, dev: st.dev, ino: st.ino };
@@ -119,6 +120,21 @@ function publish(path: string, content: string): Held {
     }
   }
   return publishInPlace(path, content);
+}
+
+/**
+ * After EEXIST from link(): whether `path` names our inode all the same. Over
+ * NFS a LINK whose reply was lost is sent again, and the retransmission fails
+ * with EEXIST against the name the first one created; our descriptor pins the
+ * inode, so no other file can carry its number.
+ */
+function namesInode(path: string, ours: fs.BigIntStats): boolean {
+  try {
+    const st = fs.lstatSync(path, { bigint: true });
+    return st.dev === ours.dev && st.ino === ours.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** link() errors that mean "this filesystem has no hard links" (FAT, exFAT, some FUSE mounts). */
@@ -240,4 +256,7 @@ export const jsBackend: Backend = {
     held.handle = -1;
   },
   holdsOpen,
+  sameUser,
+  // Holders of the native backend, `flock -n` and a killed `pidlock run`'s command hold kernel locks.
+  kernelHeld: isLinux ? kernelHeldByProcLocks : undefined,
 };

@@ -1,6 +1,6 @@
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
 import { MAX_CONTENT } from './format';
-import { holdsOpen } from './procfs';
+import { holdsOpen, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import { codeOf, errnoOf } from './syserror';
 import type { Backend, FileState, Held, Removed, WakeApi } from './types';
@@ -151,6 +151,7 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
     },
     // /proc/<pid>/fd, read the same way for both backends.
     holdsOpen,
+    sameUser,
     // An older binary without them still locks correctly; its waiters only poll.
     wake: WAKE_EXPORTS.every((name) => typeof a[name] === 'function') ? a : undefined,
   };

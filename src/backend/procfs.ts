@@ -1,4 +1,5 @@
 import fs = require('node:fs');
+import path = require('node:path');
 
 let ours: boolean | undefined;
 
@@ -58,13 +59,120 @@ export function holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null
   } catch {
     return null;
   }
+  // A listable directory does not make its entries followable: without ptrace
+  // access to the process (another user namespace, a non-dumpable process),
+  // each stat says EACCES, which proves nothing either way.
+  let denied = false;
   for (const fd of fds) {
     try {
       const st = fs.statSync(`${dir}/${fd}`, { bigint: true });
       if (st.ino === ino && st.dev === dev) return true;
-    } catch {
+    } catch (err) {
       // Closed meanwhile, or not statable (an anonymous inode): not our file.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') denied = true;
     }
   }
-  return false;
+  return denied ? null : false;
+}
+
+/**
+ * Local filesystems that record each file's creator as its owner, by statfs
+ * f_type: tmpfs, ext2/3/4, xfs, btrfs, f2fs, zfs, overlayfs, bcachefs. Elsewhere
+ * an owner may say nothing about the creator (NFS root squash, sshfs and
+ * bindfs forcing one owner, FAT's mount-wide uid), so no ownership is evidence there.
+ */
+const OWNERS_KEPT = new Set([0x01021994, 0xef53, 0x58465342, 0x9123683e, 0xf2f52010, 0x2fc12fc1, 0x794c7630, 0xca451a4e]);
+
+/**
+ * Whether `file`, still the file (dev, ino), belongs to one of the user ids
+ * process `pid` runs as (real, effective, saved or filesystem: a file gets
+ * its creator's filesystem uid, and any of the four may have been that at the
+ * time). /proc/<pid>/status is world-readable, so this answers for another
+ * user's process too, where /proc/<pid>/fd cannot be read.
+ * null: cannot tell (not Linux, a /proc that is not ours, hidepid, the file
+ * changed, a filesystem whose owners say nothing about creators).
+ */
+export function sameUser(pid: number, file: string, dev: bigint, ino: bigint): boolean | null {
+  if (!procIsOurs()) return null;
+  let st: fs.BigIntStats;
+  let status: string;
+  try {
+    if (!OWNERS_KEPT.has(Number(fs.statfsSync(path.dirname(file)).type) >>> 0)) return null;
+    st = fs.lstatSync(file, { bigint: true });
+    status = readProcHead(`/proc/${pid}/status`);
+  } catch {
+    return null;
+  }
+  const m = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
+  if (m === null || st.dev !== dev || st.ino !== ino) return null;
+  return m.slice(1).map(BigInt).includes(st.uid);
+}
+
+/** The inode of the initial PID namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h), the same on every Linux. */
+export const INITIAL_PID_NS = 4026531836n;
+
+/**
+ * This boot of this kernel (a new random UUID each boot, shared by every
+ * container of the host) and our PID namespace's inode: together they say
+ * where a PID means something. null without a /proc that is ours: then no
+ * identity is exact, and the caller writes no marker and calls no marked lock ours.
+ */
+let ids: { boot: string; pidns: bigint } | null | undefined;
+
+export function pidDomainIds(): { boot: string; pidns: bigint } | null {
+  // Cached: neither changes under a running process (setns(CLONE_NEWPID) moves only its children).
+  if (ids === undefined) {
+    ids = null;
+    if (procIsOurs()) {
+      try {
+        const boot = readProcHead('/proc/sys/kernel/random/boot_id').trim();
+        const pidns = fs.statSync('/proc/self/ns/pid', { bigint: true }).ino;
+        if (boot !== '') ids = { boot, pidns };
+      } catch {
+        // No exact identity: null.
+      }
+    }
+  }
+  return ids;
+}
+
+/** `major:minor` as /proc/locks prints a device (fs/locks.c: "%02x:%02x"), from st_dev as Linux encodes it (new_encode_dev). */
+export function procLocksDevice(dev: bigint): string {
+  const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+  const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+  return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Whether a live process holds a flock on the file (dev, ino), from /proc/locks:
+ * how a process that cannot take a test lock itself (the JS backend) sees the
+ * kernel locks of native holders, `flock -n` and a killed `pidlock run`'s
+ * command. A reader sees the locks of the processes its PID namespace can name
+ * (fs/locks.c locks_translate_pid() hides the rest), so "not listed" proves
+ * "not held" only in the initial PID namespace, which sees every one; elsewhere
+ * it is null. The pid column is the reader's view of the owner and is not used.
+ * One read of a file whose size grows with the machine's lock count: callers
+ * ask only when the answer decides.
+ */
+export function kernelHeldByProcLocks(dev: bigint, ino: bigint): boolean | null {
+  if (!procIsOurs()) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync('/proc/locks', 'latin1');
+  } catch {
+    return null;
+  }
+  const key = ` ${procLocksDevice(dev)}:${ino} `;
+  for (const line of text.split('\n')) {
+    // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2152163 0 EOF"; a blocked waiter's line has "->" and holds nothing.
+    if (line.includes(' FLOCK ') && !line.includes('->') && line.includes(key)) return true;
+  }
+  return inInitialPidNamespace() === true ? false : null;
+}
+
+/** Whether this process is in the initial PID namespace; null: cannot tell (no /proc of ours). */
+export function inInitialPidNamespace(): boolean | null {
+  const own = pidDomainIds();
+  return own === null ? null : own.pidns === INITIAL_PID_NS;
 }

@@ -1,3 +1,4 @@
+import os = require('node:os');
 import util = require('node:util');
 
 /**
@@ -46,4 +47,16 @@ export function codeOf(raw: number, windows = process.platform === 'win32'): str
   // libuv's codes on POSIX are the negated errno values.
   const name = util.getSystemErrorName(-raw);
   return /^E[A-Z0-9]+$/.test(name) ? name : 'EIO';
+}
+
+const ESTALE = os.constants.errno.ESTALE;
+
+/**
+ * ESTALE: an NFS file handle the server no longer knows (another client
+ * replaced or removed the file). libuv has no name for it, so Node's fs errors
+ * say UNKNOWN and the addon's EIO; the number tells. A fresh lookup of the
+ * path gets a fresh handle.
+ */
+export function isStaleHandle(err: unknown): boolean {
+  return ESTALE !== undefined && typeof err === 'object' && err !== null && (err as { errno?: number }).errno === -ESTALE;
 }

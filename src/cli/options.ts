@@ -18,6 +18,7 @@ export const LOCK_OPTIONS = {
   port: { type: 'string' },
   dir: { type: 'string' },
   path: { type: 'string' },
+  'single-host': { type: 'boolean' },
 } as const satisfies Options;
 
 /** run's own, with flock(1)'s short names. */
@@ -116,6 +117,7 @@ export interface LockArgs {
   port?: string;
   dir?: string;
   path?: string;
+  'single-host'?: boolean;
 }
 
 /** Exactly one way to name the lock; the library's own checks give the messages for bad names and ports. */
@@ -127,9 +129,11 @@ export function lockFrom(values: LockArgs): PidLock {
   if (byPath && (values.port !== undefined || values.dir !== undefined)) {
     throw new UsageError('--port and --dir go with --name; with --path, put the whole file path in --path');
   }
+  // Only when given: an absent flag leaves the library's default.
+  const singleHost = values['single-host'] ? { singleHost: true } : {};
   try {
-    if (byPath) return new PidLock({ path: values.path as string });
-    const options = { name: values.name as string, port: values.port, dir: values.dir };
+    if (byPath) return new PidLock({ path: values.path as string, ...singleHost });
+    const options = { name: values.name as string, port: values.port, dir: values.dir, ...singleHost };
     lockFilePath(options);
     return new PidLock(options);
   } catch (e) {

@@ -17,12 +17,15 @@ function reportBusy(lock: PidLock, waited: number, asJson: boolean, exitCode: nu
   // The holder the refusing try saw: a second read could find it gone, or another.
   const owner = lock.lastOwner;
   const pid = owner?.pid ?? null;
+  const host = owner?.host ?? null;
   if (asJson) {
-    json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, waitedSeconds: waited }, process.stderr);
+    const where = { origin: owner?.origin ?? null, host };
+    json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, ...where, waitedSeconds: waited }, process.stderr);
     return;
   }
   const holder = pid === null ? 'another process' : `PID ${pid} (alive: ${aliveWord(owner?.alive ?? null)})`;
-  err(`pidlock run: lock ${lock.path} is held by ${holder}; gave up after ${waited} s (exit ${exitCode})`);
+  const by = owner?.origin === 'other' ? `held on another host (${host}) by ${holder}` : `held by ${holder}`;
+  err(`pidlock run: lock ${lock.path} is ${by}; gave up after ${waited} s (exit ${exitCode})`);
 }
 
 function signalNumber(signal: NodeJS.Signals): number {

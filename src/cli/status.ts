@@ -15,12 +15,13 @@ function printReport(r: LockStatus): void {
   out(`alive:  ${r.pid === null ? '-' : paint(o, aliveColour(r.alive), aliveWord(r.alive))}`);
   out(`stale:  ${r.stale}`);
   out(`reason: ${r.reason}`);
+  if (r.origin !== null) out(`origin: ${r.origin}${r.host === null ? '' : ` (host ${r.host})`}`);
 }
 
 export function status(args: string[]): number {
   const { values } = parse('status', { args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS } });
   const lockPath = lockFrom(values).path;
-  const report = lockStatus(lockPath);
+  const report = lockStatus({ path: lockPath, singleHost: values['single-host'] === true });
   if (report.state === 'free') directoryMustExist(lockPath);
   if (values.json) json(report);
   else printReport(report);

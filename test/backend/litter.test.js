@@ -57,3 +57,25 @@ test('a takeover in a small directory still sweeps every dead side file', () => 
   lock.release();
   assert.deepEqual(fs.readdirSync(dir), [], 'ballot and temp file collected');
 });
+
+test('a temp file of another PID domain is judged by its age, never by a PID of ours', (t) => {
+  const { ownDomain } = require('../unit/load-src').loadSrc('domain.ts');
+  const own = ownDomain();
+  if (own === null) return t.skip('no PID domain here (no /proc of ours): temp names carry no tag');
+  const dir = tmpDir();
+  const file = path.join(dir, 'domains.pid');
+  fs.writeFileSync(file, `${deadPid()}\n`);
+  const other = own.tag.replace('.', '').replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  // Its creator's PID is dead here, which says nothing about its own host or namespace.
+  const foreignYoung = `${file}.${other}-${deadPid()}.0abc.tmp`;
+  const foreignOld = `${file}.${other}-${deadPid()}.0abd.tmp`;
+  const ownDead = `${file}.${own.tag.replace('.', '')}-${deadPid()}.0abc.tmp`;
+  for (const f of [foreignYoung, foreignOld, ownDead]) fs.writeFileSync(f, '');
+  const old = new Date(Date.now() - 2 * 3600_000);
+  fs.utimesSync(foreignOld, old, old);
+  assert.equal(pkg.removeStaleLock(file), true);
+  assert.equal(fs.existsSync(ownDead), false, 'ours, its creator dead: collected');
+  assert.equal(fs.existsSync(foreignYoung), true, "another domain's, an hour old at most: kept");
+  assert.equal(fs.existsSync(foreignOld), false, "another domain's, over an hour old: collected");
+  fs.rmSync(dir, { recursive: true, force: true });
+});

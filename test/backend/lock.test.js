@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, runChild, idleChild, deadPid, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, idleChild, sideFileHolder, deadPid, sleep } = require('../helpers');
 
 const holderScript = fixture('holder.js');
 const lockIn = (dir = tmpDir()) => path.join(dir, '.t_lock_1.pid');
@@ -209,22 +209,29 @@ test(
 
 test("litter collection keeps a live publisher's empty temp file and removes a dead one's", async () => {
   const file = lockIn();
-  const live = await idleChild();
+  // A publisher frozen between creating its temp file and writing it: it has the file open.
+  const live = await sideFileHolder(`${file}.%PID%.0abc.tmp`, '');
+  // A live process whose PID a temp file names, but that never made it (its PID
+  // was reused after the creator died, or someone planted the name).
+  const stranger = await idleChild();
   try {
-    // A publisher frozen between creating its temp file and writing it.
-    const liveTmp = `${file}.${live.pid}.0abc.tmp`;
+    const liveTmp = live.file;
     const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
-    for (const t of [liveTmp, deadTmp]) {
-      fs.writeFileSync(t, '');
-      age(t, 5);
-    }
+    const strangerTmp = `${file}.${stranger.pid}.0abc.tmp`;
+    fs.writeFileSync(deadTmp, '');
+    fs.writeFileSync(strangerTmp, '');
+    for (const t of [liveTmp, deadTmp, strangerTmp]) age(t, 5);
     fs.writeFileSync(file, `${deadPid()}\n`);
     assert.equal(pkg.removeStaleLock(file), true);
-    assert.equal(fs.existsSync(liveTmp), true, 'its creator is alive and about to link it');
+    assert.equal(fs.existsSync(liveTmp), true, 'its creator is alive, has it open and is about to link it');
     assert.equal(fs.existsSync(deadTmp), false, 'its creator is dead');
+    const proc = process.platform === 'linux';
+    assert.equal(fs.existsSync(strangerTmp), !proc, proc ? 'the process it names does not have it open' : 'kept: no /proc to tell');
     fs.unlinkSync(liveTmp);
+    if (!proc) fs.unlinkSync(strangerTmp);
   } finally {
-    live.kill('SIGKILL');
+    live.child.kill('SIGKILL');
+    stranger.kill('SIGKILL');
   }
 });
 
@@ -303,13 +310,9 @@ test(
     assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
     try {
       const lock = new pkg.PidLock({ path: file });
-      if (pkg.backend === 'js') {
-        // Documented limit: the JS path cannot see kernel locks and judges by the PID alone.
-        assert.deepEqual(lock.owner(), { pid: Number(fs.readFileSync(file, 'latin1')), alive: false, stale: true });
-        return;
-      }
+      // The JS backend sees it in /proc/locks (this test runs in the initial PID namespace).
       assert.equal(lock.tryAcquire(), false);
-      assert.equal(lock.owner().stale, false);
+      assert.deepEqual(lock.owner(), { pid: Number(fs.readFileSync(file, 'latin1')), alive: true, stale: false });
     } finally {
       flocker.kill('SIGKILL');
     }
@@ -338,7 +341,16 @@ test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as 
   const dir = tmpDir();
   const file = path.join(dir, '.st_lock_7.pid');
   const cli = (f) => JSON.parse(runChild(path.join(__dirname, '..', '..', 'dist', 'cli.js'), ['status', '--path', f, '--json']).stdout);
-  assert.deepEqual(pkg.lockStatus(file), { path: file, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' });
+  assert.deepEqual(pkg.lockStatus(file), {
+    path: file,
+    state: 'free',
+    pid: null,
+    alive: null,
+    stale: false,
+    reason: 'no lock file',
+    origin: null,
+    host: null,
+  });
   const holder = startChild(holderScript, [file]);
   const pid = Number((await holder.firstLine).split(' ')[1]);
   const held = pkg.lockStatus({ name: 'st', port: 7, dir });
@@ -346,6 +358,8 @@ test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as 
   assert.equal(held.pid, pid);
   assert.equal(held.alive, true);
   assert.equal(held.stale, false);
+  assert.equal(held.origin, 'here', 'a local lock without a marker was written here');
+  assert.equal(held.host, null);
   assert.deepEqual(held, pkg.lockStatus(file), 'a path and { name, port, dir } name the same lock');
   assert.deepEqual(cli(file), held);
   holder.child.kill('SIGKILL');

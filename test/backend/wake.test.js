@@ -202,14 +202,13 @@ test(
   'a waiter on a stale lock that a live breaker is working on waits on its timer instead of spinning',
   { skip: process.platform !== 'linux' && 'counts read syscalls in /proc/self/io' },
   async () => {
-    const { idleChild, deadPid } = require('../helpers');
+    const { sideFileHolder, deadPid } = require('../helpers');
     const dir = tmpDir();
     const file = path.join(dir, 'busy.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
     const id = lockId(file);
     // A breaker that holds round 1's ballot and is alive (frozen mid-break, say).
-    const breaker = await idleChild();
-    fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
+    const breaker = (await sideFileHolder(`${file}.break.${id}.1`, '%PID%\n')).child;
     try {
       for (const call of ['acquire', 'acquireSync']) {
         const { ok, reads } = busyWait(file, call);
@@ -278,13 +277,12 @@ test(
   "a waiter held off by a live breaker's ballot is woken when that breaker dies",
   { skip: !native && 'the JS backend has no exit watch' },
   async () => {
-    const { idleChild, deadPid } = require('../helpers');
+    const { sideFileHolder, deadPid } = require('../helpers');
     for (const mode of ['async', 'sync']) {
       const file = path.join(tmpDir(), 'breaker.pid');
       fs.writeFileSync(file, `${deadPid()}\n`);
       const id = lockId(file);
-      const breaker = await idleChild();
-      fs.writeFileSync(`${file}.break.${id}.1`, `${breaker.pid}\n`);
+      const breaker = (await sideFileHolder(`${file}.break.${id}.1`, '%PID%\n')).child;
       const waiter = startChild(fixture('waiter.js'), [file, mode, SLOW, '60000']);
       const [w, waiterPid] = (await waiter.firstLine).split(' ');
       assert.equal(w, 'waiting');

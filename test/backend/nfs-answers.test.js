@@ -1,0 +1,116 @@
+'use strict';
+// What an NFS client can answer that a local filesystem never does, made to
+// happen on a real filesystem by a preloaded shim (there is no NFS server here):
+// - a LINK whose reply was lost is sent again, and the retransmission finds the
+//   name the first one created: EEXIST, although the lock was published. The
+//   shim performs link()/linkat() and then reports EEXIST for the lock path.
+// - ESTALE: the file handle went stale (another client replaced the file), so
+//   a look must look again. The shim fails the first open() of the lock path.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pkg, root, nativeKernelHeld, tmpDir, fixture, startChild, inCI } = require('../helpers');
+
+const SHIM = `#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int lost_reply(const char* to, int r) {
+  const char* suffix = getenv("LOST_LINK_SUFFIX");
+  size_t n = suffix ? strlen(suffix) : 0, m = strlen(to);
+  if (r == 0 && n > 0 && m >= n && strcmp(to + m - n, suffix) == 0) {
+    errno = EEXIST;
+    return -1;
+  }
+  return r;
+}
+static int stale_opens;
+static int stale_once(const char* path) {
+  const char* suffix = getenv("STALE_OPEN_SUFFIX");
+  size_t n = suffix ? strlen(suffix) : 0, m = strlen(path);
+  if (n > 0 && m >= n && strcmp(path + m - n, suffix) == 0 && stale_opens++ == 0) {
+    errno = ESTALE;
+    return 1;
+  }
+  return 0;
+}
+int open64(const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  mode_t mode = va_arg(ap, mode_t);
+  va_end(ap);
+  if (stale_once(path)) return -1;
+  int (*real)(const char*, int, ...) = (int (*)(const char*, int, ...))dlsym(RTLD_NEXT, "open64");
+  return real(path, flags, mode);
+}
+int link(const char* from, const char* to) {
+  int (*real)(const char*, const char*) = (int (*)(const char*, const char*))dlsym(RTLD_NEXT, "link");
+  return lost_reply(to, real(from, to));
+}
+int linkat(int fd1, const char* from, int fd2, const char* to, int flags) {
+  int (*real)(int, const char*, int, const char*, int) = (int (*)(int, const char*, int, const char*, int))dlsym(RTLD_NEXT, "linkat");
+  return lost_reply(to, real(fd1, from, fd2, to, flags));
+}
+`;
+
+function buildShim(t) {
+  if (process.platform !== 'linux') {
+    t.skip('LD_PRELOAD of a glibc shim: Linux only');
+    return null;
+  }
+  const dir = tmpDir('pidlock-shim-');
+  fs.writeFileSync(path.join(dir, 'shim.c'), SHIM);
+  const so = path.join(dir, 'shim.so');
+  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
+  if (r.status === 0) return so;
+  if (inCI) assert.fail(`CI has a C compiler (build-essential): ${r.error?.message ?? r.stderr}`);
+  t.skip(`NEEDS a C compiler for the LD_PRELOAD shim: ${r.error?.message ?? r.stderr}`);
+  return null;
+}
+
+test('a publish whose link() reported EEXIST although it succeeded is recognised by its inode: the lock is ours', async (t) => {
+  const shim = buildShim(t);
+  if (shim === null) return;
+  const file = path.join(tmpDir(), 'lost.pid');
+  const holder = startChild(fixture('holder.js'), [file], { env: { LD_PRELOAD: shim, LOST_LINK_SUFFIX: '/lost.pid' } });
+  const [state, pid] = (await holder.firstLine).split(' ');
+  assert.equal(state, 'acquired', `the holder was refused by its own lock: ${holder.stderr()}`);
+  assert.equal(fs.readFileSync(file, 'latin1'), `${pid}\n`);
+  // It holds it as any holder does: others are refused, and native judges see its kernel lock.
+  assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false);
+  if (pkg.backend === 'native') assert.equal(nativeKernelHeld(file), true, 'native judges see its kernel lock');
+  holder.child.stdin.write('release\n');
+  assert.equal((await holder.exited).code, 0);
+  assert.equal(fs.existsSync(file), false, 'released');
+  assert.deepEqual(
+    fs.readdirSync(path.dirname(file)).filter((f) => f !== 'lost.pid'),
+    [],
+    'no temp file left',
+  );
+});
+
+test('ESTALE on a look means look again: a live holder is reported, not an error', async (t) => {
+  const shim = buildShim(t);
+  if (shim === null) return;
+  const file = path.join(tmpDir(), 'stale.pid');
+  const holder = startChild(fixture('holder.js'), [file]);
+  assert.match(await holder.firstLine, /^acquired /);
+  const code = `const pkg = require(${JSON.stringify(root)});
+    const file = ${JSON.stringify(file)};
+    const status = pkg.lockStatus(file);
+    process.stdout.write(JSON.stringify({ state: status.state, pid: status.pid, tried: new pkg.PidLock({ path: file }).tryAcquire() }));`;
+  const r = spawnSync(process.execPath, ['-e', code], {
+    encoding: 'utf8',
+    env: { ...process.env, LD_PRELOAD: shim, STALE_OPEN_SUFFIX: '/stale.pid' },
+  });
+  assert.equal(r.status, 0, `a stale handle failed the look: ${r.stderr}`);
+  assert.deepEqual(JSON.parse(r.stdout), { state: 'held', pid: holder.child.pid, tried: false });
+  holder.child.kill('SIGKILL');
+  await holder.exited;
+});
