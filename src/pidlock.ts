@@ -5,7 +5,6 @@ import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
 import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } from './errors';
-import type { Origin } from './assess';
 import type { Policy } from './domain';
 import { contentFor } from './lockfile';
 import { lockPathOf, policyOf, type LockOptions } from './paths';
@@ -23,10 +22,6 @@ export interface LockOwner {
   pid: number;
   alive: boolean | null;
   stale: boolean;
-  /** Where the lock was written (see lockStatus()). */
-  origin: Origin;
-  /** The writer's host name from the lock's marker; null: no marker. */
-  host: string | null;
 }
 
 /** Enough rounds of "break a stale lock, try again" for any real race; tryAcquire never waits. */
@@ -211,6 +206,6 @@ export class PidLock {
 
 type Assessed = NonNullable<ReturnType<typeof assess>>;
 
-function ownerOf(pid: number, { seen, verdict }: Assessed): LockOwner {
-  return { pid, alive: verdict.alive, stale: verdict.stale, origin: seen.origin, host: seen.marker?.host ?? null };
+function ownerOf(pid: number, { verdict }: Assessed): LockOwner {
+  return { pid, alive: verdict.alive, stale: verdict.stale };
 }

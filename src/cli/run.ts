@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os = require('node:os');
-import type { PidLock } from '../index';
+import { lockStatus, type LockStatus, type PidLock } from '../index';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse, parseExitCode, parseWait, RUN_OPTIONS, UsageError } from './options';
 import { aliveWord, err, json } from './output';
@@ -17,15 +17,27 @@ function reportBusy(lock: PidLock, waited: number, asJson: boolean, exitCode: nu
   // The holder the refusing try saw: a second read could find it gone, or another.
   const owner = lock.lastOwner;
   const pid = owner?.pid ?? null;
-  const host = owner?.host ?? null;
+  const where = owner?.alive === null ? whereWritten(lock.path) : { origin: owner === null ? null : 'here', host: null };
   if (asJson) {
-    const where = { origin: owner?.origin ?? null, host };
     json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, ...where, waitedSeconds: waited }, process.stderr);
     return;
   }
   const holder = pid === null ? 'another process' : `PID ${pid} (alive: ${aliveWord(owner?.alive ?? null)})`;
-  const by = owner?.origin === 'other' ? `held on another host (${host}) by ${holder}` : `held by ${holder}`;
+  const by = where.origin === 'other' ? `held on another host (${where.host}) by ${holder}` : `held by ${holder}`;
   err(`pidlock run: lock ${lock.path} is ${by}; gave up after ${waited} s (exit ${exitCode})`);
+}
+
+/**
+ * Only a holder that cannot be checked from here may have written the lock
+ * elsewhere, so only then is the file read once more, for its marker.
+ */
+function whereWritten(lockPath: string): Pick<LockStatus, 'origin' | 'host'> {
+  try {
+    const { origin, host } = lockStatus(lockPath);
+    return { origin, host };
+  } catch {
+    return { origin: null, host: null };
+  }
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
