@@ -38,10 +38,14 @@ after(() => {
  * Starts a child running a fixture; `firstLine` resolves once it prints its first
  * line (for holders: "acquired <pid>" or "refused <pid>"), `nextLine()` with each later one.
  */
-function startChild(script, args = [], { env, uid } = {}) {
+function startChild(script, args = [], { env, uid, via = [] } = {}) {
   const argv = [script, ...args];
-  const cmd = uid === undefined ? process.execPath : 'setpriv';
-  const full = uid === undefined ? argv : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
+  const node =
+    uid === undefined
+      ? [process.execPath, ...argv]
+      : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
+  // `via`: a command that runs the rest elsewhere, e.g. nsenter into a simulated host (test/hosts.js).
+  const [cmd, ...full] = [...via, ...node];
   const child = spawn(cmd, full, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.on('exit', () => running.delete(child));
