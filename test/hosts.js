@@ -80,7 +80,11 @@ async function startHosts(t, { via = 'dir', names = ['a', 'b'] } = {}) {
   const shared = path.join(work, 'shared');
   fs.mkdirSync(shared, { mode: 0o1777 });
   const hosts = {};
-  t.after(() => Promise.all(Object.values(hosts).map((h) => h.close())));
+  t.after(async () => {
+    await Promise.all(Object.values(hosts).map((h) => h.close()));
+    // The FUSE mounts lived in the hosts' own mount namespaces, gone with them.
+    fs.rmSync(work, { recursive: true, force: true });
+  });
   for (const n of names) hosts[n] = await startHost(`host-${n}`, work, shared, via);
   return { shared, ...hosts };
 }

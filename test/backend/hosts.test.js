@@ -28,6 +28,8 @@ const VIAS = [
 async function on(host, op, file, opts) {
   const p = host.start(proc, [op, host.path(file)], opts);
   const report = JSON.parse(await p.firstLine);
+  // A child that silently fell back to the other backend would prove nothing about this one.
+  assert.equal(report.backend, process.env.PIDLOCK_EXPECT_BACKEND || pkg.backend, `${op} on ${host.name}`);
   // Not enumerable: reports are printed whole in assertion messages.
   return Object.defineProperty(report, 'proc', { value: p });
 }
