@@ -7,6 +7,7 @@
 // contender's very own PID.
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const { once } = require('node:events');
 const fs = require('node:fs');
 const path = require('node:path');
 const { pkg, root, fixture, sleep } = require('../helpers');
@@ -146,6 +147,11 @@ for (const [via, where] of VIAS) {
     assertForeign((await on(w.b, 'status', file)).status, 'status on B');
     const b = await on(w.b, 'hold', file);
     assert.equal(b.acquired, false, `B took A's lock: ${JSON.stringify(b)}`);
+    const run = w.b.start(cli, ['run', '--path', w.b.path(file), '--', process.execPath, '-e', '']);
+    // 'close', not 'exit': stderr is complete only once its pipe has closed.
+    const [runCode] = await once(run.child, 'close');
+    assert.equal(runCode, 75, `pidlock run on B: ${run.stderr()}`);
+    assert.match(run.stderr(), /held on another host \(host-a\)/);
     const kept = await on(w.b, 'remove', file);
     assert.equal(kept.removed, false, 'removeStaleLock() without force leaves it');
     assert.equal(kept.content, holder.content);
