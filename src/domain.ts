@@ -6,7 +6,7 @@ import { inInitialPidNamespace, pidDomainIds } from './backend/procfs';
 
 /**
  * Where a PID means something: one boot of one kernel and one PID namespace
- * (docs/beyond-one-host.md). `tag` is what a lock's marker carries; `host` is
+ * (the README, "Where a lock was written: the marker"). `tag` is what a lock's marker carries; `host` is
  * the host name, for messages only: names repeat, change and are faked by
  * containers, so they never decide anything.
  */

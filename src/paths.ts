@@ -92,7 +92,7 @@ export function lockFilePath(options: LockPathOptions): string {
   return path.join(path.resolve(options.dir), file);
 }
 
-/** Where a lock may be written and read from (docs/beyond-one-host.md). */
+/** Where a lock may be written and read from (the README, "Where a lock was written: the marker"). */
 export interface LockOriginOptions {
   /**
    * When the lock carries a marker of where it was written: 'auto' (default)
