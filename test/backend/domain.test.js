@@ -103,6 +103,18 @@ test('a plain pidfile naming 1 without a marker keeps the old rules: held by ini
 for (const [where, dirOf] of [
   ['ext4 or the temp dir', () => tmpDir()],
   ['tmpfs /dev/shm', () => fs.mkdtempSync('/dev/shm/pidlock-test-')],
+  [
+    'overlayfs, as a container root',
+    (t) => {
+      const base = tmpDir();
+      const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => path.join(base, d));
+      for (const d of [lower, upper, work, merged]) fs.mkdirSync(d);
+      const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);
+      assert.equal(r.status, 0, `mount -t overlay: ${r.stderr}`);
+      t.after(() => spawnSync('umount', ['-l', merged]));
+      return merged;
+    },
+  ],
 ]) {
   test(
     `a native holder in a child PID namespace whose PID names nothing here (${where}): refused while it lives, taken after`,
@@ -110,7 +122,7 @@ for (const [where, dirOf] of [
     async (t) => {
       if (!needRoot(t)) return;
       if (!fs.existsSync('/dev/shm') && where.includes('shm')) return t.skip('no /dev/shm');
-      const dir = dirOf();
+      const dir = dirOf(t);
       t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
       const file = path.join(dir, '.ns_lock.pid');
       const want = unusedHostPid();
