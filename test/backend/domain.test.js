@@ -213,6 +213,14 @@ test('force never removes a lock held by a kernel lock or by a live owner of our
   assert.equal(spawnSync(process.execPath, [CLI, 'clean', '--force', '--path', file], { encoding: 'utf8' }).status, 1);
   assert.ok(fs.existsSync(file));
   flocker.kill('SIGKILL');
+  // A shared flock is a reader's (or a native judge's probe), never a holder's: it keeps nothing.
+  const stale = path.join(dir, '.sh_lock.pid');
+  fs.writeFileSync(stale, `${deadPid()}\n`);
+  const reader = spawn('sh', ['-c', 'exec 9<"$0"; flock -s 9; echo locked; exec cat', stale]);
+  t.after(() => reader.kill('SIGKILL'));
+  assert.equal(await new Promise((r) => reader.stdout.once('data', (d) => r(String(d)))), 'locked\n');
+  assert.equal(pkg.lockStatus(stale).state, 'stale', `a shared flock proves no holder (${pkg.backend})`);
+  reader.kill('SIGKILL');
   // A live owner here, written with our marker (origin 'always').
   const live = path.join(dir, '.live_lock.pid');
   const holder = spawn(process.execPath, [
