@@ -45,10 +45,14 @@ after(() => {
  * 'exit': Node emits 'exit' when the process is reaped, and its last lines may
  * still be in the pipe (under Wine they routinely are).
  */
-function startChild(script, args = [], { env, uid } = {}) {
+function startChild(script, args = [], { env, uid, via = [] } = {}) {
   const argv = [script, ...args];
-  const cmd = uid === undefined ? process.execPath : 'setpriv';
-  const full = uid === undefined ? argv : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
+  const node =
+    uid === undefined
+      ? [process.execPath, ...argv]
+      : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
+  // `via`: a command that runs the rest elsewhere, e.g. nsenter into a simulated host (test/hosts.js).
+  const [cmd, ...full] = [...via, ...node];
   const child = spawn(cmd, full, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.on('exit', () => running.delete(child));

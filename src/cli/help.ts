@@ -24,7 +24,7 @@ Options:
 Run 'pidlock <command> --help' for a command's options and exit codes.
 Docs: docs/cli.md in the pidlock-native package.`,
 
-  run: `Usage: pidlock run <lock> [-w SECONDS] [-q] [-E CODE] [--json] -- command [args...]
+  run: `Usage: pidlock run <lock> [-w SECONDS] [-q] [-E CODE] [--lease SECONDS] [--json] -- command [args...]
 
 Holds the lock while the command runs and until it has exited, forwards every
 catchable signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, ...) to
@@ -37,6 +37,9 @@ ${LOCK}
   -q, --quiet     print nothing when the lock is busy (as flock -n does)
   -E, --conflict-exit-code CODE
                   exit with CODE (0-255) when the lock is busy (default 75)
+  --lease SECONDS keep a lease on the lock (for directories shared by several
+                  hosts): refreshed every third of it, and taken by another
+                  host once the lock is older than that
   --json          report a busy lock or an error as one JSON line on stderr
   -h, --help      this help
 

@@ -7,7 +7,8 @@ export type SingleInstanceErrorCode =
   | 'ERR_SINGLE_INSTANCE_NO_REPLY'
   | 'ERR_SINGLE_INSTANCE_PROTOCOL'
   | 'ERR_SINGLE_INSTANCE_UNSAFE_DIR'
-  | 'ERR_SINGLE_INSTANCE_CONNECT';
+  | 'ERR_SINGLE_INSTANCE_CONNECT'
+  | 'ERR_SINGLE_INSTANCE_OTHER_HOST';
 
 export class SingleInstanceError extends Error {
   readonly code: SingleInstanceErrorCode;

@@ -1,3 +1,4 @@
+import { lockStatus } from '../api';
 import { invalidArg } from '../errors';
 import { lockPathOf } from '../paths';
 import { PidLock } from '../pidlock';
@@ -22,6 +23,27 @@ function positive(value: unknown, name: string, fallback: number): number {
     );
   }
   return value;
+}
+
+/**
+ * Throws ERR_SINGLE_INSTANCE_OTHER_HOST when the lock was written in another
+ * PID domain (a lock directory shared with other hosts or containers): a
+ * Unix socket or pipe is local to its host, so "no answer" there means
+ * "elsewhere", not "not listening yet".
+ */
+function throwIfElsewhere(lockPath: string): void {
+  let status;
+  try {
+    status = lockStatus(lockPath);
+  } catch {
+    return; // Unreadable now: the usual retry or timeout reports it.
+  }
+  if (status.origin !== 'other') return;
+  throw new SingleInstanceError(
+    'ERR_SINGLE_INSTANCE_OTHER_HOST',
+    `the first instance holding '${lockPath}' runs on another host and cannot be reached from here: ${status.reason}`,
+    status.pid,
+  );
 }
 
 /**
@@ -61,10 +83,14 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
       } catch (err) {
         if (!(err instanceof Retry)) throw err;
         last = err.cause;
+        // A socket file that refuses connections, beside a lock written on another host: its
+        // first instance listens there, where no retry from here can reach it.
+        if (err.cause.code === 'ECONNREFUSED') throwIfElsewhere(lock.path);
       }
     }
     const remaining = deadline - performance.now();
     if (remaining <= 0) {
+      throwIfElsewhere(lock.path);
       let holder: number | null = null;
       try {
         holder = lock.owner()?.pid ?? null;
