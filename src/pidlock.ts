@@ -29,6 +29,13 @@ export interface LockOwner {
   stale: boolean;
 }
 
+/**
+ * The descriptor carrying `lock`'s kernel lock, for `pidlock run` to hand to
+ * its command; null when not held or when the backend has none to hand.
+ * Not a method: it is no part of the public API.
+ */
+export let kernelLockDescriptor: (lock: PidLock) => number | null;
+
 /** Enough rounds of "break a stale lock, try again" for any real race; tryAcquire never waits. */
 const ATTEMPTS = 4;
 
@@ -39,6 +46,10 @@ export class PidLock {
   readonly #onWarning: PidLockOptions['onWarning'];
   readonly #onCompromised: PidLockOptions['onCompromised'];
   #held: Held | null = null;
+
+  static {
+    kernelLockDescriptor = (lock) => (lock.#held === null ? null : lock.#backend.descriptor(lock.#held));
+  }
   #key = '';
   /** The last try was refused: the next one looks before it creates. */
   #refused = false;
