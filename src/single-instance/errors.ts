@@ -7,6 +7,7 @@ export type SingleInstanceErrorCode =
   | 'ERR_SINGLE_INSTANCE_NO_REPLY'
   | 'ERR_SINGLE_INSTANCE_PROTOCOL'
   | 'ERR_SINGLE_INSTANCE_UNSAFE_DIR'
+  | 'ERR_SINGLE_INSTANCE_OTHER_USER'
   | 'ERR_SINGLE_INSTANCE_CONNECT';
 
 export class SingleInstanceError extends Error {
