@@ -1,10 +1,11 @@
-import { assess, read } from './assess';
 import { selected } from './backend';
 import { breakStale } from './breaking';
 import { parsePid } from './lockfile';
-import { checkLockPath, lockPathOf, type LockOptions } from './paths';
+import { assess, read, type Origin } from './assess';
+import { DEFAULT_POLICY } from './domain';
+import { checkLockPath, lockPathOf, policyOf, type LockOptions } from './paths';
 import { checkPid } from './pid';
-import { emitWarning, type WarningHandler } from './errors';
+import { emitWarning, invalidArg, showValue, type WarningHandler } from './errors';
 
 /** The functions of the public API that work on a path or a PID rather than a PidLock. */
 
@@ -20,18 +21,46 @@ export function getProcessStartTime(pid: number): number | null {
   return backend.probe(checkPid(pid)).startMs;
 }
 
+export interface RemoveStaleOptions {
+  /**
+   * Also remove a lock whose owner cannot be checked from here (written on
+   * another host, boot or PID namespace, or unmarked on a shared filesystem):
+   * for an operator who knows that owner is gone. Never a lock whose kernel
+   * lock is held, nor one whose owner runs in this PID namespace.
+   */
+  force?: boolean;
+  /** Receives the problems; default: process.emitWarning. */
+  onWarning?: WarningHandler;
+}
+
+function removeOptions(options: unknown): RemoveStaleOptions {
+  if (options === undefined || typeof options === 'function') return { onWarning: options as WarningHandler | undefined };
+  const o = options as RemoveStaleOptions;
+  const bad = (what: string) => invalidArg(`removeStaleLock: ${what}`, 'ERR_INVALID_ARG_TYPE');
+  if (typeof o !== 'object' || o === null)
+    throw bad(`options must be { force?, onWarning? } or a warning handler, received ${showValue(options)}`);
+  if (o.force !== undefined && typeof o.force !== 'boolean') throw bad(`force must be a boolean, received ${showValue(o.force)}`);
+  if (o.onWarning !== undefined && typeof o.onWarning !== 'function')
+    throw bad(`onWarning must be a function, received ${showValue(o.onWarning)}`);
+  return o;
+}
+
 /**
  * Removes the lock file only if its owner is proven dead (or its content is
- * invalid past the grace period), serialised with every other breaker.
- * Returns whether the lock is gone now. Problems are warnings, never throws.
+ * invalid past the grace period), serialised with every other breaker; with
+ * `force`, also one that cannot be checked from here, through the same
+ * election. Returns whether the lock is gone now. Problems are warnings; only
+ * invalid arguments throw. A bare function is taken as `onWarning`.
  */
-export function removeStaleLock(path: string, onWarning?: WarningHandler): boolean {
+export function removeStaleLock(path: string, options?: RemoveStaleOptions | WarningHandler): boolean {
   const file = checkLockPath(path);
+  const { force, onWarning } = removeOptions(options);
+  const policy = force === true ? { ...DEFAULT_POLICY, force: true } : DEFAULT_POLICY;
   try {
-    const found = assess(backend, file);
+    const found = assess(backend, file, 'throw', policy);
     if (found === null) return true;
     if (!found.verdict.stale) return false;
-    const result = breakStale(backend, file, found.seen);
+    const result = breakStale(backend, file, found.seen, policy);
     return result === 'broken' || (result === 'changed' && read(backend, file) === null);
   } catch (err) {
     emitWarning(onWarning, 'PIDLOCK_REMOVE_FAILED', `could not remove stale lock '${file}': ${(err as Error).message}`);
@@ -52,6 +81,15 @@ export interface LockStatus {
   stale: boolean;
   /** Why, in words: the rule that decided. */
   reason: string;
+  /**
+   * Where the lock was written: 'here' (this host, boot and PID namespace, or
+   * an unmarked lock on a local directory), 'other' (another host, boot or PID
+   * namespace: its owner cannot be checked from here), 'unknown' (unmarked on
+   * a shared filesystem); null: no lock file.
+   */
+  origin: Origin | null;
+  /** The writer's host name from the lock's marker; null: no marker. */
+  host: string | null;
 }
 
 /**
@@ -60,9 +98,11 @@ export interface LockStatus {
  * file, or holds a file that is not a lock (EFTYPE).
  */
 export function lockStatus(options: string | LockOptions): LockStatus {
-  const path = lockPathOf(typeof options === 'string' ? { path: options } : options);
-  const found = assess(backend, path);
-  if (found === null) return { path, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' };
+  const named = typeof options === 'string' ? { path: options } : options;
+  const path = lockPathOf(named);
+  const found = assess(backend, path, 'throw', policyOf(named));
+  if (found === null)
+    return { path, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file', origin: null, host: null };
   const { seen, verdict } = found;
   return {
     path,
@@ -71,6 +111,8 @@ export function lockStatus(options: string | LockOptions): LockStatus {
     alive: verdict.alive,
     stale: verdict.stale,
     reason: verdict.reason,
+    origin: seen.origin,
+    host: seen.marker?.host ?? null,
   };
 }
 

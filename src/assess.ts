@@ -1,4 +1,8 @@
+import os = require('node:os');
+import path = require('node:path');
+import { sharedFs } from './backend/fsinfo';
 import type { Backend, FileState, Probe } from './backend/types';
+import { DEFAULT_POLICY, ownDomain, parseMarker, type Marker, type Policy } from './domain';
 import { PidLockError } from './errors';
 import { firstLinePid } from './lockfile';
 import { fileKey, isHeldHere } from './registry';
@@ -13,9 +17,20 @@ import { judge, type Facts, type Verdict } from './rules';
 /** When this process started; a lock naming our PID but older than us is a previous run's. */
 export const PROCESS_START_MS = Date.now() - process.uptime() * 1000;
 
+/**
+ * Where a lock was written: 'here' (our domain's marker, or no marker on a
+ * local or single-host directory), 'other' (another domain's marker),
+ * 'unknown' (no marker on a shared filesystem).
+ */
+export type Origin = 'here' | 'other' | 'unknown';
+
 /** One read of a lock file, as the rules and the election need it. */
 export interface Seen {
-  /** Changes whenever the path names another file or the file is rewritten. */
+  /**
+   * Changes whenever the path names another file or the file is rewritten. No
+   * st_dev in it: each NFS client numbers a mount its own way, and the breakers
+   * of one file on several hosts must meet in one election.
+   */
   id: string;
   /** The file's identity in the registry (src/registry.ts). */
   key: string;
@@ -25,7 +40,12 @@ export interface Seen {
   pid: number | null;
   size: number;
   mtimeMs: number;
+  /** What inspect() saw (the native backend's test lock); null: not known yet (see Gathered). */
   kernelHeld: boolean | null;
+  marker: Marker | null;
+  origin: Origin;
+  /** The directory's shared filesystem, as judged (null when declared single-host). */
+  shared: string | null;
 }
 
 export interface Assessment {
@@ -33,9 +53,13 @@ export interface Assessment {
   verdict: Verdict;
 }
 
-function seenOf(st: FileState): Seen {
+function seenOf(st: FileState, file: string, policy: Policy): Seen {
+  const marker = parseMarker(st.head, st.size);
+  const shared = policy.singleHost ? null : sharedFs(path.dirname(file));
+  const own = ownDomain();
+  const origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
   return {
-    id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`,
+    id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`,
     key: fileKey(st.dev, st.ino),
     dev: st.dev,
     ino: st.ino,
@@ -43,6 +67,9 @@ function seenOf(st: FileState): Seen {
     size: st.size,
     mtimeMs: Number(st.mtimeNs / 1000000n),
     kernelHeld: st.kernelHeld,
+    marker,
+    origin,
+    shared,
   };
 }
 
@@ -50,35 +77,38 @@ function seenOf(st: FileState): Seen {
  * Reads a lock path once. Missing: null. A path that is not a regular file, or
  * that cannot be read, makes every decision impossible: PidLockError.
  */
-export function read(backend: Backend, path: string): Seen | null {
+export function read(backend: Backend, file: string, policy: Policy = DEFAULT_POLICY): Seen | null {
   let st;
   try {
-    st = backend.inspect(path);
+    st = backend.inspect(file);
   } catch (err) {
-    throw PidLockError.from(err, 'open', path);
+    throw PidLockError.from(err, 'open', file);
   }
   if (st === null) return null;
-  if (st.type === 'dir') throw new PidLockError('EISDIR', 'open', path);
-  if (st.type !== 'file') throw new PidLockError('EINVAL', 'open', path, 'not a regular file');
-  return seenOf(st);
+  if (st.type === 'dir') throw new PidLockError('EISDIR', 'open', file);
+  if (st.type !== 'file') throw new PidLockError('EINVAL', 'open', file, 'not a regular file');
+  return seenOf(st, file, policy);
 }
 
 /**
- * The facts about one read, each gathered when a rule first asks for it: a
- * lock whose kernel lock is held, or that is invalid, never costs a probe, and
- * only the start-time and own-PID rules list /proc/<pid>/fd.
+ * The facts about one read, each gathered when a rule first asks for it: an
+ * invalid lock never costs a probe, only the start-time and own-PID rules list
+ * /proc/<pid>/fd, and /proc/locks is read only when a kernel lock decides.
  */
 class Gathered implements Facts {
   readonly pid: number | null;
   readonly size: number;
   readonly mtimeMs: number;
-  readonly kernelHeld: boolean | null;
+  readonly marker: Marker | null;
+  readonly shared: string | null;
+  readonly ownTag = ownDomain()?.tag ?? null;
   readonly ownPid = process.pid;
   readonly processStartMs = PROCESS_START_MS;
   readonly #backend: Backend;
   readonly #seen: Seen;
   #probe: Probe | undefined;
   #open: boolean | null | undefined;
+  #kernel: boolean | null | undefined;
 
   constructor(backend: Backend, seen: Seen) {
     this.#backend = backend;
@@ -86,11 +116,23 @@ class Gathered implements Facts {
     this.pid = seen.pid;
     this.size = seen.size;
     this.mtimeMs = seen.mtimeMs;
-    this.kernelHeld = seen.kernelHeld;
+    this.marker = seen.marker;
+    this.shared = seen.shared;
+    this.#kernel = seen.kernelHeld ?? undefined;
   }
 
   get now(): number {
     return Date.now();
+  }
+
+  get kernelHeld(): boolean | null {
+    if (this.#kernel === undefined) this.#kernel = this.#backend.kernelHeld?.(this.#seen.dev, this.#seen.ino) ?? null;
+    return this.#kernel;
+  }
+
+  get bootMs(): number | null {
+    const up = os.uptime();
+    return Number.isFinite(up) && up > 0 ? Date.now() - up * 1000 : null;
   }
 
   get heldHere(): boolean {
@@ -115,8 +157,11 @@ class Gathered implements Facts {
   }
 }
 
-export function judgeSeen(backend: Backend, seen: Seen): Verdict {
-  return judge(new Gathered(backend, seen));
+/** `policy.force`: an uncheckable lock counts as stale (never one a kernel lock or a live local owner holds). */
+export function judgeSeen(backend: Backend, seen: Seen, policy: Policy = DEFAULT_POLICY): Verdict {
+  const v = judge(new Gathered(backend, seen));
+  if (!policy.force || !v.uncheckable) return v;
+  return { stale: true, alive: null, reason: `forced: ${v.reason.replace(/; if it is gone, run .*$/, '')}` };
 }
 
 /**
@@ -125,10 +170,15 @@ export function judgeSeen(backend: Backend, seen: Seen): Verdict {
  * EFTYPE, since nobody can take that lock and nobody may delete the file,
  * unless `foreign` is 'report' (diagnostics, ballots).
  */
-export function assess(backend: Backend, path: string, foreign: 'throw' | 'report' = 'throw'): Assessment | null {
-  const seen = read(backend, path);
+export function assess(
+  backend: Backend,
+  file: string,
+  foreign: 'throw' | 'report' = 'throw',
+  policy: Policy = DEFAULT_POLICY,
+): Assessment | null {
+  const seen = read(backend, file, policy);
   if (seen === null) return null;
-  const verdict = judgeSeen(backend, seen);
-  if (verdict.foreign && foreign === 'throw') throw new PidLockError('EFTYPE', 'use', path, verdict.reason);
+  const verdict = judgeSeen(backend, seen, policy);
+  if (verdict.foreign && foreign === 'throw') throw new PidLockError('EFTYPE', 'use', file, verdict.reason);
   return { seen, verdict };
 }

@@ -4,7 +4,8 @@ import { assess, PROCESS_START_MS, read, type Seen } from './assess';
 import { ballotPath, classify } from './backend/sidefiles';
 import type { Backend, Held } from './backend/types';
 import { isErrno, PidLockError } from './errors';
-import { formatPid } from './lockfile';
+import { DEFAULT_POLICY, ownDomain, type Policy } from './domain';
+import { contentFor } from './lockfile';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -26,13 +27,15 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
  * other breaker lost. Ballots of files that are gone can never matter again,
  * which is what makes collecting them safe.
  */
-export function breakStale(backend: Backend, lockPath: string, seen: Seen): BreakResult {
+export function breakStale(backend: Backend, lockPath: string, seen: Seen, policy: Policy = DEFAULT_POLICY): BreakResult {
   const deadBallots: string[] = [];
+  // A ballot says where its breaker runs, as the lock does; nobody refreshes its mtime, so it has no lease.
+  const content = contentFor(lockPath, { ...policy, leaseMs: null }, backend.name === 'native');
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const ballot = ballotPath(lockPath, seen.id, round);
     let held: Held;
     try {
-      held = backend.publish(ballot, formatPid(process.pid));
+      held = backend.publish(ballot, content);
     } catch (err) {
       if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
       const other = assess(backend, ballot, 'report');
@@ -42,7 +45,8 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen): Brea
       continue;
     }
     try {
-      const now = assess(backend, lockPath, 'report');
+      // `policy` again: a forced break re-checks that the lock is still one that cannot be checked.
+      const now = assess(backend, lockPath, 'report', policy);
       if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
       try {
         fs.unlinkSync(lockPath);
@@ -109,9 +113,12 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
   } catch {
     return;
   }
+  const ownTag = ownDomain()?.tag.replace('.', '') ?? null;
   for (const entry of entries) {
     const side = classify(lockPath, entry);
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
+    // Another domain's temp names a PID that means nothing here.
+    if (side.kind === 'tmp' && side.domain !== null && side.domain !== ownTag) continue;
     const file = path.join(dir, entry);
     try {
       // A temp file is empty until its creator writes it, so its content proves

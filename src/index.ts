@@ -42,8 +42,16 @@ export function requireNative(): void {
   if (backend !== 'native') throw requireFailure(loadError);
 }
 
-export { isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid, type LockStatus } from './api';
-export { lockFilePath, type LockOptions, type LockPathOptions } from './paths';
+export {
+  isProcessAlive,
+  getProcessStartTime,
+  removeStaleLock,
+  lockStatus,
+  readLockFilePid,
+  type LockStatus,
+  type RemoveStaleOptions,
+} from './api';
+export { lockFilePath, type LockOptions, type LockOriginOptions, type LockPathOptions } from './paths';
 export { PidLock, type PidLockOptions, type LockOwner } from './pidlock';
 export { PidLockError, type WarningHandler } from './errors';
 export { AbortError, type WaitOptions } from './wait';

@@ -1,10 +1,27 @@
 import { MAX_CONTENT } from './backend/format';
+import path = require('node:path');
+import { markerFor, parseMarker, type Marker, type Policy } from './domain';
 import { MAX_PID } from './pid';
 
 // The lock file's content: written, parsed, and read by the public reader.
 
-export function formatPid(pid: number): string {
-  return `${pid}\n`;
+/**
+ * `PID\n`, and with a marker `PID\n@<tag>[ K][ L<sec>] <host>\n` (see
+ * docs/beyond-one-host.md): the first line stays the bare PID for pidfile
+ * readers. The host name is cut (and anything but printable ASCII made '?') so
+ * the whole file stays within MAX_CONTENT bytes, which every reader takes as a
+ * lock's size limit.
+ */
+export function formatContent(pid: number, marker: Marker | null): string {
+  if (marker === null) return `${pid}\n`;
+  const head = `${pid}\n@${marker.tag}${marker.kernel ? ' K' : ''}${marker.leaseSec === null ? '' : ` L${marker.leaseSec}`} `;
+  const room = MAX_CONTENT - head.length - 1;
+  return `${head}${marker.host.replace(/[^\x21-\x7e]/g, '?').slice(0, Math.max(0, room))}\n`;
+}
+
+/** What this process writes into a lock (or ballot) at `lockPath`; `kernelLock`: the backend takes the file's kernel lock. */
+export function contentFor(lockPath: string, policy: Policy, kernelLock: boolean): string {
+  return formatContent(process.pid, markerFor(path.dirname(lockPath), policy, kernelLock));
 }
 
 const WHITESPACE = /^[ \t\r\n]*([0-9]+)[ \t\r\n]*$/;
@@ -16,11 +33,15 @@ function pidOf(digits: string): number | null {
   return pid >= 1 && pid <= MAX_PID ? pid : null;
 }
 
-/** Parses lock content; anything but one decimal PID with optional surrounding whitespace is null. */
+/**
+ * Parses lock content: one decimal PID with optional surrounding whitespace, or
+ * a PID line followed by a marker line; anything else is null.
+ */
 export function parsePid(bytes: Buffer, size: number): number | null {
   if (size > MAX_CONTENT || bytes.length === 0) return null;
   const m = WHITESPACE.exec(bytes.toString('latin1'));
-  return m ? pidOf(m[1]) : null;
+  if (m) return pidOf(m[1]);
+  return parseMarker(bytes, size) === null ? null : firstLinePid(bytes, size);
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
+import { DEFAULT_POLICY, type OriginMode, type Policy } from './domain';
 import { invalidArg, PidLockError, showValue } from './errors';
 
 export interface LockPathOptions {
@@ -90,8 +91,44 @@ export function lockFilePath(options: LockPathOptions): string {
   return path.join(path.resolve(options.dir), file);
 }
 
+/** Where a lock may be written and read from (docs/beyond-one-host.md). */
+export interface LockOriginOptions {
+  /**
+   * When the lock carries a marker of where it was written: 'auto' (default)
+   * where a PID alone could mislead (a shared filesystem, a container, a
+   * lease), 'always', or 'never' (a bare "PID\n" for readers that take the
+   * whole file as the PID).
+   */
+  origin?: OriginMode;
+  /**
+   * The app declares that only this host uses the lock's directory, although
+   * its filesystem is a shared one: an unmarked lock there is judged by local
+   * PIDs, as on a local disk.
+   */
+  singleHost?: boolean;
+}
+
 /** How every entry point names a lock: the file itself, or a name (and port, directory). */
-export type LockOptions = { path: string } | LockPathOptions;
+export type LockOptions = ({ path: string } | LockPathOptions) & LockOriginOptions;
+
+const ORIGINS: readonly OriginMode[] = ['auto', 'always', 'never'];
+
+/** The writing and judging policy that lock options ask for; validated. */
+export function policyOf(options: unknown): Policy {
+  if (typeof options !== 'object' || options === null) return DEFAULT_POLICY;
+  const o = options as LockOriginOptions;
+  if (o.origin !== undefined && !ORIGINS.includes(o.origin)) {
+    throw invalidArg(
+      `invalid origin ${showValue(o.origin)}: use 'auto' (a marker where it is needed), 'always' or 'never'`,
+      typeof o.origin === 'string' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE',
+    );
+  }
+  if (o.singleHost !== undefined && typeof o.singleHost !== 'boolean') {
+    throw invalidArg(`singleHost must be a boolean, received ${showValue(o.singleHost)}`, 'ERR_INVALID_ARG_TYPE');
+  }
+  if (o.origin === undefined && o.singleHost === undefined) return DEFAULT_POLICY;
+  return { ...DEFAULT_POLICY, origin: o.origin ?? 'auto', singleHost: o.singleHost ?? false };
+}
 
 /**
  * The one reader of lock options (PidLock, lockStatus, requestSingleInstance,

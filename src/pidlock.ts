@@ -6,8 +6,9 @@ import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
 import { watchHeld } from './compromise';
 import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } from './errors';
-import { formatPid } from './lockfile';
-import { lockPathOf, type LockOptions } from './paths';
+import type { Policy } from './domain';
+import { contentFor } from './lockfile';
+import { lockPathOf, policyOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { Waiter } from './wake';
@@ -45,6 +46,7 @@ export class PidLock {
   readonly #backend: Backend;
   readonly #onWarning: PidLockOptions['onWarning'];
   readonly #onCompromised: PidLockOptions['onCompromised'];
+  readonly #policy: Policy;
   #held: Held | null = null;
 
   static {
@@ -62,6 +64,7 @@ export class PidLock {
       const n = nameLength(path.basename(this.path));
       throw new PidLockError('ENAMETOOLONG', 'create', this.path, `its name is ${n} ${NAME_UNITS}, a file name may have ${NAME_MAX}`);
     }
+    this.#policy = policyOf(options);
     this.#backend = backend;
     const o = options as Pick<PidLockOptions, 'onWarning' | 'onCompromised'>;
     this.#onWarning = o.onWarning;
@@ -117,7 +120,7 @@ export class PidLock {
       if (look && this.#lookAndBreak() === 'held') return this.#refuse();
       look = true;
       try {
-        this.#held = this.#backend.publish(this.path, formatPid(process.pid));
+        this.#held = this.#backend.publish(this.path, contentFor(this.path, this.#policy, this.#backend.name === 'native'));
       } catch (err) {
         if (isErrno(err, 'EEXIST')) continue;
         // A full, read-only or closed directory says nothing about the lock in
@@ -141,17 +144,17 @@ export class PidLock {
 
   /** 'free': no lock, or a stale one that is gone now (by us or another breaker); create next. */
   #lookAndBreak(): 'held' | 'free' {
-    const found = assess(this.#backend, this.path);
+    const found = assess(this.#backend, this.path, 'throw', this.#policy);
     if (found === null) return 'free';
     if (!found.verdict.stale) return 'held';
-    return breakStale(this.#backend, this.path, found.seen) === 'busy' ? 'held' : 'free';
+    return breakStale(this.#backend, this.path, found.seen, this.#policy) === 'busy' ? 'held' : 'free';
   }
 
   /** After a failed publish: is there a lock that a live (or unverifiable) process holds? */
   #heldAnyway(): boolean {
     let found;
     try {
-      found = assess(this.#backend, this.path);
+      found = assess(this.#backend, this.path, 'throw', this.#policy);
     } catch (err) {
       if (isErrno(err, 'EFTYPE')) throw err;
       return false; // unreadable too: the publish error says more
@@ -234,7 +237,7 @@ export class PidLock {
 
   /** Who holds the lock, for diagnostics; null when there is no lock file or it names no PID. */
   owner(): LockOwner | null {
-    const found = assess(this.#backend, this.path, 'report');
+    const found = assess(this.#backend, this.path, 'report', this.#policy);
     if (found === null || found.seen.pid === null) return null;
     return { pid: found.seen.pid, alive: found.verdict.alive, stale: found.verdict.stale };
   }

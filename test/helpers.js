@@ -149,7 +149,7 @@ function sleep(ms) {
 /** The id a break ballot of this lock file carries (src/assess.ts Seen.id): `<lock>.break.<id>.<round>`. */
 function lockId(file) {
   const st = fs.statSync(file, { bigint: true });
-  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}-${st.dev.toString(36)}`;
+  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`;
 }
 
 module.exports = {

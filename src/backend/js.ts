@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from './format';
-import { holdsOpen, procIsOurs, readProcHead } from './procfs';
+import { holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead } from './procfs';
 import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
@@ -224,4 +224,6 @@ export const jsBackend: Backend = {
   // Its descriptor carries no kernel lock: handing it on would prove nothing.
   descriptor: () => null,
   holdsOpen,
+  // Holders of the native backend, `flock -n` and a killed `pidlock run`'s command hold kernel locks.
+  kernelHeld: isLinux ? kernelHeldByProcLocks : undefined,
 };

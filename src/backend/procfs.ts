@@ -68,3 +68,71 @@ export function holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null
   }
   return false;
 }
+
+/** The inode of the initial PID namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h), the same on every Linux. */
+export const INITIAL_PID_NS = 4026531836n;
+
+/**
+ * This boot of this kernel (a new random UUID each boot, shared by every
+ * container of the host) and our PID namespace's inode: together they say
+ * where a PID means something. null without a /proc that is ours: then no
+ * identity is exact, and the caller writes no marker and calls no marked lock ours.
+ */
+let ids: { boot: string; pidns: bigint } | null | undefined;
+
+export function pidDomainIds(): { boot: string; pidns: bigint } | null {
+  // Cached: neither changes under a running process (setns(CLONE_NEWPID) moves only its children).
+  if (ids === undefined) {
+    ids = null;
+    if (procIsOurs()) {
+      try {
+        const boot = readProcHead('/proc/sys/kernel/random/boot_id').trim();
+        const pidns = fs.statSync('/proc/self/ns/pid', { bigint: true }).ino;
+        if (boot !== '') ids = { boot, pidns };
+      } catch {
+        // No exact identity: null.
+      }
+    }
+  }
+  return ids;
+}
+
+/** `major:minor` as /proc/locks prints a device (fs/locks.c: "%02x:%02x"), from st_dev as Linux encodes it (new_encode_dev). */
+export function procLocksDevice(dev: bigint): string {
+  const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+  const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+  return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Whether a live process holds a flock on the file (dev, ino), from /proc/locks:
+ * how a process that cannot take a test lock itself (the JS backend) sees the
+ * kernel locks of native holders, `flock -n` and a killed `pidlock run`'s
+ * command. A reader sees the locks of the processes its PID namespace can name
+ * (fs/locks.c locks_translate_pid() hides the rest), so "not listed" proves
+ * "not held" only in the initial PID namespace, which sees every one; elsewhere
+ * it is null. The pid column is the reader's view of the owner and is not used.
+ * One read of a file whose size grows with the machine's lock count: callers
+ * ask only when the answer decides.
+ */
+export function kernelHeldByProcLocks(dev: bigint, ino: bigint): boolean | null {
+  if (!procIsOurs()) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync('/proc/locks', 'latin1');
+  } catch {
+    return null;
+  }
+  const key = ` ${procLocksDevice(dev)}:${ino} `;
+  for (const line of text.split('\n')) {
+    // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2152163 0 EOF"; a blocked waiter's line has "->" and holds nothing.
+    if (line.includes(' FLOCK ') && !line.includes('->') && line.includes(key)) return true;
+  }
+  return inInitialPidNamespace() === true ? false : null;
+}
+
+/** Whether this process is in the initial PID namespace; null: cannot tell (no /proc of ours). */
+export function inInitialPidNamespace(): boolean | null {
+  const own = pidDomainIds();
+  return own === null ? null : own.pidns === INITIAL_PID_NS;
+}

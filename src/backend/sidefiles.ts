@@ -1,4 +1,5 @@
 import path = require('node:path');
+import { ownDomain } from '../domain';
 import { nameLength, truncateName } from './names';
 
 /**
@@ -8,8 +9,9 @@ import { nameLength, truncateName } from './names';
  */
 // Measured with nameLength (bytes, or UTF-16 units on Windows), so every side
 // name fits in NAME_MAX whenever the lock's own name does: the longest suffix is
-// a ballot's ".break.<id>.<round>", at most 68 (an id is four 64-bit numbers in
-// base 36, 57 with signs and dashes; rounds stop at 256), and 180 + 68 <= 255.
+// a temp's ".<domain>-<pid>.<counter+random>.tmp", at most 1+20+1+10+1+16+4 = 53,
+// or a ballot's ".break.<id>.<round>", at most 54 (an id is three 64-bit numbers
+// in base 36, 42 with signs and dashes; rounds stop at 256), and 180 + 54 <= 255.
 // A lock that can be created but whose ballots cannot be could never be broken.
 const MAX_BASE = 180;
 const CUT_BASE = 120;
@@ -35,9 +37,15 @@ let counter = 0;
 let lastLock = '';
 let lastPrefix = '';
 
+/**
+ * A temp name says where its creator's PID means something (its domain's tag,
+ * without the dot), so that litter collection on another host or in another
+ * PID namespace never judges it by a PID of its own.
+ */
 export function tmpPath(lockPath: string): string {
   if (lockPath !== lastLock) {
-    lastPrefix = path.join(path.dirname(lockPath), `${sideBase(lockPath)}.`);
+    const tag = ownDomain()?.tag.replace('.', '');
+    lastPrefix = path.join(path.dirname(lockPath), `${sideBase(lockPath)}.${tag === undefined ? '' : `${tag}-`}`);
     lastLock = lockPath;
   }
   return `${lastPrefix}${process.pid}.${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
@@ -47,13 +55,16 @@ export function ballotPath(lockPath: string, lockId: string, round: number): str
   return path.join(path.dirname(lockPath), `${sideBase(lockPath)}.break.${lockId}.${round}`);
 }
 
+/** A side file of a lock: `domain` is the temp's creator's domain tag without its dot; null: none in its name. */
+export type SideFile = { kind: 'tmp'; pid: number; domain: string | null } | { kind: 'ballot'; lockId: string };
+
 /** Which side file a directory entry is, if it belongs to this lock. */
-export function classify(lockPath: string, entry: string): { kind: 'tmp'; pid: number } | { kind: 'ballot'; lockId: string } | null {
+export function classify(lockPath: string, entry: string): SideFile | null {
   const prefix = `${sideBase(lockPath)}.`;
   if (!entry.startsWith(prefix)) return null;
   const rest = entry.slice(prefix.length);
-  const tmp = /(?:^|\.)(\d+)\.[0-9a-z]+\.tmp$/.exec(rest);
-  if (tmp) return { kind: 'tmp', pid: Number(tmp[1]) };
+  const tmp = /(?:^|\.)(?:([0-9a-f]{20})-)?(\d+)\.[0-9a-z]+\.tmp$/.exec(rest);
+  if (tmp) return { kind: 'tmp', pid: Number(tmp[2]), domain: tmp[1] ?? null };
   const m = /^break\.([0-9a-z-]+)\.\d+$/.exec(rest);
   return m ? { kind: 'ballot', lockId: m[1] } : null;
 }

@@ -67,6 +67,12 @@ export interface Backend {
    * needs no clock. null: cannot tell here.
    */
   holdsOpen(pid: number, dev: bigint, ino: bigint): boolean | null;
+  /**
+   * Whether a live process holds the kernel lock of the file (dev, ino), for a
+   * backend whose inspect() cannot tell (kernelHeld null); asked only when the
+   * answer decides. Absent: cannot tell.
+   */
+  kernelHeld?(dev: bigint, ino: bigint): boolean | null;
   /** Kernel wake-ups for waiters (src/wake.ts); absent where only the timer exists. */
   readonly wake?: WakeApi;
 }

@@ -8,22 +8,31 @@ type Action = 'removed' | 'none' | 'kept';
 
 export function clean(args: string[]): number {
   const { values } = parse('clean', () =>
-    parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }),
+    parseArgs({
+      args: negativeValues(args, LOCK_OPTIONS),
+      options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS, force: { type: 'boolean' } },
+      strict: true,
+    }),
   );
   const path = lockFrom(values).path;
-  const before = lockStatus(path);
+  const force = values.force === true;
+  const before = lockStatus({ path, singleHost: values['single-host'] === true });
   let action: Action = before.state === 'free' ? 'none' : 'kept';
   let message = before.state === 'free' ? `no lock at ${path}; nothing to do` : `lock ${path} is held (${before.reason}); left it alone`;
-  if (before.state === 'stale') {
+  // --force also tries a held lock: the library removes it only if its owner cannot be checked from here.
+  if (before.state === 'stale' || (force && before.state === 'held')) {
     const problems: string[] = [];
-    const gone = removeStaleLock(path, (w) => problems.push(w.message));
+    const gone = removeStaleLock(path, { force, onWarning: (w) => problems.push(w.message) });
     for (const p of problems) err(`pidlock clean: ${p}`);
     if (problems.length > 0) return EXIT.ERROR;
     // false: another process replaced the stale file with a live lock meanwhile.
     const after = lockStatus(path);
     if (gone) {
       action = 'removed';
-      message = `removed stale lock ${path} (${before.reason})`;
+      const why = before.reason.replace(/; if it is gone, run .*$/, '');
+      message = `removed ${before.state === 'stale' ? 'stale' : 'unverifiable'} lock ${path} (${why})`;
+    } else if (before.state === 'held') {
+      message = `lock ${path} is held (${after.reason}); left it alone`;
     } else {
       message = `lock ${path} was taken over meanwhile (${after.reason}); left it alone`;
     }

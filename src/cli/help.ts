@@ -2,7 +2,9 @@ const LOCK = `Lock (one of):
   --name NAME     the lock file .NAME_lock[_PORT].pid in the temp directory
   --port PORT     an integer 0-65535 appended to the name
   --dir DIR       another directory for --name
-  --path FILE     the lock file itself`;
+  --path FILE     the lock file itself
+  --single-host   only this host uses the lock's directory, even on a shared
+                  filesystem: judge an unmarked lock there by local PIDs`;
 
 export const HELP: Record<string, string> = {
   pidlock: `Usage: pidlock <command> [options]
@@ -65,12 +67,15 @@ Exit codes:
   1  at least one is not alive, or unknown
   2  bad arguments`,
 
-  clean: `Usage: pidlock clean <lock> [--json]
+  clean: `Usage: pidlock clean <lock> [--force] [--json]
 
 Removes the lock file only if it is stale (its owner is proven dead), using
 the same safe breaking as the library, and says what it did.
 
 ${LOCK}
+  --force         also remove a lock whose owner cannot be checked from here
+                  (written on another host, boot or PID namespace); never one
+                  whose kernel lock is held or whose owner runs here
   --json          one JSON object on stdout
   -h, --help      this help
 

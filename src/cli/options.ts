@@ -17,6 +17,7 @@ export const LOCK_OPTIONS = {
   port: { type: 'string' },
   dir: { type: 'string' },
   path: { type: 'string' },
+  'single-host': { type: 'boolean' },
 } as const satisfies Options;
 
 export const COMMON_OPTIONS = {
@@ -59,6 +60,7 @@ export interface LockArgs {
   port?: string;
   dir?: string;
   path?: string;
+  'single-host'?: boolean;
 }
 
 /** Exactly one way to name the lock; the library's own checks give the messages for bad names and ports. */
@@ -70,9 +72,11 @@ export function lockFrom(values: LockArgs): PidLock {
   if (byPath && (values.port !== undefined || values.dir !== undefined)) {
     throw new UsageError('--port and --dir go with --name; with --path, put the whole file path in --path');
   }
+  // Only when given: an absent flag leaves the library's default.
+  const singleHost = values['single-host'] ? { singleHost: true } : {};
   try {
-    if (byPath) return new PidLock({ path: values.path as string });
-    const options = { name: values.name as string, port: values.port, dir: values.dir };
+    if (byPath) return new PidLock({ path: values.path as string, ...singleHost });
+    const options = { name: values.name as string, port: values.port, dir: values.dir, ...singleHost };
     lockFilePath(options);
     return new PidLock(options);
   } catch (e) {

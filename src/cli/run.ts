@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { spawn, type ChildProcess } from 'node:child_process';
 import os = require('node:os');
-import type { PidLock } from '../index';
+import { lockStatus, type LockStatus, type PidLock } from '../index';
 import { kernelLockDescriptor } from '../pidlock';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, negativeValues, parse, parseWait, UsageError } from './options';
@@ -15,20 +15,23 @@ function splitCommand(args: string[]): { ours: string[]; command: string[] } {
   return { ours: args.slice(0, dashdash), command: args.slice(dashdash + 1) };
 }
 
-function reportBusy(lock: PidLock, waited: number, asJson: boolean): void {
-  let owner = null;
+function reportBusy(lock: PidLock, singleHost: boolean, waited: number, asJson: boolean): void {
+  let owner: LockStatus | null = null;
   try {
-    owner = lock.owner();
+    owner = lockStatus({ path: lock.path, singleHost });
   } catch {
     // The holder vanished or the file changed under us; "unknown" says as much.
   }
   const pid = owner?.pid ?? null;
+  const host = owner?.host ?? null;
   if (asJson) {
-    json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, waitedSeconds: waited }, process.stderr);
+    const where = { origin: owner?.origin ?? null, host };
+    json({ error: 'busy', path: lock.path, pid, alive: owner?.alive ?? null, ...where, waitedSeconds: waited }, process.stderr);
     return;
   }
   const holder = pid === null ? 'another process' : `PID ${pid} (alive: ${aliveWord(owner?.alive ?? null)})`;
-  err(`pidlock run: lock ${lock.path} is held by ${holder}; gave up after ${waited} s (exit ${EXIT.BUSY})`);
+  const by = owner?.origin === 'other' ? `held on another host (${host}) by ${holder}` : `held by ${holder}`;
+  err(`pidlock run: lock ${lock.path} is ${by}; gave up after ${waited} s (exit ${EXIT.BUSY})`);
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
@@ -132,7 +135,7 @@ export async function run(args: string[]): Promise<number> {
       return EXIT.SIGNAL_BASE + signalNumber(relay.received);
     }
     if (!got) {
-      reportBusy(lock, wait, values.json === true);
+      reportBusy(lock, values['single-host'] === true, wait, values.json === true);
       return EXIT.BUSY;
     }
     try {

@@ -14,13 +14,14 @@ function printReport(r: LockStatus): void {
   out(`alive:  ${r.pid === null ? '-' : paint(o, aliveColour(r.alive), aliveWord(r.alive))}`);
   out(`stale:  ${r.stale}`);
   out(`reason: ${r.reason}`);
+  if (r.origin !== null) out(`origin: ${r.origin}${r.host === null ? '' : ` (host ${r.host})`}`);
 }
 
 export function status(args: string[]): number {
   const { values } = parse('status', () =>
     parseArgs({ args: negativeValues(args, LOCK_OPTIONS), options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS }, strict: true }),
   );
-  const report = lockStatus(lockFrom(values).path);
+  const report = lockStatus({ path: lockFrom(values).path, singleHost: values['single-host'] === true });
   if (values.json) json(report);
   else printReport(report);
   return report.state === 'held' ? EXIT.OK : EXIT.NO;

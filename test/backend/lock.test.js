@@ -303,13 +303,9 @@ test(
     assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
     try {
       const lock = new pkg.PidLock({ path: file });
-      if (pkg.backend === 'js') {
-        // Documented limit: the JS path cannot see kernel locks and judges by the PID alone.
-        assert.deepEqual(lock.owner(), { pid: Number(fs.readFileSync(file, 'latin1')), alive: false, stale: true });
-        return;
-      }
+      // The JS backend sees it in /proc/locks (this test runs in the initial PID namespace).
       assert.equal(lock.tryAcquire(), false);
-      assert.equal(lock.owner().stale, false);
+      assert.deepEqual(lock.owner(), { pid: Number(fs.readFileSync(file, 'latin1')), alive: true, stale: false });
     } finally {
       flocker.kill('SIGKILL');
     }
@@ -338,7 +334,16 @@ test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as 
   const dir = tmpDir();
   const file = path.join(dir, '.st_lock_7.pid');
   const cli = (f) => JSON.parse(runChild(path.join(__dirname, '..', '..', 'dist', 'cli.js'), ['status', '--path', f, '--json']).stdout);
-  assert.deepEqual(pkg.lockStatus(file), { path: file, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' });
+  assert.deepEqual(pkg.lockStatus(file), {
+    path: file,
+    state: 'free',
+    pid: null,
+    alive: null,
+    stale: false,
+    reason: 'no lock file',
+    origin: null,
+    host: null,
+  });
   const holder = startChild(holderScript, [file]);
   const pid = Number((await holder.firstLine).split(' ')[1]);
   const held = pkg.lockStatus({ name: 'st', port: 7, dir });
@@ -346,6 +351,8 @@ test('lockStatus reports a live holder, a SIGKILLed one and no lock, exactly as 
   assert.equal(held.pid, pid);
   assert.equal(held.alive, true);
   assert.equal(held.stale, false);
+  assert.equal(held.origin, 'here', 'a local lock without a marker was written here');
+  assert.equal(held.host, null);
   assert.deepEqual(held, pkg.lockStatus(file), 'a path and { name, port, dir } name the same lock');
   assert.deepEqual(cli(file), held);
   holder.child.kill('SIGKILL');

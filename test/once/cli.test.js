@@ -252,7 +252,16 @@ test('status: held by a live process (0), stale (1), free (1)', async (t) => {
   const s = setup();
   const free = cli(['status', ...s.opts, '--json']);
   assert.equal(free.status, 1);
-  assert.deepEqual(JSON.parse(free.stdout), { path: s.lock, state: 'free', pid: null, alive: null, stale: false, reason: 'no lock file' });
+  assert.deepEqual(JSON.parse(free.stdout), {
+    path: s.lock,
+    state: 'free',
+    pid: null,
+    alive: null,
+    stale: false,
+    reason: 'no lock file',
+    origin: null,
+    host: null,
+  });
 
   const h = await holdWithChild(t, s.lock);
   const held = cli(['status', ...s.opts, '--json']);
@@ -260,7 +269,7 @@ test('status: held by a live process (0), stale (1), free (1)', async (t) => {
   const hj = JSON.parse(held.stdout);
   assert.deepEqual(
     { ...hj, reason: undefined },
-    { path: s.lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined },
+    { path: s.lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined, origin: 'here', host: null },
   );
   const text = cli(['status', '--path', s.lock]);
   assert.equal(text.status, 0);

@@ -80,6 +80,11 @@ test('flock -n (util-linux): refused while this package holds the lock, and its 
   assert.equal(await held.firstLine, 'locked');
   assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false);
   assert.equal(pkg.lockStatus(file).state, 'held');
+  if (process.platform === 'linux') {
+    // The JS backend sees the flock through /proc/locks.
+    const js = runChild(fixture('holder.js'), [file], { env: { PIDLOCK_NO_NATIVE: '1' } });
+    assert.match(js.stdout, /^refused /, `a JS-backend contender is refused: ${js.stdout} ${js.stderr}`);
+  }
 });
 
 test(

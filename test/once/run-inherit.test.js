@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { pkg, root, tmpDir, startChild, sleep } = require('../helpers');
+const { pkg, root, tmpDir, fixture, startChild, runChild, sleep } = require('../helpers');
 
 const CLI = path.join(root, 'dist', 'cli.js');
 const BUSY = 75;
@@ -51,6 +51,11 @@ test(
     const second = runOnce(dir);
     assert.equal(second.status, BUSY, `a second run is refused while the command lives: ${second.stdout} ${second.stderr}`);
     assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false, 'tryAcquire() is refused too');
+    if (process.platform === 'linux') {
+      // The JS backend sees the kernel lock through /proc/locks (Linux only).
+      const js = runChild(fixture('holder.js'), [file], { env: { PIDLOCK_NO_NATIVE: '1' } });
+      assert.match(js.stdout, /^refused /, `a JS-backend contender is refused: ${js.stdout} ${js.stderr}`);
+    }
 
     process.kill(sleeper, 'SIGTERM');
     for (let i = 0; i < 200 && alive(sleeper); i++) await sleep(50);

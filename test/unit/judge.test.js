@@ -27,7 +27,16 @@ const BASE = {
   alive: true,
   startMs: NOW - 20_000,
   holdsOpen: null,
+  marker: null,
+  ownTag: 'aaaaaaaaaaaa.bbbbbbbb',
+  shared: null,
+  bootMs: NOW - 86_400_000,
 };
+
+/** Markers of our domain, of another PID namespace of this boot, and of another host (or boot). */
+const OURS = { tag: 'aaaaaaaaaaaa.bbbbbbbb', kernel: false, leaseSec: null, host: 'here' };
+const SIBLING = { tag: 'aaaaaaaaaaaa.cccccccc', kernel: true, leaseSec: null, host: 'box' };
+const ELSEWHERE = { tag: 'dddddddddddd.bbbbbbbb', kernel: true, leaseSec: null, host: 'build-7' };
 
 /**
  * Facts whose listed members throw when read: a rule that does not need a fact
@@ -50,17 +59,39 @@ const OWNER = ['alive', 'startMs', 'holdsOpen'];
 // [README rule / edge, facts, facts that must not be read, expected verdict]
 const ROWS = [
   // 1. A kernel lock proves a live holder, whatever the PID says.
+  // It is asked last, only when the verdict would free the lock or call it uncheckable
+  // (the JS backend reads /proc/locks for it), so the owner's facts come first.
   [
     '1 kernel lock held, owner PID dead',
     { kernelHeld: true, alive: false },
-    [...OWNER, 'now', 'heldHere'],
+    ['startMs', 'holdsOpen', 'now', 'heldHere'],
     { stale: false, alive: true, reason: /kernel lock/ },
   ],
   [
     '1 kernel lock held, no PID in the file',
     { kernelHeld: true, pid: null, mtimeMs: NOW - 60_000 },
-    [...OWNER, 'now'],
+    OWNER,
     { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  ['1 not read when the owner is running', {}, ['kernelHeld', 'now'], { stale: false, alive: true, reason: /is running/ }],
+  ['1 not read for a young invalid lock', { pid: null, size: 0, mtimeMs: NOW - 10 }, ['kernelHeld', ...OWNER], { stale: false }],
+  [
+    '1 not read for our own lock held here',
+    { pid: OWN, heldHere: true },
+    ['kernelHeld', ...OWNER],
+    { stale: false, reason: /held by this process/ },
+  ],
+  [
+    "1 kernel lock held, own PID not open by us (another namespace's holder with our PID)",
+    { pid: OWN, holdsOpen: false, kernelHeld: true },
+    ['alive', 'startMs'],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '1 kernel lock held overrides "cannot be checked": another host\'s marker',
+    { marker: ELSEWHERE, kernelHeld: true },
+    OWNER,
+    { stale: false, alive: true, uncheckable: undefined, reason: /kernel lock/ },
   ],
   [
     '1 kernel lock held on a file over 64 bytes: held, not foreign',
@@ -278,6 +309,160 @@ const ROWS = [
     { stale: false, alive: true },
   ],
   ['7 /proc not ours: kill() says ESRCH: stale', { alive: false, startMs: null, holdsOpen: null }, ['now'], { stale: true, alive: false }],
+
+  // Markers (docs/beyond-one-host.md). Ours: today's rules, as if unmarked.
+  ['marker ours, owner running: held', { marker: OURS }, ['kernelHeld'], { stale: false, alive: true, reason: /is running/ }],
+  ['marker ours, owner dead: stale', { marker: OURS, alive: false }, [], { stale: true, alive: false }],
+  ['marker ours, own PID held here', { marker: OURS, pid: OWN, heldHere: true }, OWNER, { stale: false, reason: /held by this process/ }],
+
+  // Another domain: its PID is never judged by ours.
+  ...[
+    ['dead here', { alive: false }],
+    ['reused here', { startMs: NOW, holdsOpen: false }],
+    ['equal to our own PID', { pid: OWN, holdsOpen: false, heldHere: false }],
+  ].map(([what, over]) => [
+    `marker of another host, its PID ${what}: held, cannot be checked, names the host`,
+    { marker: ELSEWHERE, kernelHeld: false, ...over },
+    [...OWNER, 'heldHere'],
+    {
+      stale: false,
+      alive: null,
+      uncheckable: true,
+      reason: /written on host build-7 \(another host or boot\): owner \d+ cannot be checked from here; .*pidlock clean --force/,
+    },
+  ]),
+  [
+    'marker with our boot, another PID namespace, no kernel lock promised: held',
+    { marker: { ...SIBLING, kernel: false }, kernelHeld: false },
+    OWNER,
+    { stale: false, alive: null, uncheckable: true, reason: /in another PID namespace of this host \(box\)/ },
+  ],
+  [
+    'without our own identity, even our tag is not ours',
+    { marker: OURS, ownTag: null, alive: false, kernelHeld: null },
+    OWNER,
+    { stale: false, uncheckable: true, reason: /another host or boot/ },
+  ],
+  // 4a: a lease, published by the holder, that ran out.
+  [
+    '4a lease expired: stale',
+    { marker: { ...ELSEWHERE, leaseSec: 30 }, mtimeMs: NOW - 30_001, kernelHeld: false },
+    OWNER,
+    { stale: true, alive: null, reason: /30 s lease ran out/ },
+  ],
+  [
+    '4a lease not yet expired: held',
+    { marker: { ...ELSEWHERE, leaseSec: 30 }, mtimeMs: NOW - 29_000, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  [
+    '4a lease expired on a shared filesystem too',
+    { marker: { ...ELSEWHERE, leaseSec: 5 }, mtimeMs: NOW - 6_000, shared: 'nfs', kernelHeld: false },
+    OWNER,
+    { stale: true },
+  ],
+  // 4b: a local disk, written before this boot.
+  [
+    '4b local, written before this boot: stale',
+    { marker: ELSEWHERE, mtimeMs: BASE.bootMs - 60_000, kernelHeld: false },
+    OWNER,
+    { stale: true, reason: /before this machine booted/ },
+  ],
+  [
+    '4b local, written just before the boot estimate (within its margin): held',
+    { marker: ELSEWHERE, mtimeMs: BASE.bootMs - 1000, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  [
+    '4b shared, written before this boot: held (another host may still run it)',
+    { marker: ELSEWHERE, shared: 'nfs', mtimeMs: BASE.bootMs - 60_000, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  [
+    '4b boot time unknown: held',
+    { marker: ELSEWHERE, bootMs: null, mtimeMs: NOW - 86_400_000 * 3, kernelHeld: false },
+    OWNER,
+    { stale: false },
+  ],
+  // 4c: one kernel, one flock table.
+  [
+    '4c same boot, other namespace, K, local, kernel lock free: stale (a dead container holder)',
+    { marker: SIBLING, pid: 1, kernelHeld: false },
+    OWNER,
+    { stale: true, alive: false, reason: /another PID namespace of this host \(box\).*nobody holds now/ },
+  ],
+  [
+    '4c kernel lock held: held, alive',
+    { marker: SIBLING, pid: 1, kernelHeld: true },
+    OWNER,
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '4c kernel lock unknown (a JS contender in a container): held, cannot be checked',
+    { marker: SIBLING, pid: 1, kernelHeld: null },
+    OWNER,
+    { stale: false, alive: null, uncheckable: true },
+  ],
+  [
+    '4c not on a shared filesystem only',
+    { marker: SIBLING, pid: 1, kernelHeld: false, shared: 'nfs' },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  [
+    "4c not for another boot (another kernel's flock table)",
+    { marker: ELSEWHERE, pid: 1, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+
+  // 5. No marker on a shared filesystem: alive here is held as today; anything else cannot be told.
+  [
+    '5 shared, unmarked, owner running here: held',
+    { shared: 'nfs' },
+    ['kernelHeld'],
+    { stale: false, alive: true, uncheckable: undefined },
+  ],
+  [
+    '5 shared, unmarked, owner dead here: held, cannot tell',
+    { shared: 'fuse', alive: false, kernelHeld: false },
+    [],
+    {
+      stale: false,
+      alive: null,
+      uncheckable: true,
+      reason: /shared filesystem \(fuse\) without a marker: owner 1234 may be running on another host/,
+    },
+  ],
+  [
+    '5 shared, unmarked, PID reused here: held, cannot tell',
+    { shared: 'nfs', startMs: NOW, holdsOpen: false, kernelHeld: false },
+    [],
+    { stale: false, uncheckable: true },
+  ],
+  [
+    '5 shared, unmarked, invalid content past the grace: stale as today',
+    { shared: 'nfs', pid: null, size: 0, mtimeMs: NOW - 60_000, kernelHeld: false },
+    OWNER,
+    { stale: true },
+  ],
+  [
+    '5 shared, unmarked, dead, but a kernel lock is held: held',
+    { shared: 'nfs', alive: false, kernelHeld: true },
+    [],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '5 shared, multi-line pidfile of a dead PID: foreign, not uncheckable',
+    { shared: 'nfs', size: 200, alive: false, kernelHeld: false },
+    [],
+    { stale: false, foreign: true },
+  ],
+  // 6. No marker on a local filesystem (or declared single-host: shared is null then): today's rules.
+  ['6 local, unmarked, dead: stale', { alive: false, kernelHeld: false }, [], { stale: true, uncheckable: undefined }],
 ];
 
 for (const [name, over, unread, want] of ROWS) {
@@ -286,6 +471,7 @@ for (const [name, over, unread, want] of ROWS) {
     assert.equal(v.stale, want.stale, `stale: ${v.reason}`);
     if ('alive' in want) assert.equal(v.alive, want.alive, `alive: ${v.reason}`);
     if ('foreign' in want) assert.equal(v.foreign, want.foreign, `foreign: ${v.reason}`);
+    if ('uncheckable' in want) assert.equal(v.uncheckable, want.uncheckable, `uncheckable: ${v.reason}`);
     if (want.reason) assert.match(v.reason, want.reason);
   });
 }

@@ -7,10 +7,11 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { loadSrc } = require('./load-src');
 
-const { parsePid, formatPid } = loadSrc('lockfile.ts');
+const { parsePid, formatContent } = loadSrc('lockfile.ts');
 const { MAX_CONTENT } = loadSrc('backend/format.ts');
 const { lockFileName } = loadSrc('paths.ts');
 const { sideBase, tmpPath, ballotPath, classify } = loadSrc('backend/sidefiles.ts');
+const { ownDomain, parseMarker } = loadSrc('domain.ts');
 const { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } = loadSrc('wait.ts');
 
 const parse = (s) => parsePid(Buffer.from(s, 'latin1'), Buffer.byteLength(s, 'latin1'));
@@ -24,7 +25,46 @@ test('parsePid reads one decimal PID with optional surrounding whitespace', () =
   ]) {
     assert.equal(parse(content), pid, JSON.stringify(content));
   }
-  assert.equal(parse(formatPid(31337)), 31337, 'what we write, we read');
+  assert.equal(parse(formatContent(31337, null)), 31337, 'what we write, we read');
+});
+
+const TAG = '3f2a9c1e4b5d.a1b2c3d4';
+const marker = (over) => ({ tag: TAG, kernel: false, leaseSec: null, host: 'build-7', ...over });
+const parseM = (s) => parseMarker(Buffer.from(s, 'latin1'), Buffer.byteLength(s, 'latin1'));
+
+test('the marker: a second line after the bare PID, within 64 bytes, read back as written', () => {
+  assert.equal(formatContent(4711, null), '4711\n', 'no marker: exactly PID\\n');
+  assert.equal(formatContent(4711, marker()), `4711\n@${TAG} build-7\n`);
+  assert.equal(formatContent(4711, marker({ kernel: true, leaseSec: 30 })), `4711\n@${TAG} K L30 build-7\n`);
+  for (const m of [marker(), marker({ kernel: true }), marker({ leaseSec: 999999999 }), marker({ host: 'K' }), marker({ host: 'L5' })]) {
+    const text = formatContent(4294967295, m);
+    assert.ok(Buffer.byteLength(text) <= MAX_CONTENT, text);
+    assert.deepEqual(parseM(text), m, text);
+    assert.equal(parse(text), 4294967295, 'parsePid takes the first line of a marked lock');
+    assert.equal(text.split('\n')[0], '4294967295', 'the first line is the bare PID');
+  }
+  // A long or odd host name is cut and made printable, never past the limit.
+  const long = formatContent(4294967295, marker({ kernel: true, leaseSec: 999999999, host: `h\u00e9 ${'x'.repeat(80)}` }));
+  assert.equal(Buffer.byteLength(long), MAX_CONTENT);
+  assert.match(parseM(long).host, /^h\?\?x+$/);
+});
+
+test('parseMarker: anything but exactly PID, newline, marker, newline is no marker', () => {
+  for (const text of [
+    '4711\n',
+    `4711\n@${TAG} host`,
+    `4711\n@${TAG}\n`,
+    `4711\n@${TAG.toUpperCase()} host\n`,
+    `4711\n@${TAG} host\nmore\n`,
+    `4711\n@${TAG} L0 host\n`,
+    `4711\n@${TAG} host name\n`,
+    `4711\n#${TAG} host\n`,
+    `4711\n/var/lib/postgres\n`,
+  ]) {
+    assert.equal(parseM(text), null, JSON.stringify(text));
+  }
+  assert.equal(parseMarker(Buffer.from(`4711\n@${TAG} h\n`), MAX_CONTENT + 1), null, 'larger than a lock: not ours');
+  assert.equal(parse(`4711\n/var/lib/postgres\n`), null, 'parsePid still refuses a foreign second line');
 });
 
 test('parsePid rejects everything else', () => {
@@ -76,7 +116,18 @@ test("side files start with the lock's name, stay in its directory, and are reco
   assert.equal(path.dirname(ballot), path.dirname(lock));
   assert.ok(path.basename(tmp).startsWith('.app_lock.pid.'));
   assert.notEqual(tmpPath(lock), tmp, 'each temp name is new');
-  assert.deepEqual(classify(lock, path.basename(tmp)), { kind: 'tmp', pid: process.pid });
+  // Linux with a /proc of ours has a domain, and temp names carry it; elsewhere they have none.
+  const own = ownDomain();
+  const domain = own === null ? null : own.tag.replace('.', '');
+  if (process.platform === 'linux') assert.match(domain, /^[0-9a-f]{20}$/);
+  assert.deepEqual(classify(lock, path.basename(tmp)), { kind: 'tmp', pid: process.pid, domain });
+  // An older version's temp (no domain) and another host's.
+  assert.deepEqual(classify(lock, '.app_lock.pid.4711.k3x9a.tmp'), { kind: 'tmp', pid: 4711, domain: null });
+  assert.deepEqual(classify(lock, '.app_lock.pid.0123456789abcdef0123-4711.k3x9a.tmp'), {
+    kind: 'tmp',
+    pid: 4711,
+    domain: '0123456789abcdef0123',
+  });
   assert.deepEqual(classify(lock, path.basename(ballot)), { kind: 'ballot', lockId: 'abc-1' });
   for (const entry of ['.app_lock.pid', '.app_lock.pid.bak', '.other_lock.pid.1.a.tmp', 'unrelated']) {
     assert.equal(classify(lock, entry), null, entry);

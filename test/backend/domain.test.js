@@ -1,0 +1,267 @@
+'use strict';
+// Locks written in another PID domain (another PID namespace, another boot or
+// host), judged from here by real processes: a holder in a child PID namespace
+// (a container), one that believes it runs on another host (its own UTS, PID
+// and mount namespaces, with a fake boot id bound over /proc's), and a lock on a
+// FUSE filesystem (bindfs), which other hosts may share.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pkg, root, tmpDir, fixture, deadPid, needRoot } = require('../helpers');
+
+const linuxOnly = { skip: process.platform !== 'linux' && 'PID namespaces, boot ids and bindfs are Linux-only' };
+const CLI = path.join(root, 'dist', 'cli.js');
+const NATIVE = { PIDLOCK_NO_NATIVE: '', PIDLOCK_REQUIRE_NATIVE: '1' };
+const JS = { PIDLOCK_NO_NATIVE: '1', PIDLOCK_REQUIRE_NATIVE: '' };
+
+/**
+ * Runs holder.js on `file` inside new namespaces (`unshare` + `setup` shell
+ * lines, then the holder). Resolves once it holds the lock, with the holder's
+ * host PID; kill() SIGKILLs the holder and waits until it is gone.
+ */
+async function nsHolder(t, file, { unshare = ['--pid', '--fork', '--mount-proc'], setup = '', env = NATIVE, pid1 = false } = {}) {
+  const holder = `${JSON.stringify(process.execPath)} ${JSON.stringify(fixture('holder.js'))} ${JSON.stringify(file)}`;
+  // As PID 1 the holder is the namespace's init (`exec`); otherwise sh stays PID 1 and the holder is its child.
+  const script = `${setup}\n${pid1 ? `exec ${holder}` : `${holder}; :`}`;
+  const child = spawn('unshare', [...unshare, 'sh', '-c', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((r) => child.once('exit', r));
+  t.after(() => child.kill('SIGKILL'));
+  const line = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.once('exit', (c) => reject(new Error(`namespace holder exited (${c}) before reporting: ${err}`)));
+  });
+  assert.match(line, /^acquired /, err);
+  // unshare --fork waits for its child; the holder is that child (PID 1) or the child's child.
+  const children = (pid) => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).map(Number);
+  let hostPid = children(child.pid)[0];
+  if (!pid1) hostPid = children(hostPid)[0];
+  return {
+    nsPid: Number(line.split(' ')[1]),
+    hostPid,
+    kill: async () => {
+      process.kill(hostPid, 'SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** A PID no host process has now (the holder's PID in its namespace is made this one). */
+function unusedHostPid() {
+  for (let pid = 32000; pid > 20000; pid--) if (!fs.existsSync(`/proc/${pid}`)) return pid;
+  throw new Error('no free PID found');
+}
+
+const MARKED = /^(\d+)\n@([0-9a-f]{12}\.[0-9a-f]{8})( K)? (\S*)\n$/;
+
+test(
+  'a native holder that ran as PID 1 of a container is SIGKILLed: a contender on the host takes its lock within 3 s',
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const file = path.join(tmpDir(), '.ct_lock.pid');
+    const h = await nsHolder(t, file, { pid1: true });
+    const m = MARKED.exec(fs.readFileSync(file, 'latin1'));
+    assert.ok(m, 'a holder in a container writes the marker');
+    assert.equal(m[1], '1', 'the first line stays the bare PID');
+    assert.equal(m[3], ' K', 'a native holder on a local disk promises its kernel lock');
+    const lock = new pkg.PidLock({ path: file });
+    assert.equal(lock.tryAcquire(), false, 'refused while the holder lives');
+    assert.equal(pkg.lockStatus(file).reason, 'a live process holds its kernel lock');
+    await h.kill();
+    const t0 = performance.now();
+    assert.equal(await lock.acquire({ timeout: 3000 }), true, 'taken within 3 s');
+    assert.ok(performance.now() - t0 < 3000);
+    assert.equal(fs.readFileSync(file, 'latin1'), `${process.pid}\n`, 'a host process on a local disk writes the bare PID');
+    lock.release();
+  },
+);
+
+test('a plain pidfile naming 1 without a marker keeps the old rules: held by init', linuxOnly, () => {
+  const file = path.join(tmpDir(), '.init_lock.pid');
+  fs.writeFileSync(file, '1\n');
+  const past = new Date(Date.now() - 60_000);
+  fs.utimesSync(file, past, past);
+  assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false);
+  const s = pkg.lockStatus(file);
+  assert.deepEqual([s.state, s.alive, s.origin, s.host], ['held', true, 'here', null]);
+});
+
+for (const [where, dirOf] of [
+  ['ext4 or the temp dir', () => tmpDir()],
+  ['tmpfs /dev/shm', () => fs.mkdtempSync('/dev/shm/pidlock-test-')],
+]) {
+  test(
+    `a native holder in a child PID namespace whose PID names nothing here (${where}): refused while it lives, taken after`,
+    linuxOnly,
+    async (t) => {
+      if (!needRoot(t)) return;
+      if (!fs.existsSync('/dev/shm') && where.includes('shm')) return t.skip('no /dev/shm');
+      const dir = dirOf();
+      t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const file = path.join(dir, '.ns_lock.pid');
+      const want = unusedHostPid();
+      const h = await nsHolder(t, file, { setup: `echo ${want - 1} > /proc/sys/kernel/ns_last_pid` });
+      assert.equal(h.nsPid, want, 'the holder got the chosen PID in its namespace');
+      assert.equal(fs.existsSync(`/proc/${want}`), false, 'which names no process on the host');
+      const lock = new pkg.PidLock({ path: file });
+      // The JS backend finds the native holder's kernel lock in /proc/locks (major:minor:inode).
+      assert.equal(lock.tryAcquire(), false, `refused while the holder lives (${pkg.backend})`);
+      assert.deepEqual(lock.owner(), { pid: want, alive: true, stale: false });
+      await h.kill();
+      assert.equal(await lock.acquire({ timeout: 3000 }), true, 'taken once its kernel lock is gone');
+      lock.release();
+    },
+  );
+}
+
+test(
+  'the JS backend holds no kernel lock: a JS holder in a container cannot be checked from the host, until clean --force',
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const file = path.join(tmpDir(), '.jsct_lock.pid');
+    const h = await nsHolder(t, file, { env: JS, pid1: true });
+    const m = MARKED.exec(fs.readFileSync(file, 'latin1'));
+    assert.ok(m && m[3] === undefined, 'a JS holder writes the marker without K');
+    await h.kill();
+    const s = pkg.lockStatus(file);
+    assert.deepEqual([s.state, s.alive, s.origin], ['held', null, 'other']);
+    assert.match(s.reason, /written in another PID namespace of this host .*cannot be checked from here.*clean --force/);
+    assert.equal(pkg.removeStaleLock(file), false);
+    assert.equal(pkg.removeStaleLock(file, { force: true }), true);
+    assert.equal(fs.existsSync(file), false);
+  },
+);
+
+/** A fake host: its own hostname, boot id (bound over /proc's), PID and mount namespaces. */
+function otherHost(dir, name) {
+  const boot = path.join(dir, `boot-${name}`);
+  fs.writeFileSync(boot, '0badc0de-1111-2222-3333-444455556666\n');
+  return {
+    unshare: ['--mount', '--uts', '--pid', '--fork', '--mount-proc'],
+    setup: `mount --bind ${JSON.stringify(boot)} /proc/sys/kernel/random/boot_id && hostname ${name} || exit 9`,
+  };
+}
+
+test('a crashed holder of another boot (host build-7): held, named, kept by clean, removed by clean --force', linuxOnly, async (t) => {
+  if (!needRoot(t)) return;
+  const dir = tmpDir();
+  const file = path.join(dir, '.boot_lock.pid');
+  const h = await nsHolder(t, file, { ...otherHost(dir, 'build-7') });
+  const m = MARKED.exec(fs.readFileSync(file, 'latin1'));
+  assert.ok(m, 'marked');
+  assert.equal(m[4], 'build-7');
+  await h.kill();
+  // Its PID may name anything here: dead, or one of ours.
+  for (const pid of [deadPid(), process.pid, 1]) {
+    fs.writeFileSync(file, fs.readFileSync(file, 'latin1').replace(/^\d+/, String(pid)));
+    const s = pkg.lockStatus(file);
+    assert.deepEqual([s.state, s.alive, s.stale, s.origin, s.host], ['held', null, false, 'other', 'build-7'], `PID ${pid}: ${s.reason}`);
+    assert.match(
+      s.reason,
+      /^written on host build-7 \(another host or boot\): owner \d+ cannot be checked from here; if it is gone, run 'pidlock clean --force'$/,
+    );
+    assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false, `PID ${pid}: refused`);
+  }
+  const status = spawnSync(process.execPath, [CLI, 'status', '--path', file], { encoding: 'utf8' });
+  assert.match(status.stdout, /\norigin: +other \(host build-7\)\n/);
+  const clean = spawnSync(process.execPath, [CLI, 'clean', '--path', file], { encoding: 'utf8' });
+  assert.equal(clean.status, 1, clean.stderr);
+  assert.ok(fs.existsSync(file));
+  const forced = spawnSync(process.execPath, [CLI, 'clean', '--force', '--path', file, '--json'], { encoding: 'utf8' });
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.equal(JSON.parse(forced.stdout).action, 'removed');
+  assert.equal(fs.existsSync(file), false);
+});
+
+test('force never removes a lock held by a kernel lock or by a live owner of our own domain', linuxOnly, async (t) => {
+  if (!needRoot(t)) return;
+  const dir = tmpDir();
+  // Another boot's marker, but its kernel lock is held (flock(1) here).
+  const file = path.join(dir, '.kf_lock.pid');
+  fs.writeFileSync(file, `${deadPid()}\n@0123456789ab.01234567 K build-7\n`);
+  const flocker = spawn('sh', ['-c', 'exec 9<"$0"; flock -x 9; echo locked; exec cat', file]);
+  t.after(() => flocker.kill('SIGKILL'));
+  assert.equal(await new Promise((r) => flocker.stdout.once('data', (d) => r(String(d)))), 'locked\n');
+  assert.equal(pkg.removeStaleLock(file, { force: true }), false);
+  assert.equal(spawnSync(process.execPath, [CLI, 'clean', '--force', '--path', file], { encoding: 'utf8' }).status, 1);
+  assert.ok(fs.existsSync(file));
+  flocker.kill('SIGKILL');
+  // A live owner here, written with our marker (origin 'always').
+  const live = path.join(dir, '.live_lock.pid');
+  const holder = spawn(process.execPath, [
+    '-e',
+    `const l = new (require(${JSON.stringify(root)}).PidLock)({ path: process.argv[1], origin: 'always' }); l.tryAcquire(); console.log('ok'); setInterval(() => {}, 1000)`,
+    live,
+  ]);
+  t.after(() => holder.kill('SIGKILL'));
+  await new Promise((r) => holder.stdout.once('data', r));
+  assert.match(fs.readFileSync(live, 'latin1'), MARKED);
+  assert.equal(pkg.lockStatus(live).origin, 'here');
+  assert.equal(pkg.removeStaleLock(live, { force: true }), false);
+  assert.ok(fs.existsSync(live));
+  assert.throws(() => pkg.removeStaleLock(live, { force: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test(
+  'an unmarked lock on a shared filesystem (FUSE, bindfs) whose PID is dead here: held, "cannot tell"; singleHost takes it',
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const base = tmpDir();
+    const src = path.join(base, 'src');
+    const mnt = path.join(base, 'mnt');
+    fs.mkdirSync(src);
+    fs.mkdirSync(mnt);
+    const mount = spawnSync('bindfs', [src, mnt], { encoding: 'utf8' });
+    assert.equal(mount.status, 0, `bindfs (apt-get install bindfs): ${mount.error ?? mount.stderr}`);
+    t.after(() => spawnSync('umount', ['-l', mnt]));
+    const file = path.join(mnt, '.nfs_lock.pid');
+    fs.writeFileSync(file, `${deadPid()}\n`);
+    const s = pkg.lockStatus(file);
+    assert.deepEqual([s.state, s.alive, s.origin], ['held', null, 'unknown']);
+    assert.match(s.reason, /on a shared filesystem \(fuse\) without a marker: owner \d+ may be running on another host/);
+    assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false);
+    assert.equal(pkg.removeStaleLock(file), false);
+    assert.equal(pkg.lockStatus({ path: file, singleHost: true }).state, 'stale');
+    const lock = new pkg.PidLock({ path: file, singleHost: true });
+    assert.equal(lock.tryAcquire(), true, 'declared single-host: judged by local PIDs');
+    // Written on a shared filesystem: marked, and no kernel lock promised there.
+    const m = MARKED.exec(fs.readFileSync(file, 'latin1'));
+    assert.ok(m, 'marked on a shared filesystem');
+    assert.equal(m[3], undefined, 'no K on a shared filesystem');
+    assert.equal(pkg.lockStatus(file).origin, 'here');
+    lock.release();
+    // A live holder here, unmarked on the same filesystem: held as today.
+    const other = path.join(mnt, '.live_lock.pid');
+    fs.writeFileSync(other, `${process.ppid}\n`);
+    assert.equal(pkg.lockStatus(other).alive, true);
+  },
+);
+
+test('lock options origin and singleHost are validated', () => {
+  const file = path.join(tmpDir(), '.opt_lock.pid');
+  assert.throws(() => new pkg.PidLock({ path: file, origin: 'sometimes' }), {
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: /'auto'.*'always'.*'never'/,
+  });
+  assert.throws(() => new pkg.PidLock({ path: file, origin: 1 }), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => new pkg.PidLock({ path: file, singleHost: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
+  const never = new pkg.PidLock({ path: file, origin: 'never' });
+  assert.equal(never.tryAcquire(), true);
+  assert.equal(fs.readFileSync(file, 'latin1'), `${process.pid}\n`);
+  never.release();
+  const always = new pkg.PidLock({ path: file, origin: 'always' });
+  assert.equal(always.tryAcquire(), true);
+  if (process.platform === 'linux') assert.match(fs.readFileSync(file, 'latin1'), MARKED);
+  assert.equal(pkg.readLockFilePid(file).pid, process.pid, 'readLockFilePid reads the first line of a marked lock');
+  always.release();
+});
