@@ -5,7 +5,7 @@ import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
 import { watchHeld } from './compromise';
-import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } from './errors';
+import { emitWarning, invalidArg, isErrno, nameTooLong, PidLockError, showValue, type WarningHandler } from './errors';
 import type { Policy } from './domain';
 import { contentFor } from './lockfile';
 import { lockPathOf, policyOf, type LockOptions } from './paths';
@@ -67,6 +67,10 @@ export class PidLock {
     this.#policy = policyOf(options);
     this.#backend = backend;
     const o = options as Pick<PidLockOptions, 'onWarning' | 'onCompromised'>;
+    // Checked now: a wrong value would otherwise surface only when a lock is lost, from a timer.
+    if (o.onCompromised !== undefined && typeof o.onCompromised !== 'function') {
+      throw invalidArg(`onCompromised must be a function, received ${showValue(o.onCompromised)}`, 'ERR_INVALID_ARG_TYPE');
+    }
     this.#onWarning = o.onWarning;
     this.#onCompromised = o.onCompromised;
   }

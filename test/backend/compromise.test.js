@@ -66,6 +66,12 @@ test(
   },
 );
 
+test('onCompromised must be a function, checked before anything is created', () => {
+  const file = lockIn();
+  assert.throws(() => new pkg.PidLock({ path: file, onCompromised: 'warn' }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.equal(fs.existsSync(file), false);
+});
+
 test('a held lock is not reported while its file is in place, and release() stops the watch', async () => {
   const file = lockIn();
   const told = [];
