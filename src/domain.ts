@@ -6,7 +6,7 @@ import { inInitialPidNamespace, pidDomainIds } from './backend/procfs';
 
 /**
  * Where a PID means something: one boot of one kernel and one PID namespace
- * (docs/beyond-one-host.md). `tag` is what a lock's marker carries; `host` is
+ * (the README, "Where a lock was written: the marker"). `tag` is what a lock's marker carries; `host` is
  * the host name, for messages only: names repeat, change and are faked by
  * containers, so they never decide anything.
  */
@@ -60,6 +60,9 @@ const MARKER_LINE = /^@([0-9a-f]{12}\.[0-9a-f]{8})( K)?(?: L([1-9][0-9]{0,8}))? 
  */
 export function parseMarker(head: Buffer, size: number): Marker | null {
   if (size > MAX_CONTENT || head.length < size) return null;
+  // Most locks are a bare PID: no '@' after the first newline, no string work.
+  const nl = head.indexOf(10);
+  if (nl < 0 || head[nl + 1] !== 0x40) return null;
   const lines = head.toString('latin1', 0, size).split('\n');
   // Exactly "PID\n@marker\n": anything after the marker means someone else's format.
   if (lines.length !== 3 || lines[2] !== '') return null;

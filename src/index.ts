@@ -9,7 +9,8 @@
  *   breaking.ts         the election that removes a stale lock, and litter collection
  *   wake.ts             what a waiter waits on: the owner's exit, the directory, a timer
  *   registry.ts         the locks this process holds, and the release-on-exit hook
- *   lockfile.ts         the content "<PID>\n": format and parse
+ *   lockfile.ts         the content "<PID>\n" (+ the marker line): format and parse
+ *   domain.ts           where a PID means something (boot + PID namespace), the marker
  *   paths.ts            lock options -> path, and the default lock directory (the OS choice here)
  *   pid.ts              the PID range and its check
  *   errors.ts, wait.ts  PidLockError and its advice; wait options, sleeping, AbortError
@@ -21,7 +22,8 @@
  *                       the loader) implement them; format.ts the 64-byte limit,
  *                       sidefiles.ts temp and ballot names, names.ts name lengths
  *                       (bytes or UTF-16), syserror.ts platform errors as Node codes,
- *                       procfs.ts /proc (liveness refinements, open-file proof)
+ *                       procfs.ts /proc (liveness refinements, open-file proof,
+ *                       boot id and PID namespace, /proc/locks), fsinfo.ts shared filesystems
  *   internal.ts         test-only entry (dist/internal/index.js), never shipped
  *
  * The native addon is native/: addon.cc the glue, platform.h the narrow questions,

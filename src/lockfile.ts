@@ -7,7 +7,7 @@ import { MAX_PID } from './pid';
 
 /**
  * `PID\n`, and with a marker `PID\n@<tag>[ K][ L<sec>] <host>\n` (see
- * docs/beyond-one-host.md): the first line stays the bare PID for pidfile
+ * the README, "Where a lock was written: the marker"): the first line stays the bare PID for pidfile
  * readers. The host name is cut (and anything but printable ASCII made '?') so
  * the whole file stays within MAX_CONTENT bytes, which every reader takes as a
  * lock's size limit.

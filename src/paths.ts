@@ -3,6 +3,7 @@ import os = require('node:os');
 import path = require('node:path');
 import { DEFAULT_POLICY, type OriginMode, type Policy } from './domain';
 import { invalidArg, PidLockError, showValue } from './errors';
+import { MAX_TIMER_MS } from './wait';
 
 export interface LockPathOptions {
   name: string;
@@ -91,7 +92,7 @@ export function lockFilePath(options: LockPathOptions): string {
   return path.join(path.resolve(options.dir), file);
 }
 
-/** Where a lock may be written and read from (docs/beyond-one-host.md). */
+/** Where a lock may be written and read from (the README, "Where a lock was written: the marker"). */
 export interface LockOriginOptions {
   /**
    * When the lock carries a marker of where it was written: 'auto' (default)
@@ -110,6 +111,20 @@ export interface LockOriginOptions {
 
 /** How every entry point names a lock: the file itself, or a name (and port, directory). */
 export type LockOptions = ({ path: string } | LockPathOptions) & LockOriginOptions;
+
+/** PidLock's `lease` option, in ms; null: none. */
+export function leaseOf(options: unknown): number | null {
+  const lease = (options as { lease?: unknown }).lease;
+  if (lease === undefined) return null;
+  if (typeof lease !== 'number') {
+    throw invalidArg(`lease must be a number of ms, received ${showValue(lease)}`, 'ERR_INVALID_ARG_TYPE');
+  }
+  // Whole seconds in the marker, refreshed every third of it: less than a second leaves no margin.
+  if (!(lease >= 1000 && lease <= MAX_TIMER_MS)) {
+    throw invalidArg(`lease must be from 1000 to ${MAX_TIMER_MS} ms, received ${lease}`, 'ERR_OUT_OF_RANGE', RangeError);
+  }
+  return lease;
+}
 
 const ORIGINS: readonly OriginMode[] = ['auto', 'always', 'never'];
 

@@ -1,3 +1,4 @@
+import fs = require('node:fs');
 import path = require('node:path');
 import { assess } from './assess';
 import { selected } from './backend';
@@ -6,9 +7,9 @@ import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
 import { watchHeld } from './compromise';
 import { emitWarning, invalidArg, isErrno, nameTooLong, PidLockError, showValue, type WarningHandler } from './errors';
-import type { Policy } from './domain';
-import { contentFor } from './lockfile';
-import { lockPathOf, policyOf, type LockOptions } from './paths';
+import { markerFor, type Policy } from './domain';
+import { formatContent } from './lockfile';
+import { leaseOf, lockPathOf, policyOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { Waiter } from './wake';
@@ -22,6 +23,14 @@ export type PidLockOptions = LockOptions & {
    * `held` is false. Default: `onWarning` with code PIDLOCK_COMPROMISED.
    */
   onCompromised?: WarningHandler;
+  /**
+   * A lease in ms (at least 1000), for directories shared by several hosts: the
+   * holder refreshes the file's mtime every lease/3 and publishes the lease in
+   * its marker, and a contender of another host, boot or PID namespace takes a
+   * lock whose mtime is older than the lease. A holder frozen longer than that
+   * (SIGSTOP, a suspended VM) loses the lock while it may still run.
+   */
+  lease?: number;
 };
 
 export interface LockOwner {
@@ -47,6 +56,7 @@ export class PidLock {
   readonly #onWarning: PidLockOptions['onWarning'];
   readonly #onCompromised: PidLockOptions['onCompromised'];
   readonly #policy: Policy;
+  #refresh: NodeJS.Timeout | null = null;
   #held: Held | null = null;
 
   static {
@@ -64,7 +74,8 @@ export class PidLock {
       const n = nameLength(path.basename(this.path));
       throw new PidLockError('ENAMETOOLONG', 'create', this.path, `its name is ${n} ${NAME_UNITS}, a file name may have ${NAME_MAX}`);
     }
-    this.#policy = policyOf(options);
+    const leaseMs = leaseOf(options);
+    this.#policy = leaseMs === null ? policyOf(options) : { ...policyOf(options), leaseMs };
     this.#backend = backend;
     const o = options as Pick<PidLockOptions, 'onWarning' | 'onCompromised'>;
     // Checked now: a wrong value would otherwise surface only when a lock is lost, from a timer.
@@ -99,6 +110,8 @@ export class PidLock {
 
   #lost(held: Held, how: string): void {
     this.#held = null;
+    if (this.#refresh !== null) clearInterval(this.#refresh);
+    this.#refresh = null;
     unregister(this.#key);
     try {
       // Our kernel lock is on a file nobody can reach by the name any more.
@@ -124,7 +137,9 @@ export class PidLock {
       if (look && this.#lookAndBreak() === 'held') return this.#refuse();
       look = true;
       try {
-        this.#held = this.#backend.publish(this.path, contentFor(this.path, this.#policy, this.#backend.name === 'native'));
+        const marker = markerFor(path.dirname(this.path), this.#policy, this.#backend.name === 'native');
+        this.#held = this.#backend.publish(this.path, formatContent(process.pid, marker));
+        if (marker?.leaseSec != null) this.#keepLease(marker.leaseSec);
       } catch (err) {
         if (isErrno(err, 'EEXIST')) continue;
         // A full, read-only or closed directory says nothing about the lock in
@@ -139,6 +154,28 @@ export class PidLock {
       return true;
     }
     return this.#refuse();
+  }
+
+  /**
+   * Refreshes the mtime of the held file through its descriptor (the same
+   * inode, whatever the path names now) well within the published lease. The
+   * timer keeps no process alive; a refresh that fails lets the lease run
+   * out, which is what a lease promises contenders.
+   */
+  #keepLease(leaseSec: number): void {
+    const held = this.#held as Held;
+    this.#refresh = setInterval(
+      () => {
+        try {
+          const now = new Date();
+          if (held.handle >= 0) fs.futimesSync(held.handle, now, now);
+        } catch {
+          // Contenders take the lock once the lease runs out; nothing else to do here.
+        }
+      },
+      Math.floor((leaseSec * 1000) / 3),
+    );
+    this.#refresh.unref();
   }
 
   #refuse(): false {
@@ -230,6 +267,8 @@ export class PidLock {
       throw PidLockError.from(err, 'unlink', this.path);
     }
     this.#held = null;
+    if (this.#refresh !== null) clearInterval(this.#refresh);
+    this.#refresh = null;
     unregister(this.#key);
     if (how === 'replaced') {
       emitWarning(this.#onWarning, 'PIDLOCK_REPLACED', `lock file '${this.path}' was replaced by another process's; left it alone`);

@@ -125,8 +125,10 @@ export function kernelHeldByProcLocks(dev: bigint, ino: bigint): boolean | null 
   }
   const key = ` ${procLocksDevice(dev)}:${ino} `;
   for (const line of text.split('\n')) {
-    // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2152163 0 EOF"; a blocked waiter's line has "->" and holds nothing.
-    if (line.includes(' FLOCK ') && !line.includes('->') && line.includes(key)) return true;
+    // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2152163 0 EOF". Only an exclusive lock (WRITE) is a
+    // holder's, as for the native backend's shared probe; READ lines are probes and readers, and a
+    // blocked waiter's line ("->") holds nothing.
+    if (line.includes(key) && / FLOCK +ADVISORY +WRITE /.test(line) && !line.includes('->')) return true;
   }
   return inInitialPidNamespace() === true ? false : null;
 }

@@ -20,7 +20,7 @@ Commands:
 Run 'pidlock <command> --help' for a command's options and exit codes.
 Docs: docs/cli.md in the pidlock-native package.`,
 
-  run: `Usage: pidlock run <lock> [--wait SECONDS] [--json] -- command [args...]
+  run: `Usage: pidlock run <lock> [--wait SECONDS] [--lease SECONDS] [--json] -- command [args...]
 
 Holds the lock while the command runs and until it has exited, forwards every
 catchable signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, ...) to
@@ -29,6 +29,9 @@ it, and exits with its exit code.
 ${LOCK}
   --wait SECONDS  wait up to this long for a held lock: decimal seconds, at
                   most 2147483 (default 0: try once; "inf" waits for ever)
+  --lease SECONDS keep a lease on the lock (for directories shared by several
+                  hosts): refreshed every third of it, and taken by another
+                  host once the lock is older than that
   --json          report a busy lock or an error as one JSON line on stderr
   -h, --help      this help
 

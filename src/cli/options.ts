@@ -61,6 +61,8 @@ export interface LockArgs {
   dir?: string;
   path?: string;
   'single-host'?: boolean;
+  /** `run` only: seconds. */
+  lease?: string;
 }
 
 /** Exactly one way to name the lock; the library's own checks give the messages for bad names and ports. */
@@ -74,6 +76,7 @@ export function lockFrom(values: LockArgs): PidLock {
   }
   // Only when given: an absent flag leaves the library's default.
   const singleHost = values['single-host'] ? { singleHost: true } : {};
+  if (values.lease !== undefined) Object.assign(singleHost, { lease: parseLease(values.lease) });
   try {
     if (byPath) return new PidLock({ path: values.path as string, ...singleHost });
     const options = { name: values.name as string, port: values.port, dir: values.dir, ...singleHost };
@@ -104,6 +107,15 @@ export function negativeValues(args: string[], options: Options): string[] {
     }
   }
   return out;
+}
+
+/** `--lease SECONDS`: a whole number of seconds, at least 1 (the library's lease in ms). */
+function parseLease(text: string): number {
+  const seconds = /^[0-9]{1,7}$/.test(text) ? Number(text) : NaN;
+  if (!(seconds >= 1 && seconds * 1000 <= MAX_TIMER_MS)) {
+    throw new UsageError(`invalid --lease '${text}': use a whole number of seconds from 1 to ${Math.floor(MAX_TIMER_MS / 1000)}`);
+  }
+  return seconds * 1000;
 }
 
 /** The longest --wait short of "inf": the library's timer limit, in whole seconds. */

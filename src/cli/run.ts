@@ -108,7 +108,7 @@ function runChild(command: string[], relay: SignalRelay, lock: PidLock): Promise
 
 export async function run(args: string[]): Promise<number> {
   const { ours, command } = splitCommand(args);
-  const options = { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' } } as const;
+  const options = { ...LOCK_OPTIONS, ...COMMON_OPTIONS, wait: { type: 'string' }, lease: { type: 'string' } } as const;
   const { values, positionals } = parse('run', () =>
     parseArgs({ args: negativeValues(ours, options), options, strict: true, allowPositionals: true }),
   );

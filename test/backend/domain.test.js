@@ -21,8 +21,14 @@ const JS = { PIDLOCK_NO_NATIVE: '1', PIDLOCK_REQUIRE_NATIVE: '' };
  * lines, then the holder). Resolves once it holds the lock, with the holder's
  * host PID; kill() SIGKILLs the holder and waits until it is gone.
  */
-async function nsHolder(t, file, { unshare = ['--pid', '--fork', '--mount-proc'], setup = '', env = NATIVE, pid1 = false } = {}) {
-  const holder = `${JSON.stringify(process.execPath)} ${JSON.stringify(fixture('holder.js'))} ${JSON.stringify(file)}`;
+async function nsHolder(
+  t,
+  file,
+  { unshare = ['--pid', '--fork', '--mount-proc'], setup = '', env = NATIVE, pid1 = false, script: js } = {},
+) {
+  const shq = (text) => `'${text.replace(/'/g, "'\\''")}'`;
+  const program = js === undefined ? shq(fixture('holder.js')) : `-e ${shq(js)}`;
+  const holder = `${JSON.stringify(process.execPath)} ${program} ${JSON.stringify(file)}`;
   // As PID 1 the holder is the namespace's init (`exec`); otherwise sh stays PID 1 and the holder is its child.
   const script = `${setup}\n${pid1 ? `exec ${holder}` : `${holder}; :`}`;
   const child = spawn('unshare', [...unshare, 'sh', '-c', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -97,6 +103,18 @@ test('a plain pidfile naming 1 without a marker keeps the old rules: held by ini
 for (const [where, dirOf] of [
   ['ext4 or the temp dir', () => tmpDir()],
   ['tmpfs /dev/shm', () => fs.mkdtempSync('/dev/shm/pidlock-test-')],
+  [
+    'overlayfs, as a container root',
+    (t) => {
+      const base = tmpDir();
+      const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => path.join(base, d));
+      for (const d of [lower, upper, work, merged]) fs.mkdirSync(d);
+      const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);
+      assert.equal(r.status, 0, `mount -t overlay: ${r.stderr}`);
+      t.after(() => spawnSync('umount', ['-l', merged]));
+      return merged;
+    },
+  ],
 ]) {
   test(
     `a native holder in a child PID namespace whose PID names nothing here (${where}): refused while it lives, taken after`,
@@ -104,7 +122,7 @@ for (const [where, dirOf] of [
     async (t) => {
       if (!needRoot(t)) return;
       if (!fs.existsSync('/dev/shm') && where.includes('shm')) return t.skip('no /dev/shm');
-      const dir = dirOf();
+      const dir = dirOf(t);
       t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
       const file = path.join(dir, '.ns_lock.pid');
       const want = unusedHostPid();
@@ -195,6 +213,14 @@ test('force never removes a lock held by a kernel lock or by a live owner of our
   assert.equal(spawnSync(process.execPath, [CLI, 'clean', '--force', '--path', file], { encoding: 'utf8' }).status, 1);
   assert.ok(fs.existsSync(file));
   flocker.kill('SIGKILL');
+  // A shared flock is a reader's (or a native judge's probe), never a holder's: it keeps nothing.
+  const stale = path.join(dir, '.sh_lock.pid');
+  fs.writeFileSync(stale, `${deadPid()}\n`);
+  const reader = spawn('sh', ['-c', 'exec 9<"$0"; flock -s 9; echo locked; exec cat', stale]);
+  t.after(() => reader.kill('SIGKILL'));
+  assert.equal(await new Promise((r) => reader.stdout.once('data', (d) => r(String(d)))), 'locked\n');
+  assert.equal(pkg.lockStatus(stale).state, 'stale', `a shared flock proves no holder (${pkg.backend})`);
+  reader.kill('SIGKILL');
   // A live owner here, written with our marker (origin 'always').
   const live = path.join(dir, '.live_lock.pid');
   const holder = spawn(process.execPath, [
@@ -244,6 +270,35 @@ test(
     const other = path.join(mnt, '.live_lock.pid');
     fs.writeFileSync(other, `${process.ppid}\n`);
     assert.equal(pkg.lockStatus(other).alive, true);
+  },
+);
+
+test(
+  'a lease: a holder on another host keeps its lock by refreshing it; SIGKILLed, it is taken once the lease runs out',
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const dir = tmpDir();
+    const file = path.join(dir, '.lease_lock.pid');
+    const js = `const l = new (require(${JSON.stringify(root)}).PidLock)({ path: process.argv[1], lease: 1500 });
+    console.log(l.tryAcquire() ? 'acquired ' + process.pid : 'refused'); setInterval(() => {}, 1000);`;
+    const h = await nsHolder(t, file, { ...otherHost(dir, 'build-7'), env: JS, script: js });
+    assert.match(
+      fs.readFileSync(file, 'latin1'),
+      /^\d+\n@[0-9a-f]{12}\.[0-9a-f]{8} L2 build-7\n$/,
+      'the lease is published, in whole seconds',
+    );
+    const lock = new pkg.PidLock({ path: file });
+    // Twice the published lease: the holder's refreshes keep it held all along.
+    assert.equal(await lock.acquire({ timeout: 4000 }), false, 'held while the holder refreshes');
+    assert.ok(Date.now() - fs.statSync(file).mtimeMs < 2000, 'refreshed within the lease');
+    await h.kill();
+    const t0 = performance.now();
+    assert.equal(await lock.acquire({ timeout: 8000 }), true, 'taken after the lease ran out');
+    assert.ok(performance.now() - t0 > 500, 'not before the lease ran out');
+    lock.release();
+    assert.throws(() => new pkg.PidLock({ path: file, lease: '5s' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => new pkg.PidLock({ path: file, lease: 999 }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
   },
 );
 

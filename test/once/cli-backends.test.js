@@ -32,7 +32,7 @@ for (const [holderOn, cliOn] of [
     assert.equal(held.status, 0, held.stderr);
     assert.deepEqual(
       { ...JSON.parse(held.stdout), reason: undefined },
-      { path: lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined },
+      { path: lock, state: 'held', pid: h.child.pid, alive: true, stale: false, reason: undefined, origin: 'here', host: null },
     );
     const busy = cli(cliOn, ['run', '--path', lock, '--', process.execPath, '-e', '']);
     assert.equal(busy.status, 75, busy.stderr);

@@ -310,7 +310,7 @@ const ROWS = [
   ],
   ['7 /proc not ours: kill() says ESRCH: stale', { alive: false, startMs: null, holdsOpen: null }, ['now'], { stale: true, alive: false }],
 
-  // Markers (docs/beyond-one-host.md). Ours: today's rules, as if unmarked.
+  // Markers (the README, "Where a lock was written: the marker"). Ours: today's rules, as if unmarked.
   ['marker ours, owner running: held', { marker: OURS }, ['kernelHeld'], { stale: false, alive: true, reason: /is running/ }],
   ['marker ours, owner dead: stale', { marker: OURS, alive: false }, [], { stale: true, alive: false }],
   ['marker ours, own PID held here', { marker: OURS, pid: OWN, heldHere: true }, OWNER, { stale: false, reason: /held by this process/ }],

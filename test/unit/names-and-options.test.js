@@ -12,6 +12,7 @@ const { MAX_CONTENT } = loadSrc('backend/format.ts');
 const { lockFileName } = loadSrc('paths.ts');
 const { sideBase, tmpPath, ballotPath, classify } = loadSrc('backend/sidefiles.ts');
 const { ownDomain, parseMarker } = loadSrc('domain.ts');
+const { isUncPath } = loadSrc('backend/fsinfo.ts');
 const { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } = loadSrc('wait.ts');
 
 const parse = (s) => parsePid(Buffer.from(s, 'latin1'), Buffer.byteLength(s, 'latin1'));
@@ -91,6 +92,15 @@ test('parsePid rejects everything else', () => {
   const padded = `${' '.repeat(MAX_CONTENT)}1\n`;
   assert.equal(parse(padded), null, 'content over the size limit is invalid however it reads');
   assert.equal(parsePid(Buffer.from('12\n'), MAX_CONTENT + 1), null, 'the size decides, not the bytes read');
+});
+
+test('isUncPath: network shares are UNC paths; drive letters and device paths are not', () => {
+  for (const p of ['\\\\server\\share', '\\\\server\\share\\dir\\.x_lock.pid', '//nas/locks/x', '\\\\?\\UNC\\server\\share\\x']) {
+    assert.equal(isUncPath(p), true, p);
+  }
+  for (const p of ['C:\\locks\\x', '\\\\?\\C:\\locks\\x', '\\\\.\\pipe\\x', '/tmp/x', '\\\\server', 'relative\\x']) {
+    assert.equal(isUncPath(p), false, p);
+  }
 });
 
 test("lockFileName: the original design's names, and names that could leave the directory are refused", () => {
