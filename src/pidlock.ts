@@ -5,7 +5,8 @@ import { selected } from './backend';
 import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
-import { emitWarning, isErrno, nameTooLong, PidLockError, type WarningHandler } from './errors';
+import { watchHeld } from './compromise';
+import { emitWarning, invalidArg, isErrno, nameTooLong, PidLockError, showValue, type WarningHandler } from './errors';
 import { markerFor, type Policy } from './domain';
 import { formatContent } from './lockfile';
 import { leaseOf, lockPathOf, policyOf, type LockOptions } from './paths';
@@ -17,6 +18,12 @@ import { Waiter } from './wake';
 export type PidLockOptions = LockOptions & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */
   onWarning?: WarningHandler;
+  /**
+   * Called (from a microtask) when the held lock file was deleted or replaced
+   * behind this holder's back: another process may hold the lock now, and
+   * `held` is false. Default: `onWarning` with code PIDLOCK_COMPROMISED.
+   */
+  onCompromised?: WarningHandler;
   /**
    * A lease in ms (at least 1000), for directories shared by several hosts: the
    * holder refreshes the file's mtime every lease/3 and publishes the lease in
@@ -33,6 +40,13 @@ export interface LockOwner {
   stale: boolean;
 }
 
+/**
+ * The descriptor carrying `lock`'s kernel lock, for `pidlock run` to hand to
+ * its command; null when not held or when the backend has none to hand.
+ * Not a method: it is no part of the public API.
+ */
+export let kernelLockDescriptor: (lock: PidLock) => number | null;
+
 /** Enough rounds of "break a stale lock, try again" for any real race; tryAcquire never waits. */
 const ATTEMPTS = 4;
 
@@ -41,9 +55,14 @@ export class PidLock {
   readonly path: string;
   readonly #backend: Backend;
   readonly #onWarning: PidLockOptions['onWarning'];
+  readonly #onCompromised: PidLockOptions['onCompromised'];
   readonly #policy: Policy;
   #refresh: NodeJS.Timeout | null = null;
   #held: Held | null = null;
+
+  static {
+    kernelLockDescriptor = (lock) => (lock.#held === null ? null : lock.#backend.descriptor(lock.#held));
+  }
   #key = '';
   /** The last try was refused: the next one looks before it creates. */
   #refused = false;
@@ -60,16 +79,58 @@ export class PidLock {
     const leaseMs = leaseOf(options);
     this.#policy = leaseMs === null ? policyOf(options) : { ...policyOf(options), leaseMs };
     this.#backend = backend;
-    this.#onWarning = (options as { onWarning?: PidLockOptions['onWarning'] }).onWarning;
+    const o = options as Pick<PidLockOptions, 'onWarning' | 'onCompromised'>;
+    // Checked now: a wrong value would otherwise surface only when a lock is lost, from a timer.
+    if (o.onCompromised !== undefined && typeof o.onCompromised !== 'function') {
+      throw invalidArg(`onCompromised must be a function, received ${showValue(o.onCompromised)}`, 'ERR_INVALID_ARG_TYPE');
+    }
+    this.#onWarning = o.onWarning;
+    this.#onCompromised = o.onCompromised;
   }
 
+  /**
+   * Whether this object holds the lock, looked up now: the path must still name
+   * the very file it published (same dev/inode). A file deleted or replaced
+   * behind our back ends the tenure here, with the onCompromised notification;
+   * the watchdog (src/compromise.ts) asks the same question every few seconds.
+   * A look that fails (EACCES on the directory, EMFILE) proves no loss: true.
+   */
   get held(): boolean {
-    return this.#held !== null;
+    const held = this.#held;
+    if (held === null) return false;
+    let now;
+    try {
+      now = this.#backend.inspect(this.path);
+    } catch (err) {
+      if (!isErrno(err, 'ENOTDIR')) return true;
+      now = null; // a directory on the path was replaced by a file: ours is gone
+    }
+    if (now !== null && now.dev === held.dev && now.ino === held.ino) return true;
+    this.#lost(held, now === null ? 'deleted' : 'replaced with another file');
+    return false;
+  }
+
+  #lost(held: Held, how: string): void {
+    this.#held = null;
+    if (this.#refresh !== null) clearInterval(this.#refresh);
+    this.#refresh = null;
+    unregister(this.#key);
+    try {
+      // Our kernel lock is on a file nobody can reach by the name any more.
+      this.#backend.close(held);
+    } catch {
+      // Nothing is left to protect with it.
+    }
+    const message =
+      `lock file '${this.path}' was ${how} while this process held it: another process may hold the lock now. ` +
+      'Stop the work it protects, or acquire it again; keep lock files out of directories that temp cleaners or other tools empty';
+    // Deferred: the getter and the watchdog must not be cut short by a throwing callback.
+    queueMicrotask(() => emitWarning(this.#onCompromised ?? this.#onWarning, 'PIDLOCK_COMPROMISED', message));
   }
 
   /** Takes the lock if it is free or stale. Never waits. */
   tryAcquire(): boolean {
-    if (this.#held !== null) return true;
+    if (this.held) return true;
     // The first try creates at once: uncontended, that is all it takes. After a
     // refusal, tries look first and create only once the lock is gone or broken:
     // a poll then costs one read instead of a publish that is bound to fail.
@@ -92,6 +153,7 @@ export class PidLock {
       }
       this.#key = fileKey(this.#held.dev, this.#held.ino);
       register(this.#key, this);
+      watchHeld();
       this.#refused = false;
       this.#lastOwner = null;
       return true;
@@ -199,6 +261,16 @@ export class PidLock {
   /**
    * Deletes the lock file if this process holds it and the path still names the
    * very file it created. Returns whether a held lock was released.
+   *
+   * The identity check and the unlink are two steps: no OS offers "unlink this
+   * name if it names this inode". A foreign deletion plus a successor's publish
+   * landing between them would delete the successor's lock. Renaming ours aside
+   * first would not close it (putting back a file that turned out not to be
+   * ours leaves the name empty for a moment, a worse window). So the window
+   * stays, documented with onCompromised: both a removal and a successor's
+   * publish must land in the microseconds between the two steps. A removal any
+   * earlier is caught by the check here, or sooner by the watchdog, which also
+   * tells a holder that would otherwise have run on for hours.
    */
   release(): boolean {
     const held = this.#held;

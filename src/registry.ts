@@ -8,6 +8,8 @@ import { onExit } from './exit-hook';
  */
 interface Releasable {
   release(): boolean;
+  /** Looks at the file: false (and a notification) once the path no longer names the held file. */
+  readonly held: boolean;
 }
 
 const holders = new Map<string, Releasable>();
@@ -65,4 +67,9 @@ export function holdsAny(): boolean {
 
 export function isHeldHere(key: string): boolean {
   return holders.has(key);
+}
+
+/** What src/compromise.ts looks at. */
+export function heldLocks(): Releasable[] {
+  return [...holders.values()];
 }

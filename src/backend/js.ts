@@ -255,6 +255,8 @@ export const jsBackend: Backend = {
     if (held.handle >= 0) fs.closeSync(held.handle);
     held.handle = -1;
   },
+  // Its descriptor carries no kernel lock: handing it on would prove nothing.
+  descriptor: () => null,
   holdsOpen,
   sameUser,
   // Holders of the native backend, `flock -n` and a killed `pidlock run`'s command hold kernel locks.

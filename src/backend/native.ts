@@ -149,6 +149,9 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
       a.close(held.handle);
       held.handle = -1;
     },
+    descriptor(held) {
+      return windows || held.handle < 0 ? null : held.handle;
+    },
     // /proc/<pid>/fd, read the same way for both backends.
     holdsOpen,
     sameUser,

@@ -56,6 +56,13 @@ export interface Backend {
   /** Drops what publish() kept open, leaving the file. */
   close(held: Held): void;
   /**
+   * The descriptor whose open file description carries the held kernel lock,
+   * for a child process to inherit (kernel locks follow the description across
+   * fork and exec); null where there is none (the JS backend holds no kernel
+   * lock, a Windows handle is no descriptor).
+   */
+  descriptor(held: Held): number | null;
+  /**
    * Whether process `pid` has the file (dev, ino) open: proof of ownership that
    * needs no clock. null: cannot tell here.
    */

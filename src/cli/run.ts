@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os = require('node:os');
 import { lockStatus, type LockStatus, type PidLock } from '../index';
+import { kernelLockDescriptor } from '../pidlock';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse, parseExitCode, parseWait, RUN_OPTIONS, UsageError } from './options';
 import { aliveWord, err, json } from './output';
@@ -94,9 +95,12 @@ class SignalRelay {
 }
 
 /** Runs the command to its end and maps how it ended to our exit code. */
-function runChild(command: string[], relay: SignalRelay): Promise<number> {
+function runChild(command: string[], relay: SignalRelay, lock: PidLock): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+    // As flock(1) does: the command inherits the locked descriptor (as fd 3), so
+    // the kernel lock lasts while it lives even if pidlock is SIGKILLed.
+    const fd = kernelLockDescriptor(lock);
+    const child = spawn(command[0], command.slice(1), { stdio: fd === null ? 'inherit' : ['inherit', 'inherit', 'inherit', fd] });
     relay.forwardTo(child);
     child.on('error', (e: NodeJS.ErrnoException) => {
       const notFound = e.code === 'ENOENT';
@@ -145,7 +149,7 @@ export async function run(args: string[]): Promise<number> {
       return busyExit;
     }
     try {
-      return await runChild(command, relay);
+      return await runChild(command, relay, lock);
     } finally {
       lock.release();
     }

@@ -89,6 +89,49 @@ export function prepare(endpoint: Endpoint): void {
   }
 }
 
+/**
+ * Before a second instance connects: is the socket there one of our own first
+ * instances made? true: connect; false: not there yet, or its directory not
+ * yet made private (the first instance is starting), so try again; throws
+ * ERR_SINGLE_INSTANCE_UNSAFE_DIR when someone else made the directory or the
+ * socket, which no first instance of ours would use.
+ *
+ * Why lstat of the directory is enough without the peer's credentials (Node
+ * has no SO_PEERCRED): a directory that is ours, mode 0700 and not a symlink
+ * lets only us (and root) create, rename or remove entries in it, so the
+ * socket we then connect to by name cannot be swapped for another user's. The
+ * directory itself can only be renamed away by someone who may write to its
+ * parent: in the sticky temp directory that is us and root; a parent that other
+ * users may write to without the sticky bit is a documented limit.
+ */
+export function isOurs(endpoint: Endpoint): boolean {
+  const { dir, address } = endpoint;
+  // Windows: a pipe's server cannot be identified from Node (a documented limit).
+  if (dir === null) return true;
+  const unsafe = (what: string) =>
+    new SingleInstanceError(
+      'ERR_SINGLE_INSTANCE_UNSAFE_DIR',
+      `${what}, not by this user (uid ${ownUid()}): refusing to send to it; remove it if it is left over`,
+    );
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  if (!st.isDirectory() || st.uid !== ownUid()) throw unsafe(`'${dir}' was made by uid ${st.uid}, or is not a directory`);
+  if ((st.mode & 0o077) !== 0) return false;
+  try {
+    st = fs.lstatSync(address);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  if (!st.isSocket() || st.uid !== ownUid()) throw unsafe(`'${address}' was made by uid ${st.uid}, or is not a socket`);
+  return true;
+}
+
 export function cleanup(endpoint: Endpoint): void {
   if (endpoint.dir === null) return;
   for (const remove of [() => fs.unlinkSync(endpoint.address), () => fs.rmdirSync(endpoint.dir as string)]) {

@@ -2,7 +2,7 @@ import { lockStatus } from '../api';
 import { invalidArg } from '../errors';
 import { lockPathOf } from '../paths';
 import { PidLock } from '../pidlock';
-import { endpointFor, holderUid, ownUid } from './endpoint';
+import { endpointFor, holderUid, isOurs, ownUid } from './endpoint';
 import { SingleInstanceError } from './errors';
 import { encode } from './framing';
 import { PrimaryInstance } from './primary';
@@ -76,10 +76,14 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
       return PrimaryInstance.start(lock, endpointFor(lock.path, ownUid()), handler, maxBytes, timeout);
     }
     const uid = holderUid(lock.path);
+    // Another user's first instance gets nothing from us (argv, cwd and data are
+    // ours to keep), and its replies are not ours to trust.
+    if (uid !== null && uid !== ownUid()) throw otherUser(lock, uid);
+    const endpoint = uid === null ? null : endpointFor(lock.path, uid);
     const left = deadline - performance.now();
-    if (uid !== null && left > 0) {
+    if (endpoint !== null && left > 0 && isOurs(endpoint)) {
       try {
-        return (await exchange(endpointFor(lock.path, uid).address, payload, maxBytes, left)) as SecondaryInstance<R>;
+        return (await exchange(endpoint.address, payload, maxBytes, left)) as SecondaryInstance<R>;
       } catch (err) {
         if (!(err instanceof Retry)) throw err;
         last = err.cause;
@@ -106,6 +110,21 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, remaining)));
   }
+}
+
+function otherUser(lock: PidLock, uid: number): SingleInstanceError {
+  let pid: number | null = null;
+  try {
+    pid = lock.owner()?.pid ?? null;
+  } catch {
+    // Only for the message.
+  }
+  return new SingleInstanceError(
+    'ERR_SINGLE_INSTANCE_OTHER_USER',
+    `the lock '${lock.path}' is held by${pid === null ? '' : ` PID ${pid} of`} another user (uid ${uid}, this is uid ${ownUid()}): ` +
+      'sent nothing to it; give each user a lock of their own ({ dir } in a private directory)',
+    pid,
+  );
 }
 
 export { PrimaryInstance, SingleInstanceError };

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, needRoot, stagePackage, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, needRoot, stagePackage, sleep } = require('../helpers');
 
 /** Runs si-app.js; `lines()` parses what it reported so far. */
 function app(t, { dir, env = {}, args = [], cwd, uid, script = fixture('si-app.js') } = {}) {
@@ -222,13 +222,73 @@ test('another user cannot connect to the first instance', { skip: process.platfo
   const stranger = app(t, { dir, env, uid: 65534, script: staged.fixture('si-app.js'), cwd: '/' });
   const r = await stranger.final();
   assert.equal(r.role, 'error', JSON.stringify(r));
-  assert.equal(r.code, 'ERR_SINGLE_INSTANCE_CONNECT');
-  assert.match(r.message, /EACCES/);
+  // It does not even try: the lock is another user's.
+  assert.equal(r.code, 'ERR_SINGLE_INSTANCE_OTHER_USER');
   assert.equal(first.lines().filter((l) => l.role === 'got').length, 0, 'nothing reached the handler');
+  // And the socket's private directory would have refused it anyway.
+  const address = first.lines().find((l) => l.role === 'primary').address;
+  const connect = `require('node:net').connect(${JSON.stringify(address)}).on('connect', () => { console.log('connected'); process.exit(); }).on('error', (e) => console.log(e.code))`;
+  const direct = runChild('-e', [connect], { uid: 65534 });
+  assert.equal(direct.stdout.trim(), 'EACCES', direct.stderr);
   // The same request from this user does get through, so the refusal was about the user.
   const own = await app(t, { dir, env, script: staged.fixture('si-app.js') }).final();
   assert.equal(own.role, 'secondary');
 });
+
+/** Starts si-planter.js as uid 65534; resolves once it listens. `probe()`: what every other connection sent it. */
+async function planter(t, staged, socketDir, lock) {
+  const p = startChild(staged.fixture('si-planter.js'), lock ? [socketDir, lock] : [socketDir], { uid: 65534 });
+  t.after(() => p.child.kill('SIGKILL'));
+  assert.equal(await p.firstLine, 'ready', p.stderr());
+  const probe = () =>
+    new Promise((resolve, reject) => {
+      let text = '';
+      const s = net.connect(path.join(socketDir, 's'));
+      s.on('connect', () => s.write('PROBE\n'));
+      s.on('data', (d) => (text += d));
+      s.on('end', () => resolve(JSON.parse(text)));
+      s.on('error', reject);
+    });
+  return { probe };
+}
+
+test(
+  "another user's planted lock and socket get nothing from a second instance, and their reply is never taken",
+  { skip: isWin && 'needs setpriv (POSIX); Windows pipes: see the Limits in docs/reliability.md' },
+  async (t) => {
+    if (!needRoot(t)) return;
+    const staged = stagePackage();
+    const dir = tmpDir('pidlock-si-');
+    const lock = path.join(dir, '.si-app_lock.pid');
+    // The lock names the planter's own live PID, and the socket sits where the lock's owner's would.
+    const trap = await planter(t, staged, `${lock}-si.65534`, lock);
+    const r = await app(t, { dir, env: { SI_DATA: '{"secret":1}' } }).final();
+    assert.equal(r.role, 'error', JSON.stringify(r));
+    assert.equal(r.code, 'ERR_SINGLE_INSTANCE_OTHER_USER');
+    assert.match(r.message, /another user \(uid 65534, this is uid 0\)/);
+    assert.deepEqual(await trap.probe(), { connections: 0, received: [] });
+  },
+);
+
+test(
+  'a socket another user planted where ours would be is refused while our own holder is not listening',
+  { skip: isWin && 'needs setpriv (POSIX); Windows pipes: see the Limits in docs/reliability.md' },
+  async (t) => {
+    if (!needRoot(t)) return;
+    const staged = stagePackage();
+    const dir = tmpDir('pidlock-si-');
+    const lock = path.join(dir, '.si-app_lock.pid');
+    const holder = startChild(fixture('holder.js'), [lock]);
+    t.after(() => holder.child.kill('SIGKILL'));
+    assert.match(await holder.firstLine, /^acquired /);
+    const trap = await planter(t, staged, `${lock}-si.${process.getuid()}`);
+    const r = await app(t, { dir, env: { SI_DATA: '{"secret":1}' } }).final();
+    assert.equal(r.role, 'error', JSON.stringify(r));
+    assert.equal(r.code, 'ERR_SINGLE_INSTANCE_UNSAFE_DIR');
+    assert.match(r.message, /was made by uid 65534/);
+    assert.deepEqual(await trap.probe(), { connections: 0, received: [] });
+  },
+);
 
 test('options are checked up front', async () => {
   await assert.rejects(pkg.requestSingleInstance({ name: 'x', timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
