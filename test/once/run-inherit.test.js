@@ -44,8 +44,10 @@ test(
     t.after(() => run.child.kill('SIGKILL'));
     const sleeper = Number((await run.firstLine).split(' ')[1]);
     t.after(() => alive(sleeper) && process.kill(sleeper, 'SIGKILL'));
+    // Its exit, not its stdio's close: the command keeps pidlock's stdout open.
+    const killed = new Promise((resolve) => run.child.once('exit', resolve));
     run.child.kill('SIGKILL');
-    await run.exited;
+    await killed;
     assert.ok(alive(sleeper), 'the command outlives pidlock');
 
     const second = runOnce(dir);
