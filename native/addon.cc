@@ -148,6 +148,24 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Touch(const Napi::CallbackInfo& info) {
+  EnvLocks::Entry* entry = HeldArg(info, 0);
+  SysError err;
+  if (!pidlock::Touch(entry->held.handle, &err)) throw SysErrorToJs(info.Env(), err, entry->path);
+  return info.Env().Undefined();
+}
+
+// { local, type } or null when this platform's native code cannot tell.
+Napi::Value DirKind(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::optional<pidlock::DirKind> kind = pidlock::DirKindOf(StringArg(info, 0));
+  if (!kind.has_value()) return env.Null();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("local", Napi::Boolean::New(env, kind->local));
+  out.Set("type", Napi::String::New(env, kind->type));
+  return out;
+}
+
 // --- Waking waiters (native/wake.h). Watches travel to JS as plain numbers,
 // like publish()'s handle; an armed exit watch as an External that owns its state.
 
@@ -277,6 +295,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("inspect", Napi::Function::New(env, Inspect));
   exports.Set("remove", Napi::Function::New(env, Remove, "remove", locks));
   exports.Set("close", Napi::Function::New(env, Close, "close", locks));
+  exports.Set("touch", Napi::Function::New(env, Touch, "touch", locks));
+  exports.Set("dirKind", Napi::Function::New(env, DirKind));
   exports.Set("watchExit", Napi::Function::New(env, WatchExit));
   exports.Set("watchDir", Napi::Function::New(env, WatchDir));
   exports.Set("closeExitWatch", Napi::Function::New(env, CloseExitWatch));

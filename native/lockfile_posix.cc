@@ -5,6 +5,10 @@
 #include <linux/magic.h>
 #include <sys/vfs.h>
 #endif
+#ifdef __APPLE__
+#include <sys/mount.h>
+#include <sys/param.h>
+#endif
 #include <unistd.h>
 
 #include <atomic>
@@ -288,6 +292,26 @@ bool Inspect(const std::string& path, std::optional<FileState>* found, SysError*
 void Close(int64_t handle) {
   if (handle >= 0) close(static_cast<int>(handle));
 }
+
+bool Touch(int64_t handle, SysError* err) {
+  if (futimens(static_cast<int>(handle), nullptr) != 0) return Fail(err, "futime");
+  return true;
+}
+
+#ifdef __APPLE__
+// MNT_LOCAL is the kernel's own word on whether a mount is on this machine
+// (nfs, smbfs, afpfs and webdav mounts lack it); f_fstypename names it.
+std::optional<DirKind> DirKindOf(const std::string& dir) {
+  struct statfs fs;
+  if (statfs(dir.c_str(), &fs) != 0) return std::nullopt;
+  DirKind kind;
+  kind.local = (fs.f_flags & MNT_LOCAL) != 0;
+  kind.type.assign(fs.f_fstypename, strnlen(fs.f_fstypename, sizeof fs.f_fstypename));
+  return kind;
+}
+#else
+std::optional<DirKind> DirKindOf(const std::string&) { return std::nullopt; }
+#endif
 
 // The kernel lock must outlive the name, so close comes last: a judge that
 // opens the path before the unlink still sees it held.

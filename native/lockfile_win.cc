@@ -100,6 +100,29 @@ void Close(int64_t handle) {
   if (handle != -1) CloseHandle(reinterpret_cast<HANDLE>(handle));
 }
 
+// The held handle has GENERIC_WRITE, which carries FILE_WRITE_ATTRIBUTES.
+bool Touch(int64_t handle, SysError* err) {
+  FILETIME now;
+  GetSystemTimeAsFileTime(&now);
+  if (!SetFileTime(reinterpret_cast<HANDLE>(handle), nullptr, &now, &now)) return Fail(err, "futime");
+  return true;
+}
+
+// A drive letter mapped to a share (net use Z: \\server\share) is
+// DRIVE_REMOTE; a UNC path is recognised in JS before this is asked. Only the
+// drive type is read: asking a remote volume for its filesystem name can block
+// on an unreachable server.
+std::optional<DirKind> DirKindOf(const std::string& dir) {
+  std::wstring wdir = Wide(dir);
+  wchar_t root[MAX_PATH + 1];
+  if (wdir.empty() || !GetVolumePathNameW(wdir.c_str(), root, MAX_PATH + 1)) return std::nullopt;
+  UINT type = GetDriveTypeW(root);
+  if (type == DRIVE_UNKNOWN || type == DRIVE_NO_ROOT_DIR) return std::nullopt;
+  DirKind kind;
+  kind.local = type != DRIVE_REMOTE;
+  return kind;
+}
+
 // Nobody else can delete or rename a file while our handle (no FILE_SHARE_DELETE)
 // is open, so the name is marked for deletion through that very handle, and
 // only then closed: a failure leaves the handle, and so the lock, as it was.

@@ -64,5 +64,20 @@ enum class Removed { kRemoved = 0, kReplaced = 1, kVanished = 2 };
 // closes the handle. On false (*err set) nothing was closed: the lock is still
 // held and the caller can retry.
 bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err);
+// Sets the held file's modification and access times to now through the handle,
+// so it reaches the held file whatever the path names now (a lease refresh).
+bool Touch(int64_t handle, SysError* err);
+
+// What this platform's own API says about the filesystem a directory is on.
+struct DirKind {
+  bool local = true;
+  // The filesystem's name where the platform has one (macOS: "nfs", "smbfs"),
+  // else empty.
+  std::string type;
+};
+// Empty when the platform's native code does not answer (Linux: statfs f_type
+// is read by src/backend/fsinfo.ts for both backends) or the directory cannot
+// be asked (it may not exist yet).
+std::optional<DirKind> DirKindOf(const std::string& dir);
 
 }  // namespace pidlock

@@ -1,6 +1,6 @@
-import os = require('node:os');
 import path = require('node:path');
 import { sharedFs } from './backend/fsinfo';
+import { bootedAtMs } from './backend/host';
 import { isStaleHandle } from './backend/syserror';
 import type { Backend, FileState, Probe } from './backend/types';
 import { DEFAULT_POLICY, ownDomain, parseMarker, type Marker, type Policy } from './domain';
@@ -147,8 +147,7 @@ class Gathered implements SideFacts {
   }
 
   get bootMs(): number | null {
-    const up = os.uptime();
-    return Number.isFinite(up) && up > 0 ? Date.now() - up * 1000 : null;
+    return bootedAtMs();
   }
 
   get heldHere(): boolean {

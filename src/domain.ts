@@ -1,7 +1,7 @@
 import crypto = require('node:crypto');
-import os = require('node:os');
 import { MAX_CONTENT } from './backend/format';
 import { sharedFs } from './backend/fsinfo';
+import { hostName } from './backend/host';
 import { inInitialPidNamespace, pidDomainIds } from './backend/procfs';
 
 /**
@@ -41,7 +41,7 @@ let own: Domain | null | undefined;
 export function ownDomain(): Domain | null {
   if (own === undefined) {
     const ids = pidDomainIds();
-    own = ids === null ? null : { tag: `${hash('boot', ids.boot, 12)}.${hash('pidns', String(ids.pidns), 8)}`, host: os.hostname() };
+    own = ids === null ? null : { tag: `${hash('boot', ids.boot, 12)}.${hash('pidns', String(ids.pidns), 8)}`, host: hostName() };
   }
   return own;
 }

@@ -1,4 +1,3 @@
-import fs = require('node:fs');
 import path = require('node:path');
 import { assess } from './assess';
 import { selected } from './backend';
@@ -172,8 +171,7 @@ export class PidLock {
     this.#refresh = setInterval(
       () => {
         try {
-          const now = new Date();
-          if (held.handle >= 0) fs.futimesSync(held.handle, now, now);
+          this.#backend.touch(held);
         } catch {
           // Contenders take the lock once the lease runs out; nothing else to do here.
         }

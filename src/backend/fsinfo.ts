@@ -1,4 +1,5 @@
 import fs = require('node:fs');
+import type { Backend, DirKind } from './types';
 
 /**
  * Filesystems shared by several hosts (or whose locking and PIDs cannot be
@@ -28,18 +29,23 @@ const cache = new Map<string, string | null>();
 
 /**
  * The kind of shared filesystem the directory `dir` is on ('nfs', 'fuse', ...),
- * or null: local, or unknown (not Linux, or statfs failed), which is judged as
- * local, as every lock was before this check existed. Windows: a UNC path
- * (\\server\share\...) is a network share; drive letters mapped to shares are
- * not recognised without the addon. Cached per directory for the process's
+ * or null: local, or unknown (statfs failed, or no backend answer), which is
+ * judged as local, as every lock was before this check existed. Windows: a UNC
+ * path (\\server\share\...) is a network share; a drive letter mapped to a
+ * share, and every macOS mount, is asked of the backend's dirKind(), which only
+ * the native addon has. Cached per directory for the process's
  * life: a mount under a running app's lock directory is not a case we support.
  */
 export function sharedFs(dir: string): string | null {
   const known = cache.get(dir);
   if (known !== undefined) return known;
   let kind: string | null = null;
-  if (process.platform === 'win32') {
-    kind = isUncPath(dir) ? 'smb' : null;
+  if (process.platform === 'win32' && isUncPath(dir)) {
+    kind = 'smb';
+  } else if (process.platform === 'win32' || process.platform === 'darwin') {
+    const said = asked?.dirKind?.(dir);
+    if (said === null) return null; // not cached: the directory may not exist yet
+    kind = said === undefined ? null : sharedKind(said, process.platform);
   } else if (process.platform === 'linux' && typeof fs.statfsSync === 'function') {
     try {
       kind = SHARED_TYPES.get(Number(fs.statfsSync(dir).type) >>> 0) ?? null;
@@ -49,6 +55,24 @@ export function sharedFs(dir: string): string | null {
   }
   cache.set(dir, kind);
   return kind;
+}
+
+let asked: Backend | undefined;
+
+/** The backend whose dirKind() answers on macOS and Windows (src/backend/index.ts sets the selected one). */
+export function askBackend(backend: Backend): void {
+  asked = backend;
+}
+
+/**
+ * The shared kind for what the OS said of a directory, or null (local).
+ * Every FUSE mount counts as shared, as on Linux: macFUSE marks a mount local
+ * only on request (-o local), and an sshfs mount is FUSE all the same.
+ */
+export function sharedKind(said: DirKind, platform: string): string | null {
+  if (platform === 'win32') return said.local ? null : 'network drive';
+  if (!said.local || /fuse/i.test(said.type)) return said.type || 'network';
+  return null;
 }
 
 /** \\server\share or //server/share, and the \\?\UNC\ long form; \\?\C:\ and \\.\ device paths are local. */

@@ -1,3 +1,4 @@
+import { askBackend } from './fsinfo';
 import { jsBackend } from './js';
 import { loadNativeBackend } from './native';
 import type { Backend } from './types';
@@ -50,3 +51,4 @@ export function requireFailure(loadError: Error | undefined): Error & { code: st
 }
 
 export const selected = select();
+askBackend(selected.backend);

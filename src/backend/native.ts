@@ -3,7 +3,7 @@ import { MAX_CONTENT } from './format';
 import { holdsOpen, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import { codeOf, errnoOf } from './syserror';
-import type { Backend, FileState, Held, Removed, WakeApi } from './types';
+import type { Backend, DirKind, FileState, Held, Removed, WakeApi } from './types';
 
 /** The addon's exports (native/addon.cc). Errors carry the platform's raw number as `sysErrno`. */
 interface Addon extends WakeApi {
@@ -15,9 +15,12 @@ interface Addon extends WakeApi {
   inspect(path: string): FileState | null;
   remove(path: string, handle: number): Removed;
   close(handle: number): void;
+  touch(handle: number): void;
+  /** null: this platform's native code does not tell (Linux: fsinfo.ts reads statfs itself). */
+  dirKind(dir: string): DirKind | null;
 }
 
-const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close'] as const;
+const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close', 'touch', 'dirKind'] as const;
 const WAKE_EXPORTS = [
   'watchExit',
   'watchDir',
@@ -149,6 +152,14 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
       a.close(held.handle);
       held.handle = -1;
     },
+    touch(held) {
+      try {
+        a.touch(held.handle);
+      } catch (err) {
+        throw asNodeError(err);
+      }
+    },
+    dirKind: (dir) => a.dirKind(dir),
     descriptor(held) {
       return windows || held.handle < 0 ? null : held.handle;
     },

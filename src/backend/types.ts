@@ -56,6 +56,12 @@ export interface Backend {
   /** Drops what publish() kept open, leaving the file. */
   close(held: Held): void;
   /**
+   * Sets the held file's modification time to now through the handle, which
+   * reaches the held file whatever the path names now (a lease refresh).
+   * Throws errno-style errors.
+   */
+  touch(held: Held): void;
+  /**
    * The descriptor whose open file description carries the held kernel lock,
    * for a child process to inherit (kernel locks follow the description across
    * fork and exec); null where there is none (the JS backend holds no kernel
@@ -78,6 +84,12 @@ export interface Backend {
    * answer decides. Absent: cannot tell.
    */
   kernelHeld?(dev: bigint, ino: bigint): boolean | null;
+  /**
+   * What the OS itself says of the filesystem `dir` is on, for the platforms
+   * where src/backend/fsinfo.ts has no pure answer (macOS, Windows drive
+   * letters). null or absent: cannot tell here.
+   */
+  dirKind?(dir: string): DirKind | null;
   /** Kernel wake-ups for waiters (src/wake.ts); absent where only the timer exists. */
   readonly wake?: WakeApi;
 }
@@ -107,6 +119,12 @@ export interface WakeApi {
   armExitWatch(exitWatch: number, onExit: () => void): object | null;
   /** After it returns, the armed callback never runs. */
   disarmExitWatch(armed: object): void;
+}
+
+/** macOS: statfs MNT_LOCAL and f_fstypename ('nfs', 'smbfs'); Windows: the drive type, type ''. */
+export interface DirKind {
+  local: boolean;
+  type: string;
 }
 
 /** removed: it was ours and is gone; replaced: the path names another file now (left alone); vanished: nothing there. */

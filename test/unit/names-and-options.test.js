@@ -12,7 +12,7 @@ const { MAX_CONTENT } = loadSrc('backend/format.ts');
 const { lockFileName } = loadSrc('paths.ts');
 const { sideBase, tmpPath, ballotPath, classify } = loadSrc('backend/sidefiles.ts');
 const { ownDomain, parseMarker } = loadSrc('domain.ts');
-const { isUncPath } = loadSrc('backend/fsinfo.ts');
+const { isUncPath, sharedKind, sharedFs, askBackend } = loadSrc('backend/fsinfo.ts');
 const { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } = loadSrc('wait.ts');
 
 const parse = (s) => parsePid(Buffer.from(s, 'latin1'), Buffer.byteLength(s, 'latin1'));
@@ -101,6 +101,39 @@ test('isUncPath: network shares are UNC paths; drive letters and device paths ar
   for (const p of ['C:\\locks\\x', '\\\\?\\C:\\locks\\x', '\\\\.\\pipe\\x', '/tmp/x', '\\\\server', 'relative\\x']) {
     assert.equal(isUncPath(p), false, p);
   }
+});
+
+test("sharedKind: macOS mounts without MNT_LOCAL and every FUSE mount are shared; Windows' remote drives are", () => {
+  for (const type of ['nfs', 'smbfs', 'afpfs', 'webdav']) assert.equal(sharedKind({ local: false, type }, 'darwin'), type);
+  assert.equal(sharedKind({ local: false, type: '' }, 'darwin'), 'network');
+  // macFUSE and osxfuse mounted with -o local still may be sshfs.
+  for (const type of ['macfuse', 'osxfuse']) assert.equal(sharedKind({ local: true, type }, 'darwin'), type);
+  for (const type of ['apfs', 'hfs', 'msdos', 'exfat']) assert.equal(sharedKind({ local: true, type }, 'darwin'), null);
+  assert.equal(sharedKind({ local: false, type: '' }, 'win32'), 'network drive');
+  assert.equal(sharedKind({ local: true, type: '' }, 'win32'), null);
+});
+
+test('sharedFs asks the backend on macOS and Windows, after the UNC rule; an unanswered directory is asked again', (t) => {
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform');
+  t.after(() => Object.defineProperty(process, 'platform', platform));
+  const asked = [];
+  const answers = { '/Volumes/nas': { local: false, type: 'smbfs' }, '/Users/me': { local: true, type: 'apfs' } };
+  askBackend({ dirKind: (dir) => (asked.push(dir), answers[dir] ?? null) });
+  Object.defineProperty(process, 'platform', { value: 'darwin' });
+  assert.equal(sharedFs('/Volumes/nas'), 'smbfs');
+  assert.equal(sharedFs('/Users/me'), null);
+  assert.equal(sharedFs('/not/yet'), null);
+  answers['/not/yet'] = { local: false, type: 'nfs' };
+  assert.equal(sharedFs('/not/yet'), 'nfs');
+  assert.equal(sharedFs('/Volumes/nas'), 'smbfs');
+  assert.deepEqual(asked, ['/Volumes/nas', '/Users/me', '/not/yet', '/not/yet'], 'answers are cached, "cannot tell" is not');
+  Object.defineProperty(process, 'platform', { value: 'win32' });
+  answers['Z:\\locks'] = { local: false, type: '' };
+  assert.equal(sharedFs('Z:\\locks'), 'network drive');
+  assert.equal(sharedFs('\\\\server\\share\\locks'), 'smb');
+  assert.deepEqual(asked.slice(4), ['Z:\\locks'], 'a UNC path needs no question');
+  askBackend({});
+  assert.equal(sharedFs('C:\\locks'), null, 'the JS backend cannot tell a mapped drive');
 });
 
 test("lockFileName: the original design's names, and names that could leave the directory are refused", () => {

@@ -1,0 +1,15 @@
+import os = require('node:os');
+
+/** This host's name: for messages only, never for decisions (two hosts may carry one name). */
+export function hostName(): string {
+  return os.hostname();
+}
+
+/**
+ * When this host booted, in ms since the epoch by the wall clock (now minus the
+ * uptime), or null when the OS does not say.
+ */
+export function bootedAtMs(): number | null {
+  const up = os.uptime();
+  return Number.isFinite(up) && up > 0 ? Date.now() - up * 1000 : null;
+}
