@@ -17,7 +17,7 @@ const posixOnly = process.platform === 'win32' && 'Windows kill() terminates wit
 /** The built package alone, without node_modules, where no parent directory has any. */
 function bareCopy() {
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'pidlock-bare-'));
-  for (const rel of ['package.json', 'dist', 'build/Release']) {
+  for (const rel of ['package.json', 'dist', 'build/Release', 'prebuilds']) {
     const from = path.join(root, rel);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dest, rel), { recursive: true });
   }

@@ -8,16 +8,11 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir } = require('../helpers');
+const { pkg, root, tmpDir, addonFile } = require('../helpers');
 
 const native = pkg.backend === 'native';
-if (native && !process.env.PIDLOCK_NATIVE_PATH) {
-  // The internal bundle sits one folder below the package's entry, so its own
-  // search misses the addon the package loaded: name it (check-prebuilds' order).
-  const { prebuildPath } = require(path.join(root, 'dist', 'internal', 'addon.js'));
-  const found = [path.join(root, 'build', 'Release', 'pidlock.node'), path.join(root, prebuildPath())].find(fs.existsSync);
-  if (found) process.env.PIDLOCK_NATIVE_PATH = found;
-}
+// The internal entry's own search misses the addon the package loaded: name it.
+if (native && !process.env.PIDLOCK_NATIVE_PATH) process.env.PIDLOCK_NATIVE_PATH = addonFile() ?? '';
 const { selected } = require(path.join(root, 'dist', 'internal', 'index.js'));
 const backend = selected.backend;
 assert.equal(backend.name, pkg.backend, `the internal entry loaded the package's backend (${selected.loadError})`);
