@@ -73,11 +73,11 @@ export interface Backend {
    */
   sameUser(pid: number, file: string, dev: bigint, ino: bigint): boolean | null;
   /**
-   * Whether a live process holds the kernel lock of the file (dev, ino), for a
-   * backend whose inspect() cannot tell (kernelHeld null); asked only when the
-   * answer decides. Absent: cannot tell.
+   * Whether a live process holds the kernel lock of the file (dev, ino) in the
+   * directory `dir`, for a backend whose inspect() cannot tell (kernelHeld
+   * null); asked only when the answer decides. Absent: cannot tell.
    */
-  kernelHeld?(dev: bigint, ino: bigint): boolean | null;
+  kernelHeld?(dev: bigint, ino: bigint, dir: string): boolean | null;
   /** Kernel wake-ups for waiters (src/wake.ts); absent where only the timer exists. */
   readonly wake?: WakeApi;
 }
