@@ -4,6 +4,9 @@
 #ifdef __linux__
 #include <linux/magic.h>
 #include <sys/vfs.h>
+#elif defined(__APPLE__)
+#include <sys/mount.h>
+#include <sys/param.h>
 #endif
 #ifdef __APPLE__
 #include <sys/mount.h>
@@ -89,6 +92,23 @@ bool LinkedAnyway(const std::string& path, const FileStat& ours) {
 // sits on that node (a judge's probe is shared, and never refuses it), and
 // granted where the name is a node of its own, which then gets our exclusive
 // lock. Returns the descriptor to keep, and closes the other one.
+// Only FUSE keeps a node per name; the check spares every other publish the
+// second open. Where the filesystem cannot be told (an fstatfs failure, a
+// system without a FUSE check here), it may be FUSE.
+bool OnFuse(int fd) {
+#if defined(__linux__)
+  struct statfs fs;
+  return fstatfs(fd, &fs) != 0 || fs.f_type == FUSE_SUPER_MAGIC;
+#elif defined(__APPLE__)
+  // macFUSE's type names ("macfuse", formerly "osxfuse"); FUSE-T serves NFS, which keeps one node per file.
+  struct statfs fs;
+  if (fstatfs(fd, &fs) != 0) return true;
+  return strncmp(fs.f_fstypename, "macfuse", 7) == 0 || strncmp(fs.f_fstypename, "osxfuse", 7) == 0;
+#else
+  return true;
+#endif
+}
+
 int LockName(const std::string& path, int fd, const FileStat& ours) {
   int named = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (named < 0) return fd;
@@ -112,13 +132,6 @@ bool ProcFdUsable() {
     return statfs("/proc/self/fd", &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC ? 1 : 0;
   }();
   return usable == 1;
-}
-
-// Of the filesystems with O_TMPFILE, only FUSE may keep a node per name (see
-// LockName); the check spares every other publish that second open.
-bool OnFuse(int fd) {
-  struct statfs fs;
-  return fstatfs(fd, &fs) != 0 || fs.f_type == FUSE_SUPER_MAGIC;
 }
 
 // AT_EMPTY_PATH names the descriptor itself and skips a procfs lookup; kernels
@@ -238,7 +251,7 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
     }
     unlink(tmp.c_str());
     if (ok) {
-      out->handle = LockName(path, fd, st);
+      out->handle = OnFuse(fd) ? LockName(path, fd, st) : fd;
       out->dev = st.dev;
       out->ino = st.ino;
       return true;

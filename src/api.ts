@@ -29,6 +29,8 @@ export interface RemoveStaleOptions {
    * lock is held, nor one whose owner runs in this PID namespace.
    */
   force?: boolean;
+  /** The lock's directory is used by this host alone, whatever its filesystem (as PidLock's option). */
+  singleHost?: boolean;
   /** Receives the problems; default: process.emitWarning. */
   onWarning?: WarningHandler;
 }
@@ -38,8 +40,10 @@ function removeOptions(options: unknown): RemoveStaleOptions {
   const o = options as RemoveStaleOptions;
   const bad = (what: string) => invalidArg(`removeStaleLock: ${what}`, 'ERR_INVALID_ARG_TYPE');
   if (typeof o !== 'object' || o === null)
-    throw bad(`options must be { force?, onWarning? } or a warning handler, received ${showValue(options)}`);
+    throw bad(`options must be { force?, singleHost?, onWarning? } or a warning handler, received ${showValue(options)}`);
   if (o.force !== undefined && typeof o.force !== 'boolean') throw bad(`force must be a boolean, received ${showValue(o.force)}`);
+  if (o.singleHost !== undefined && typeof o.singleHost !== 'boolean')
+    throw bad(`singleHost must be a boolean, received ${showValue(o.singleHost)}`);
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function')
     throw bad(`onWarning must be a function, received ${showValue(o.onWarning)}`);
   return o;
@@ -54,12 +58,18 @@ function removeOptions(options: unknown): RemoveStaleOptions {
  */
 export function removeStaleLock(path: string, options?: RemoveStaleOptions | WarningHandler): boolean {
   const file = checkLockPath(path);
-  const { force, onWarning } = removeOptions(options);
-  const policy = force === true ? { ...DEFAULT_POLICY, force: true } : DEFAULT_POLICY;
+  const { force, singleHost, onWarning } = removeOptions(options);
+  const policy = { ...DEFAULT_POLICY, force: force === true, singleHost: singleHost === true };
   try {
     const found = assess(backend, file, 'throw', policy);
     if (found === null) return true;
-    if (!found.verdict.stale) return false;
+    if (!found.verdict.stale) {
+      // Forced, and still uncheckable: force was refused (a kernel lock this process cannot see); say why.
+      if (policy.force && found.verdict.uncheckable) {
+        emitWarning(onWarning, 'PIDLOCK_REMOVE_FAILED', `could not remove lock '${file}': ${found.verdict.reason}`);
+      }
+      return false;
+    }
     const result = breakStale(backend, file, found.seen, policy);
     return result === 'broken' || (result === 'changed' && read(backend, file) === null);
   } catch (err) {

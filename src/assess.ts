@@ -1,9 +1,9 @@
 import path = require('node:path');
-import { sharedFs } from './backend/fsinfo';
+import { localFs, sharedFs } from './backend/fsinfo';
 import { bootedAtMs } from './backend/host';
 import { isStaleHandle } from './backend/syserror';
 import type { Backend, FileState, Probe } from './backend/types';
-import { DEFAULT_POLICY, ownDomain, parseMarker, type Marker, type Policy } from './domain';
+import { DEFAULT_POLICY, inInitialPidNs, ownDomain, parseMarker, type Marker, type Policy } from './domain';
 import { PidLockError } from './errors';
 import { firstLinePid } from './lockfile';
 import { fileKey, isHeldHere } from './registry';
@@ -50,6 +50,8 @@ export interface Seen {
   origin: Origin;
   /** The directory's shared filesystem, as judged (null when declared single-host). */
   shared: string | null;
+  /** The directory is on a filesystem known to be local, or declared single-host. */
+  local: boolean;
 }
 
 export interface Assessment {
@@ -59,7 +61,8 @@ export interface Assessment {
 
 function seenOf(st: FileState, file: string, policy: Policy): Seen {
   const marker = parseMarker(st.head, st.size);
-  const shared = policy.singleHost ? null : sharedFs(path.dirname(file));
+  const dir = path.dirname(file);
+  const shared = policy.singleHost ? null : sharedFs(dir);
   const own = ownDomain();
   const origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
   return {
@@ -74,6 +77,7 @@ function seenOf(st: FileState, file: string, policy: Policy): Seen {
     marker,
     origin,
     shared,
+    local: policy.singleHost || localFs(dir).local,
   };
 }
 
@@ -110,6 +114,9 @@ class Gathered implements SideFacts {
   readonly mtimeMs: number;
   readonly marker: Marker | null;
   readonly shared: string | null;
+  readonly local: boolean;
+  readonly force: boolean;
+  readonly kernelKnown: boolean;
   readonly ownTag = ownDomain()?.tag ?? null;
   readonly ownPid = process.pid;
   readonly processStartMs = PROCESS_START_MS;
@@ -123,8 +130,11 @@ class Gathered implements SideFacts {
   /** For side files: the creator's PID names a process of ours (judgeSideFile). */
   readonly here: boolean;
 
-  /** `pid`: the process to ask about, when not the one named in the file (a temp file's creator, of our domain). */
-  constructor(backend: Backend, file: string, seen: Seen, pid?: number) {
+  /**
+   * `pid`: the process to ask about, when not the one named in the file (a temp
+   * file's creator, of our domain). `force`: an operator's (Facts.force).
+   */
+  constructor(backend: Backend, file: string, seen: Seen, pid?: number, force = false) {
     this.#backend = backend;
     this.#file = file;
     this.#seen = seen;
@@ -134,7 +144,10 @@ class Gathered implements SideFacts {
     this.mtimeMs = seen.mtimeMs;
     this.marker = seen.marker;
     this.shared = seen.shared;
+    this.local = seen.local;
+    this.force = force;
     this.#kernel = seen.kernelHeld ?? undefined;
+    this.kernelKnown = seen.kernelHeld !== null;
   }
 
   get now(): number {
@@ -142,12 +155,17 @@ class Gathered implements SideFacts {
   }
 
   get kernelHeld(): boolean | null {
-    if (this.#kernel === undefined) this.#kernel = this.#backend.kernelHeld?.(this.#seen.dev, this.#seen.ino) ?? null;
+    if (this.#kernel === undefined)
+      this.#kernel = this.#backend.kernelHeld?.(this.#seen.dev, this.#seen.ino, path.dirname(this.#file)) ?? null;
     return this.#kernel;
   }
 
   get bootMs(): number | null {
     return bootedAtMs();
+  }
+
+  get initialPidNs(): boolean | null {
+    return inInitialPidNs();
   }
 
   get heldHere(): boolean {
@@ -184,9 +202,7 @@ class Gathered implements SideFacts {
  * stale (never one a kernel lock or a live local owner holds).
  */
 export function judgeSeen(backend: Backend, file: string, seen: Seen, policy: Policy = DEFAULT_POLICY): Verdict {
-  const v = judge(new Gathered(backend, file, seen));
-  if (!policy.force || !v.uncheckable) return v;
-  return { stale: true, alive: null, reason: `forced: ${v.reason.replace(/; if it is gone, run .*$/, '')}` };
+  return judge(new Gathered(backend, file, seen, undefined, policy.force));
 }
 
 /**
@@ -214,10 +230,10 @@ export function assess(
  * PID in a temp file's name, whose content is empty until its creator writes
  * it; the caller has checked that the name says our domain.
  */
-export function assessSideFile(backend: Backend, file: string, creator?: number): Assessment | null {
+export function assessSideFile(backend: Backend, file: string, creator?: number, force = false): Assessment | null {
   const seen = read(backend, file);
   if (seen === null) return null;
-  return { seen, verdict: judgeSideFile(new Gathered(backend, file, seen, creator)) };
+  return { seen, verdict: judgeSideFile(new Gathered(backend, file, seen, creator, force)) };
 }
 
 /** judgeSeen() for a side file read before (a breaker's ballot that a waiter watches). */

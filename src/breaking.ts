@@ -7,6 +7,7 @@ import { isErrno, PidLockError } from './errors';
 import { DEFAULT_POLICY, ownDomain, type Policy } from './domain';
 import { contentFor } from './lockfile';
 import { sharedFs } from './backend/fsinfo';
+import { FOREIGN_SIDE_MS } from './rules';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -30,7 +31,7 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen, polic
   const deadBallots: string[] = [];
   // A ballot says where its breaker runs, as the lock does; nobody refreshes its mtime, so it has no lease.
   const content = contentFor(lockPath, { ...policy, leaseMs: null }, backend.name === 'native');
-  const vote = walkElection(backend, lockPath, seen.id, deadBallots, content);
+  const vote = walkElection(backend, lockPath, seen.id, deadBallots, content, policy.force);
   if (vote.kind === 'none') return 'changed'; // a breaker finished: the file was dealt with
   if (vote.kind !== 'won') return 'busy';
   try {
@@ -73,8 +74,11 @@ export type Round =
  * user's, in a sticky directory): passing over it, never removing it, is what
  * keeps the election going.
  * `vote`: the content of our ballot, created in the first free round; null: only look.
+ * `force`: an operator's forced break, which passes over a ballot that cannot be
+ * checked from here as it would over such a lock (judge()); otherwise a dead
+ * breaker of another host would keep the lock from being forced.
  */
-export function walkElection(backend: Backend, lockPath: string, id: string, dead: string[], vote: string | null): Round {
+export function walkElection(backend: Backend, lockPath: string, id: string, dead: string[], vote: string | null, force = false): Round {
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const ballot = ballotPath(lockPath, id, round);
     if (vote !== null) {
@@ -84,7 +88,7 @@ export function walkElection(backend: Backend, lockPath: string, id: string, dea
         if (!isErrno(err, 'EEXIST')) throw PidLockError.from(err, 'create', ballot);
       }
     }
-    const other = assessSideFile(backend, ballot);
+    const other = assessSideFile(backend, ballot, undefined, force);
     if (other === null) return { kind: 'none' };
     if (!other.verdict.stale) return { kind: 'live', ballot, seen: other.seen };
     dead.push(ballot);
@@ -108,13 +112,6 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
  * a millisecond. Windows reports 0 for directories: unknown, so the directory is read.
  */
 const SWEEP_MAX_DIR_BYTES = 64 * 1024;
-
-/**
- * A temp file of another host or PID namespace this old is abandoned: a publish
- * holds its temp name for microseconds, and no clock of two hosts is an hour
- * apart without far worse trouble.
- */
-const FOREIGN_TMP_MS = 3_600_000;
 
 /**
  * Deletes temp files and ballots of this lock left by processes that died
@@ -157,7 +154,7 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
         // Another domain's temp (or an untagged one where other hosts write)
         // names a PID that means nothing here: only its age tells it is abandoned.
         const o = read(backend, file);
-        stale = o !== null && Date.now() - o.mtimeMs > FOREIGN_TMP_MS;
+        stale = o !== null && Date.now() - o.mtimeMs > FOREIGN_SIDE_MS;
       } else {
         // A temp file is empty until its creator writes it, so its content proves
         // nothing; the creator's PID is in its name.

@@ -15,6 +15,12 @@ export const START_MARGIN_MS = 1000;
  * adjustment since boot or uptime's rounding moves by a little.
  */
 export const BOOT_MARGIN_MS = 5000;
+/**
+ * A ballot or temp file of another host or PID namespace this old is abandoned:
+ * its creator holds it for moments, and no clocks of two hosts are an hour
+ * apart without far worse trouble.
+ */
+export const FOREIGN_SIDE_MS = 3_600_000;
 
 /**
  * Everything the stale rules look at, as plain values. src/assess.ts gathers
@@ -33,12 +39,28 @@ export interface Facts {
    * go or call it uncheckable): the JS backend reads /proc/locks for it.
    */
   readonly kernelHeld: boolean | null;
+  /** kernelHeld costs nothing to read: the native backend's look at the file took a test lock. */
+  readonly kernelKnown: boolean;
   /** The marker on the second line (where it was written); null: none. */
   readonly marker: Marker | null;
   /** Our own domain's tag; null: this process has no exact identity and calls no marked lock ours. */
   readonly ownTag: string | null;
   /** The lock directory's shared filesystem ('nfs', 'fuse'...); null: local, unknown, or declared single-host. */
   readonly shared: string | null;
+  /**
+   * The directory is on a filesystem known to be this machine's alone (ext4,
+   * tmpfs, xfs...), or declared single-host. An unknown one may be another
+   * host's too: the rules that need one machine (a lock older than this boot,
+   * one kernel's flock table) apply only here.
+   */
+  readonly local: boolean;
+  /** This process is in the initial PID namespace (it sees every PID of this boot); null: cannot tell. */
+  readonly initialPidNs: boolean | null;
+  /**
+   * An operator's force (`clean --force`): an uncheckable lock counts as stale,
+   * unless a kernel lock holds it or this process cannot see one that would.
+   */
+  readonly force: boolean;
   /** When this machine booted, ms since the epoch (now - uptime); null: unknown. */
   readonly bootMs: number | null;
   readonly now: number;
@@ -78,6 +100,9 @@ export interface Verdict {
 
 const KERNEL_HELD: Verdict = { stale: false, alive: true, reason: 'a live process holds its kernel lock' };
 
+/** The hint an uncheckable verdict ends with; a forced verdict drops it. */
+const FORCE_HINT = "; if it is gone, run 'pidlock clean --force'";
+
 /**
  * The one place that decides "stale". Stale needs proof: a dead owner, or one
  * that started after the lock was written (its PID was reused). Anything
@@ -87,22 +112,49 @@ const KERNEL_HELD: Verdict = { stale: false, alive: true, reason: 'a live proces
  * multi-line pidfile), not an abandoned lock.
  *
  * A held kernel lock proves a live holder whatever the rest says; it is asked
- * last, and only when the answer would otherwise free the lock or leave it
- * "cannot tell", since the JS backend pays a /proc/locks read for it.
+ * last, and only when the answer would otherwise free the lock (also by an
+ * operator's force), since the JS backend pays a /proc/locks read for it. An
+ * uncheckable lock is held either way: without force it is asked only where
+ * the answer is free, for the reason's sake.
  */
 export function judge(f: Facts): Verdict {
   const big = f.size > MAX_CONTENT;
   const v: Verdict = big && f.pid === null ? { stale: true, alive: null, reason: 'no PID on its first line' } : judgeContent(f);
   if (!v.stale && !v.uncheckable) return v;
+  if (v.uncheckable && !big && !f.force && !f.kernelKnown) return v;
   // Whatever the PID says (another PID namespace, EPERM): only a live process holds a kernel lock.
   if (f.kernelHeld === true) return KERNEL_HELD;
-  if (!big) return v;
-  return {
-    stale: false,
-    alive: v.alive,
-    foreign: true,
-    reason: `not a lock file: ${f.size} bytes, more than a lock's ${MAX_CONTENT}, and ${v.reason}`,
-  };
+  if (big) {
+    return {
+      stale: false,
+      alive: v.alive,
+      foreign: true,
+      reason: `not a lock file: ${f.size} bytes, more than a lock's ${MAX_CONTENT}, and ${v.reason}`,
+    };
+  }
+  return v.uncheckable && f.force ? forced(f, v) : v;
+}
+
+/** An operator's force on an uncheckable lock: stale, unless a kernel lock that we cannot see may hold it. */
+function forced(f: Facts, v: Verdict): Verdict {
+  const m = f.marker;
+  if (m !== null && m.kernel && sameBoot(f, m) && f.kernelHeld === null) {
+    // A native holder of this kernel in a PID namespace whose locks /proc/locks hides from ours.
+    return {
+      stale: false,
+      alive: null,
+      uncheckable: true,
+      reason:
+        `${v.reason.replace(FORCE_HINT, '')}; its holder keeps a kernel lock that this process cannot see:` +
+        ` force it from the host (the initial PID namespace) or with the native backend`,
+    };
+  }
+  return { stale: true, alive: null, reason: `forced: ${v.reason.replace(FORCE_HINT, '')}` };
+}
+
+/** The marker was written by this running kernel (in any PID namespace of it). */
+function sameBoot(f: Facts, m: Marker): boolean {
+  return f.ownTag !== null && bootPart(m.tag) === bootPart(f.ownTag);
 }
 
 function judgeContent(f: Facts): Verdict {
@@ -118,44 +170,72 @@ function judgeContent(f: Facts): Verdict {
   // Unmarked (an older version, another tool) on a filesystem other hosts share:
   // a PID not running here may be running there.
   const shared = f.shared;
-  if (shared === null) return v;
-  return {
-    stale: false,
-    alive: null,
-    uncheckable: true,
-    reason:
-      `on a shared filesystem (${shared}) without a marker: owner ${f.pid} may be running on another host` +
-      ` (here: ${v.reason}); if it is gone, run 'pidlock clean --force'`,
-  };
+  if (shared !== null) {
+    return {
+      stale: false,
+      alive: null,
+      uncheckable: true,
+      reason: `on a shared filesystem (${shared}) without a marker: owner ${f.pid} may be running on another host (here: ${v.reason})${FORCE_HINT}`,
+    };
+  }
+  // Inside a container, an unmarked lock may be the host's (every process there
+  // writes one without a marker): its PID names some other process here, or
+  // none. A kernel lock tells, where it can be seen; this namespace's own
+  // holders mark their locks, so only another tool's (or an older version's)
+  // lock of ours waits for an operator here.
+  if (f.initialPidNs === false) {
+    const k = f.kernelHeld;
+    if (k === true) return KERNEL_HELD;
+    if (k === null) {
+      return {
+        stale: false,
+        alive: null,
+        uncheckable: true,
+        reason:
+          `written without a marker, and this process runs in a PID namespace other than the host's:` +
+          ` owner ${f.pid} may be a process of the host or of another container (here: ${v.reason})${FORCE_HINT}`,
+      };
+    }
+  }
+  return v;
 }
 
 /** A lock written in another domain: its PID names nothing here, so only evidence that needs no PID decides. */
 function judgeElsewhere(f: Facts, m: Marker): Verdict {
-  const sameBoot = f.ownTag !== null && bootPart(m.tag) === bootPart(f.ownTag);
+  const same = sameBoot(f, m);
   if (m.leaseSec !== null && f.now - f.mtimeMs > m.leaseSec * 1000) {
     return { stale: true, alive: null, reason: `its holder's ${m.leaseSec} s lease ran out (written on ${m.host})` };
   }
-  if (f.shared === null) {
-    // A local disk: nothing written before this boot has a live holder.
-    const boot = f.bootMs;
-    if (boot !== null && f.mtimeMs < boot - BOOT_MARGIN_MS) {
-      return { stale: true, alive: null, reason: `written on ${m.host} before this machine booted` };
+  if (f.local && f.shared === null) {
+    // A local disk: nothing written in an earlier boot has a live holder. Only
+    // for a marker of another boot: one of this boot was written in it, however
+    // old its mtime looks (a container's /proc/uptime from lxcfs, a VM resumed
+    // with its uptime stopped and the wall clock stepped, a board with no RTC).
+    if (f.ownTag !== null && !same) {
+      const boot = f.bootMs;
+      if (boot !== null && f.mtimeMs < boot - BOOT_MARGIN_MS) {
+        return { stale: true, alive: null, reason: `written on ${m.host} before this machine booted` };
+      }
     }
     // One kernel, one flock table: a holder that promised its kernel lock and no longer holds it is gone.
-    if (sameBoot && m.kernel && f.kernelHeld === false) {
-      return {
-        stale: true,
-        alive: false,
-        reason: `written in another PID namespace of this host (${m.host}) by a holder that kept its kernel lock, which nobody holds now`,
-      };
+    if (same && m.kernel) {
+      const k = f.kernelHeld;
+      if (k === true) return KERNEL_HELD;
+      if (k === false) {
+        return {
+          stale: true,
+          alive: false,
+          reason: `written in another PID namespace of this host (${m.host}) by a holder that kept its kernel lock, which nobody holds now`,
+        };
+      }
     }
   }
-  const where = sameBoot ? `in another PID namespace of this host (${m.host})` : `on host ${m.host} (another host or boot)`;
+  const where = same ? `in another PID namespace of this host (${m.host})` : `on host ${m.host} (another host or boot)`;
   return {
     stale: false,
     alive: null,
     uncheckable: true,
-    reason: `written ${where}: owner ${f.pid} cannot be checked from here; if it is gone, run 'pidlock clean --force'`,
+    reason: `written ${where}: owner ${f.pid} cannot be checked from here${FORCE_HINT}`,
   };
 }
 
@@ -203,7 +283,14 @@ function judgeOwner(f: Facts): Verdict {
  */
 export function judgeSideFile(f: SideFacts): Verdict {
   // Its PID means nothing here: the lock's rules for other domains (held unless a lease, the boot or a kernel lock tells).
-  if (!f.here) return judge(f);
+  if (!f.here) {
+    const v = judge(f);
+    // A breaker holds its ballot, and a publisher its temp name, for moments; no clocks of two hosts are this far apart.
+    if (v.uncheckable && f.now - f.mtimeMs > FOREIGN_SIDE_MS) {
+      return { stale: true, alive: null, reason: `${v.reason.replace(FORCE_HINT, '')}, and older than an hour` };
+    }
+    return v;
+  }
   const v = judgeCreator(f);
   return v.stale && f.kernelHeld === true ? KERNEL_HELD : v;
 }

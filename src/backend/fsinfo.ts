@@ -23,6 +23,9 @@ const SHARED_TYPES = new Map<number, string>([
   [0x0bd00bd0, 'lustre'],
   [0x47504653, 'gpfs'],
   [0x6a656a63, 'virtiofs'],
+  [0x19830326, 'beegfs'],
+  [0x20030528, 'orangefs'],
+  [0x73757245, 'coda'],
 ]);
 
 const cache = new Map<string, string | null>();
@@ -79,4 +82,71 @@ export function sharedKind(said: DirKind, platform: string): string | null {
 export function isUncPath(p: string): boolean {
   if (/^[\\/]{2}[?.][\\/]/.test(p)) return /^[\\/]{2}\?[\\/]UNC[\\/]/i.test(p);
   return /^[\\/]{2}[^\\/]+[\\/][^\\/]+/.test(p);
+}
+
+/**
+ * Filesystems known to be one machine's own, by statfs f_type, and how
+ * /proc/locks names a file on each: it prints the superblock's device and the
+ * inode's number. 'stat': stat's st_dev and st_ino are those. 'mount': st_ino
+ * is, but st_dev is a subvolume's own anonymous device (btrfs), and the
+ * superblock's is the mount's in /proc/self/mountinfo. 'unknown': overlayfs may
+ * report a layer's device and inode, bcachefs and zfs are not verified. A
+ * filesystem on neither list (a cluster or network filesystem this list does
+ * not know) is neither shared nor local: no rule that needs a local disk applies there.
+ */
+const LOCAL_TYPES = new Map<number, LocksDev>([
+  [0xef53, 'stat'], // ext2, ext3, ext4
+  [0x58465342, 'stat'], // xfs
+  [0x01021994, 'stat'], // tmpfs
+  [0x858458f6, 'stat'], // ramfs
+  [0xf2f52010, 'stat'], // f2fs
+  [0x4d44, 'stat'], // vfat, msdos
+  [0x2011bab0, 'stat'], // exfat
+  [0x7366746e, 'stat'], // ntfs3
+  [0x3153464a, 'stat'], // jfs
+  [0x52654973, 'stat'], // reiserfs
+  [0x3434, 'stat'], // nilfs2
+  [0x9123683e, 'mount'], // btrfs
+  [0xca451a4e, 'unknown'], // bcachefs
+  [0x2fc12fc1, 'unknown'], // zfs
+  [0x794c7630, 'unknown'], // overlayfs
+]);
+
+export type LocksDev = 'stat' | 'mount' | 'unknown';
+
+export interface LocalFs {
+  /** The directory is on a filesystem known to be this machine's alone. */
+  local: boolean;
+  /** How /proc/locks names a file there (LOCAL_TYPES); 'unknown' where not local. */
+  locksDev: LocksDev;
+}
+
+const NOT_KNOWN: LocalFs = { local: false, locksDev: 'unknown' };
+const localCache = new Map<string, LocalFs>();
+
+/**
+ * Whether the directory `dir` is on a filesystem known to be local (Linux
+ * only; elsewhere, and where statfs fails, not known). Cached per directory
+ * for the process's life, as sharedFs() is.
+ */
+export function localFs(dir: string): LocalFs {
+  const known = localCache.get(dir);
+  if (known !== undefined) return known;
+  if (process.platform !== 'linux' || typeof fs.statfsSync !== 'function') return NOT_KNOWN;
+  let type: number;
+  try {
+    type = Number(fs.statfsSync(dir).type);
+  } catch {
+    return NOT_KNOWN; // not cached: the directory may not exist yet
+  }
+  const { local, locksDev } = linuxFsKind(type);
+  const kind = { local, locksDev };
+  localCache.set(dir, kind);
+  return kind;
+}
+
+/** How a Linux statfs f_type is classified: shared (its name), known local, or neither. */
+export function linuxFsKind(type: number): LocalFs & { shared: string | null } {
+  const t = LOCAL_TYPES.get(type >>> 0);
+  return { shared: SHARED_TYPES.get(type >>> 0) ?? null, local: t !== undefined, locksDev: t ?? 'unknown' };
 }

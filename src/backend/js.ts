@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from './format';
-import { holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
+import { bootEpochMs, holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
@@ -13,29 +13,6 @@ const READ_FLAGS = fs.constants.O_RDONLY | O_NOFOLLOW | (fs.constants.O_NONBLOCK
 
 /** USER_HZ: the unit of /proc/<pid>/stat starttime, 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS = 100;
-
-let boot = { ms: 0, skew: NaN };
-
-/**
- * When the boot clock read 0, on the wall clock. Start times count on the boot
- * clock. The offset moves only when the wall clock steps or the machine
- * suspends (the boot clock counts suspend, performance.now() does not), and
- * either moves the wall-minus-monotonic skew too; while that stays put, the last
- * /proc/uptime read is still good and judging an owner needs no second file.
- */
-function bootEpochMs(): number | null {
-  const skew = Date.now() - performance.now();
-  if (Math.abs(skew - boot.skew) < 2) return boot.ms;
-  let up: number;
-  try {
-    up = Number(readProcHead('/proc/uptime').split(' ')[0]);
-  } catch {
-    return null;
-  }
-  if (!Number.isFinite(up)) return null;
-  boot = { ms: Date.now() - up * 1000, skew };
-  return boot.ms;
-}
 
 const UNKNOWN: Probe = { alive: null, startMs: null };
 

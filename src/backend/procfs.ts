@@ -1,5 +1,6 @@
 import fs = require('node:fs');
 import path = require('node:path');
+import { localFs } from './fsinfo';
 
 let ours: boolean | undefined;
 
@@ -145,17 +146,22 @@ export function procLocksDevice(dev: bigint): string {
 }
 
 /**
- * Whether a live process holds a flock on the file (dev, ino), from /proc/locks:
- * how a process that cannot take a test lock itself (the JS backend) sees the
- * kernel locks of native holders, `flock -n` and a killed `pidlock run`'s
- * command. A reader sees the locks of the processes its PID namespace can name
- * (fs/locks.c locks_translate_pid() hides the rest), so "not listed" proves
- * "not held" only in the initial PID namespace, which sees every one; elsewhere
- * it is null. The pid column is the reader's view of the owner and is not used.
+ * Whether a live process holds a flock on the file (dev, ino) in the directory
+ * `dir`, from /proc/locks: how a process that cannot take a test lock itself
+ * (the JS backend) sees the kernel locks of native holders, `flock -n` and a
+ * killed `pidlock run`'s command. A reader sees the locks of the processes its
+ * PID namespace can name (fs/locks.c locks_translate_pid() hides the rest), so
+ * "not listed" proves "not held" only in the initial PID namespace, which sees
+ * every one; elsewhere it is null. /proc/locks prints the superblock's device,
+ * which is stat's st_dev only on some filesystems (a btrfs subvolume has its
+ * own; overlayfs may report a layer's): a WRITE line with either st_dev or the
+ * mount's device counts as held, and "not listed" is false only where the
+ * filesystem's naming is known (fsinfo LOCAL_TYPES) or the two devices agree;
+ * else null. The pid column is the reader's view of the owner and is not used.
  * One read of a file whose size grows with the machine's lock count: callers
  * ask only when the answer decides.
  */
-export function kernelHeldByProcLocks(dev: bigint, ino: bigint): boolean | null {
+export function kernelHeldByProcLocks(dev: bigint, ino: bigint, dir: string): boolean | null {
   if (!procIsOurs()) return null;
   let text: string;
   try {
@@ -163,14 +169,82 @@ export function kernelHeldByProcLocks(dev: bigint, ino: bigint): boolean | null 
   } catch {
     return null;
   }
-  const key = ` ${procLocksDevice(dev)}:${ino} `;
+  const statDev = procLocksDevice(dev);
+  const how = localFs(dir).locksDev;
+  const mount = how === 'stat' ? statDev : mountDevice(dir);
+  const keys = [statDev, mount].filter((d) => d !== null).map((d) => ` ${d}:${ino} `);
   for (const line of text.split('\n')) {
     // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2152163 0 EOF". Only an exclusive lock (WRITE) is a
     // holder's, as for the native backend's shared probe; READ lines are probes and readers, and a
     // blocked waiter's line ("->") holds nothing.
-    if (line.includes(key) && / FLOCK +ADVISORY +WRITE /.test(line) && !line.includes('->')) return true;
+    if (keys.some((k) => line.includes(k)) && / FLOCK +ADVISORY +WRITE /.test(line) && !line.includes('->')) return true;
   }
-  return inInitialPidNamespace() === true ? false : null;
+  const named = how === 'stat' || (mount !== null && (how === 'mount' || mount === statDev));
+  return named && inInitialPidNamespace() === true ? false : null;
+}
+
+const mountDevices = new Map<string, string | null>();
+
+/**
+ * The device (`major:minor`, as /proc/locks prints it) of the mount the
+ * directory `dir` is on, from /proc/self/mountinfo: the mount point that is the
+ * longest prefix of its real path, the last mounted of equals (it covers the
+ * others). null: cannot tell. Cached per directory for the process's life.
+ */
+export function mountDevice(dir: string): string | null {
+  const known = mountDevices.get(dir);
+  if (known !== undefined) return known;
+  let real: string;
+  let text: string;
+  try {
+    real = fs.realpathSync(dir);
+    text = fs.readFileSync('/proc/self/mountinfo', 'latin1');
+  } catch {
+    return null;
+  }
+  let best: { point: string; dev: string } | null = null;
+  for (const line of text.split('\n')) {
+    // "36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw": the 3rd field is the
+    // superblock's device, the 5th the mount point, with space, tab, newline and backslash in octal.
+    const f = line.split(' ');
+    if (f.length < 5) continue;
+    const point = f[4].replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    const under = point === '/' || real === point || real.startsWith(`${point}/`);
+    if (under && (best === null || point.length >= best.point.length)) best = { point, dev: f[2] };
+  }
+  const dev =
+    best === null
+      ? null
+      : best.dev
+          .split(':')
+          .map((n) => Number(n).toString(16).padStart(2, '0'))
+          .join(':');
+  mountDevices.set(dir, dev);
+  return dev;
+}
+
+let boot = { ms: 0, skew: NaN };
+
+/**
+ * When the boot clock read 0, on the wall clock; null: unknown. Start times
+ * count on the boot clock, and a lock older than this boot was written before
+ * it. The offset moves only when the wall clock steps or the machine suspends
+ * (the boot clock counts suspend, performance.now() does not), and either moves
+ * the wall-minus-monotonic skew too; while that stays put, the last
+ * /proc/uptime read is still good and judging needs no second file.
+ */
+export function bootEpochMs(): number | null {
+  const skew = Date.now() - performance.now();
+  if (Math.abs(skew - boot.skew) < 2) return boot.ms;
+  let up: number;
+  try {
+    up = Number(readProcHead('/proc/uptime').split(' ')[0]);
+  } catch {
+    return null;
+  }
+  if (!Number.isFinite(up)) return null;
+  boot = { ms: Date.now() - up * 1000, skew };
+  return boot.ms;
 }
 
 /** Whether this process is in the initial PID namespace; null: cannot tell (no /proc of ours). */

@@ -79,11 +79,11 @@ export interface Backend {
    */
   sameUser(pid: number, file: string, dev: bigint, ino: bigint): boolean | null;
   /**
-   * Whether a live process holds the kernel lock of the file (dev, ino), for a
-   * backend whose inspect() cannot tell (kernelHeld null); asked only when the
-   * answer decides. Absent: cannot tell.
+   * Whether a live process holds the kernel lock of the file (dev, ino) in the
+   * directory `dir`, for a backend whose inspect() cannot tell (kernelHeld
+   * null); asked only when the answer decides. Absent: cannot tell.
    */
-  kernelHeld?(dev: bigint, ino: bigint): boolean | null;
+  kernelHeld?(dev: bigint, ino: bigint, dir: string): boolean | null;
   /**
    * What the OS itself says of the filesystem `dir` is on, for the platforms
    * where src/backend/fsinfo.ts has no pure answer (macOS, Windows drive

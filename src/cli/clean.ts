@@ -9,17 +9,18 @@ export function clean(args: string[]): number {
   const { values } = parse('clean', { args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS, force: { type: 'boolean' } } });
   const path = lockFrom(values).path;
   const force = values.force === true;
-  const before = lockStatus({ path, singleHost: values['single-host'] === true });
+  const singleHost = values['single-host'] === true;
+  const before = lockStatus({ path, singleHost });
   let action: Action = before.state === 'free' ? 'none' : 'kept';
   let message = before.state === 'free' ? `no lock at ${path}; nothing to do` : `lock ${path} is held (${before.reason}); left it alone`;
   // --force also tries a held lock: the library removes it only if its owner cannot be checked from here.
   if (before.state === 'stale' || (force && before.state === 'held')) {
     const problems: string[] = [];
-    const gone = removeStaleLock(path, { force, onWarning: (w) => problems.push(w.message) });
+    const gone = removeStaleLock(path, { force, singleHost, onWarning: (w) => problems.push(w.message) });
     for (const p of problems) err(`pidlock clean: ${p}`);
     if (problems.length > 0) return EXIT.ERROR;
     // false: another process replaced the stale file with a live lock meanwhile.
-    const after = lockStatus(path);
+    const after = lockStatus({ path, singleHost });
     if (gone) {
       action = 'removed';
       const why = before.reason.replace(/; if it is gone, run .*$/, '');

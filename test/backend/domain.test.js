@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, deadPid, needRoot } = require('../helpers');
+const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, lockId } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'PID namespaces, boot ids and bindfs are Linux-only' };
 const CLI = path.join(root, 'dist', 'cli.js');
@@ -159,6 +159,167 @@ test(
   },
 );
 
+test(
+  'a live holder in a container whose lock looks older than this boot (lxcfs uptime, a resumed VM, no RTC): still held',
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const file = path.join(tmpDir(), '.preboot_lock.pid');
+    // A JS holder promises no kernel lock: only the marker and the mtime speak for it.
+    const h = await nsHolder(t, file, { env: JS });
+    const content = fs.readFileSync(file, 'latin1');
+    assert.match(content, MARKED);
+    const uptime = Number(fs.readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
+    const beforeBoot = new Date(Date.now() - uptime * 1000 - 3_600_000);
+    fs.utimesSync(file, beforeBoot, beforeBoot);
+    const s = pkg.lockStatus(file);
+    assert.deepEqual([s.state, s.alive, s.origin], ['held', null, 'other'], s.reason);
+    assert.match(s.reason, /in another PID namespace of this host/);
+    assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false, 'a marker of this boot was written in this boot');
+    assert.equal(pkg.removeStaleLock(file), false);
+    assert.equal(fs.readFileSync(file, 'latin1'), content);
+    await h.kill();
+  },
+);
+
+/** A btrfs filesystem on a loop device with a subvolume, whose files' st_dev is not the one /proc/locks prints. */
+function btrfsSubvolume(t) {
+  const base = tmpDir();
+  const img = path.join(base, 'btrfs.img');
+  const mnt = path.join(base, 'mnt');
+  fs.mkdirSync(mnt);
+  fs.writeFileSync(img, '');
+  fs.truncateSync(img, 128 * 1024 * 1024);
+  const fail = (what, r) => {
+    const why = `${what}: ${r.error?.message ?? r.stderr}`;
+    if (inCI) assert.fail(`CI must be able to mount btrfs (.ci/run installs btrfs-progs): ${why}`);
+    t.skip(`NEEDS a btrfs loop mount: ${why}`);
+    return null;
+  };
+  let r = spawnSync('mkfs.btrfs', ['-q', img], { encoding: 'utf8' });
+  if (r.status !== 0) return fail('mkfs.btrfs', r);
+  r = spawnSync('mount', ['-o', 'loop', img, mnt], { encoding: 'utf8' });
+  if (r.status !== 0) return fail('mount -o loop', r);
+  t.after(() => spawnSync('umount', ['-l', mnt]));
+  const sub = path.join(mnt, 'sub');
+  r = spawnSync('btrfs', ['subvolume', 'create', sub], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.notEqual(fs.statSync(sub).dev, fs.statSync(mnt).dev, 'a subvolume has its own st_dev');
+  return sub;
+}
+
+test(
+  "a native holder in a container on a btrfs subvolume (st_dev is not /proc/locks' device): refused while it lives, taken after",
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const dir = btrfsSubvolume(t);
+    if (dir === null) return;
+    const file = path.join(dir, '.btrfs_lock.pid');
+    const h = await nsHolder(t, file, { pid1: true });
+    assert.match(fs.readFileSync(file, 'latin1'), /^1\n@\S+ K /);
+    const lock = new pkg.PidLock({ path: file });
+    assert.equal(lock.tryAcquire(), false, `refused while the holder lives (${pkg.backend})`);
+    assert.equal(pkg.lockStatus(file).reason, 'a live process holds its kernel lock');
+    await h.kill();
+    assert.equal(await lock.acquire({ timeout: 3000 }), true, 'taken once its kernel lock is gone');
+    lock.release();
+  },
+);
+
+test('a dead breaker of another boot left its ballot: a normal break waits for it, clean --force gets past it', linuxOnly, () => {
+  const dir = tmpDir();
+  const file = path.join(dir, '.ballot_lock.pid');
+  const elsewhere = `${deadPid()}\n@0123456789ab.01234567 build-7\n`;
+  fs.writeFileSync(file, `${deadPid()}\n`);
+  assert.equal(pkg.lockStatus(file).state, 'stale');
+  const ballot = `${file}.break.${lockId(file)}.1`;
+  fs.writeFileSync(ballot, elsewhere);
+  // A breaker on another host may be at work for all we can tell: a normal break leaves it be.
+  assert.equal(pkg.removeStaleLock(file), false);
+  assert.ok(fs.existsSync(file));
+  assert.equal(pkg.removeStaleLock(file, { force: true }), true, 'forced past a ballot that cannot be checked from here');
+  assert.equal(fs.existsSync(file), false);
+  // The same for a lock that itself cannot be checked from here, through the CLI.
+  fs.writeFileSync(file, elsewhere);
+  fs.writeFileSync(`${file}.break.${lockId(file)}.1`, elsewhere);
+  const forced = spawnSync(process.execPath, [CLI, 'clean', '--force', '--path', file], { encoding: 'utf8' });
+  assert.equal(forced.status, 0, forced.stdout + forced.stderr);
+  assert.equal(fs.existsSync(file), false);
+  // A ballot of another domain older than an hour is abandoned: a normal break moves past it too.
+  fs.writeFileSync(file, `${deadPid()}\n`);
+  const old = `${file}.break.${lockId(file)}.1`;
+  fs.writeFileSync(old, elsewhere);
+  const hoursAgo = new Date(Date.now() - 2 * 3_600_000);
+  fs.utimesSync(old, hoursAgo, hoursAgo);
+  assert.equal(pkg.removeStaleLock(file), true);
+  assert.equal(fs.existsSync(file), false);
+});
+
+/** Runs `js` (with `pkg` bound to the JS backend build) in a new PID namespace; returns its stdout. */
+function inContainer(js, ...args) {
+  const code = `const pkg = require(${JSON.stringify(root)}); ${js}`;
+  const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, '-e', code, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...JS },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+test(
+  "a JS contender in a container does not judge the host's unmarked lock by its own PIDs: held, cannot be checked",
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const file = path.join(tmpDir(), '.host_lock.pid');
+    const holder = spawn(process.execPath, [fixture('holder.js'), file], { stdio: ['pipe', 'pipe', 'inherit'] });
+    t.after(() => holder.kill('SIGKILL'));
+    assert.match(String(await new Promise((r) => holder.stdout.once('data', r))), /^acquired /);
+    assert.equal(fs.readFileSync(file, 'latin1'), `${holder.pid}\n`, 'a host process on a local disk writes the bare PID');
+    const out = JSON.parse(
+      inContainer(
+        `const f = process.argv[1]; const s = pkg.lockStatus(f);
+        console.log(JSON.stringify({ backend: pkg.backend, s, took: new pkg.PidLock({ path: f }).tryAcquire() }));`,
+        file,
+      ),
+    );
+    assert.equal(out.backend, 'js');
+    assert.equal(out.took, false, `the container took the host's live lock: ${JSON.stringify(out)}`);
+    assert.deepEqual([out.s.state, out.s.alive], ['held', null], out.s.reason);
+    assert.match(out.s.reason, /PID namespace other than the host's: owner \d+ may be a process of the host/);
+    assert.equal(fs.readFileSync(file, 'latin1'), `${holder.pid}\n`);
+    holder.stdin.end('release\n');
+  },
+);
+
+test(
+  "--force from a JS judge in a container never removes a sibling container's live native lock (its kernel lock is hidden there)",
+  linuxOnly,
+  async (t) => {
+    if (!needRoot(t)) return;
+    const file = path.join(tmpDir(), '.sib_lock.pid');
+    const h = await nsHolder(t, file, { pid1: true });
+    const content = fs.readFileSync(file, 'latin1');
+    assert.match(content, /^1\n@\S+ K /);
+    const out = JSON.parse(
+      inContainer(
+        `const f = process.argv[1]; const said = [];
+        const removed = pkg.removeStaleLock(f, { force: true, onWarning: (w) => said.push(w.message) });
+        console.log(JSON.stringify({ backend: pkg.backend, removed, said }));`,
+        file,
+      ),
+    );
+    assert.equal(out.backend, 'js');
+    assert.equal(out.removed, false, `forced away a live lock: ${JSON.stringify(out)}`);
+    assert.equal(fs.readFileSync(file, 'latin1'), content);
+    assert.match(out.said.join('\n'), /this process cannot see: force it from the host .* or with the native backend/);
+    // From the host, the kernel lock is seen: still held.
+    assert.equal(pkg.removeStaleLock(file, { force: true }), false);
+    await h.kill();
+  },
+);
+
 /** A fake host: its own hostname, boot id (bound over /proc's), PID and mount namespaces. */
 function otherHost(dir, name) {
   const boot = path.join(dir, `boot-${name}`);
@@ -272,6 +433,27 @@ test(
     assert.equal(pkg.lockStatus(other).alive, true);
   },
 );
+
+test('pidlock clean --single-host removes a dead unmarked lock on a FUSE directory declared single-host', linuxOnly, (t) => {
+  if (!needRoot(t)) return;
+  const base = tmpDir();
+  const src = path.join(base, 'src');
+  const mnt = path.join(base, 'mnt');
+  fs.mkdirSync(src);
+  fs.mkdirSync(mnt);
+  const mount = spawnSync('bindfs', [src, mnt], { encoding: 'utf8' });
+  assert.equal(mount.status, 0, `bindfs (apt-get install bindfs): ${mount.error ?? mount.stderr}`);
+  t.after(() => spawnSync('umount', ['-l', mnt]));
+  const file = path.join(mnt, '.sh_lock.pid');
+  fs.writeFileSync(file, `${deadPid()}\n`);
+  const kept = spawnSync(process.execPath, [CLI, 'clean', '--path', file], { encoding: 'utf8' });
+  assert.equal(kept.status, 1, 'without the declaration: cannot tell, kept');
+  assert.ok(fs.existsSync(file));
+  const r = spawnSync(process.execPath, [CLI, 'clean', '--single-host', '--path', file, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(JSON.parse(r.stdout).action, 'removed');
+  assert.equal(fs.existsSync(file), false);
+});
 
 test(
   'a lease: a holder on another host keeps its lock by refreshing it; SIGKILLed, it is taken once the lease runs out',

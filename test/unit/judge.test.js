@@ -20,6 +20,7 @@ const BASE = {
   size: 5,
   mtimeMs: NOW - 10_000,
   kernelHeld: null,
+  kernelKnown: false,
   now: NOW,
   ownPid: OWN,
   processStartMs: NOW - 60_000,
@@ -30,6 +31,9 @@ const BASE = {
   marker: null,
   ownTag: 'aaaaaaaaaaaa.bbbbbbbb',
   shared: null,
+  local: true,
+  initialPidNs: true,
+  force: false,
   bootMs: NOW - 86_400_000,
 };
 
@@ -88,10 +92,28 @@ const ROWS = [
     { stale: false, alive: true, reason: /kernel lock/ },
   ],
   [
-    '1 kernel lock held overrides "cannot be checked": another host\'s marker',
-    { marker: ELSEWHERE, kernelHeld: true },
+    '1 kernel lock held overrides a forced "cannot be checked": another host\'s marker',
+    { marker: ELSEWHERE, kernelHeld: true, force: true },
     OWNER,
     { stale: false, alive: true, uncheckable: undefined, reason: /kernel lock/ },
+  ],
+  [
+    '1 asked for "cannot be checked" where it is free (the native backend\'s test lock): held, alive',
+    { marker: ELSEWHERE, kernelHeld: true, kernelKnown: true },
+    OWNER,
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    '1 free and not held, "cannot be checked" without force: still held, never forced',
+    { marker: ELSEWHERE, kernelHeld: false, kernelKnown: true },
+    OWNER,
+    { stale: false, alive: null, uncheckable: true, reason: /if it is gone/ },
+  ],
+  [
+    '1 not read for "cannot be checked" without force: held either way',
+    { marker: ELSEWHERE },
+    [...OWNER, 'kernelHeld'],
+    { stale: false, alive: null, uncheckable: true },
   ],
   [
     '1 kernel lock held on a file over 64 bytes: held, not foreign',
@@ -419,6 +441,103 @@ const ROWS = [
     { stale: false, uncheckable: true },
   ],
 
+  // 4b needs a marker of another boot: one of this boot was written in it, however old its mtime looks.
+  [
+    '4b not for a marker of this boot (lxcfs uptime, a resumed VM): held',
+    { marker: { ...SIBLING, kernel: false }, mtimeMs: BASE.bootMs - 60_000, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  [
+    '4b not without our own identity (the boot part cannot be compared)',
+    { marker: ELSEWHERE, ownTag: null, mtimeMs: BASE.bootMs - 60_000, kernelHeld: null },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  // 4b and 4c need a filesystem known to be local: an unknown one may be another host's too.
+  [
+    '4b not on an unknown filesystem',
+    { marker: ELSEWHERE, local: false, mtimeMs: BASE.bootMs - 60_000, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  [
+    '4c not on an unknown filesystem',
+    { marker: SIBLING, pid: 1, local: false, kernelHeld: false },
+    OWNER,
+    { stale: false, uncheckable: true },
+  ],
+  // An operator's force: an uncheckable lock is stale, unless a kernel lock may hold it.
+  [
+    "force: another host's lock: stale",
+    { marker: ELSEWHERE, force: true, kernelHeld: false },
+    OWNER,
+    { stale: true, alive: null, reason: /^forced: written on host build-7/ },
+  ],
+  [
+    "force: another namespace's K lock whose kernel lock this process cannot see: refused",
+    { marker: SIBLING, pid: 1, force: true, kernelHeld: null },
+    OWNER,
+    { stale: false, uncheckable: true, reason: /cannot see: force it from the host .* or with the native backend/ },
+  ],
+  [
+    "force: another namespace's lock without K, kernel lock unknown: stale",
+    { marker: { ...SIBLING, kernel: false }, force: true, kernelHeld: null },
+    OWNER,
+    { stale: true, reason: /^forced: written in another PID namespace/ },
+  ],
+  [
+    'force: a K lock of another boot (no kernel lock of ours to see): stale',
+    { marker: ELSEWHERE, force: true, kernelHeld: null },
+    OWNER,
+    { stale: true },
+  ],
+  ['force: never a live owner of our domain', { marker: OURS, force: true }, ['kernelHeld'], { stale: false, alive: true }],
+
+  // An unmarked lock read from a PID namespace other than the host's may be the host's.
+  [
+    'container: unmarked, owner not running here, kernel lock unseen: held, cannot be checked',
+    { initialPidNs: false, alive: false, kernelHeld: null },
+    [],
+    { stale: false, alive: null, uncheckable: true, reason: /PID namespace other than the host's: owner 1234 may be/ },
+  ],
+  [
+    'container: unmarked, PID reused here, kernel lock unseen: held, cannot be checked',
+    { initialPidNs: false, startMs: NOW, holdsOpen: false, kernelHeld: null },
+    [],
+    { stale: false, uncheckable: true },
+  ],
+  [
+    'container: unmarked, owner not running, kernel lock free (the native backend sees it): stale',
+    { initialPidNs: false, alive: false, kernelHeld: false },
+    [],
+    { stale: true, alive: false },
+  ],
+  [
+    'container: unmarked, owner not running, kernel lock held: held',
+    { initialPidNs: false, alive: false, kernelHeld: true },
+    [],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
+    'container: unmarked, owner running here: held as today, kernel lock not read',
+    { initialPidNs: false },
+    ['kernelHeld'],
+    { stale: false, alive: true, uncheckable: undefined },
+  ],
+  [
+    'container: unmarked, owner not running, kernel lock unseen, forced: stale',
+    { initialPidNs: false, alive: false, kernelHeld: null, force: true },
+    [],
+    { stale: true, reason: /^forced:/ },
+  ],
+  [
+    'container: invalid content past the grace: stale as today',
+    { initialPidNs: false, pid: null, size: 0, mtimeMs: NOW - 60_000, kernelHeld: null },
+    OWNER,
+    { stale: true },
+  ],
+
   // 5. No marker on a shared filesystem: alive here is held as today; anything else cannot be told.
   [
     '5 shared, unmarked, owner running here: held',
@@ -450,8 +569,8 @@ const ROWS = [
     { stale: true },
   ],
   [
-    '5 shared, unmarked, dead, but a kernel lock is held: held',
-    { shared: 'nfs', alive: false, kernelHeld: true },
+    '5 shared, unmarked, dead, but a kernel lock is held: held, also when forced',
+    { shared: 'nfs', alive: false, kernelHeld: true, force: true },
     [],
     { stale: false, alive: true, reason: /kernel lock/ },
   ],
@@ -520,6 +639,24 @@ const SIDE_ROWS = [
     { here: false, marker: { tag: 'cccccccccccc.dddddddd', kernel: false, leaseSec: null, host: 'b' }, alive: false, holdsOpen: false },
     ['sameUser'],
     { stale: false },
+  ],
+  [
+    'side: written in another domain, forced: stale (a dead breaker of another host must not wedge a forced break)',
+    { here: false, marker: ELSEWHERE, force: true, kernelHeld: null },
+    [...OWNER, 'sameUser'],
+    { stale: true, reason: /^forced:/ },
+  ],
+  [
+    'side: written in another domain over an hour ago: stale',
+    { here: false, marker: ELSEWHERE, mtimeMs: NOW - 3_600_001 },
+    [...OWNER, 'sameUser', 'kernelHeld'],
+    { stale: true, reason: /older than an hour/ },
+  ],
+  [
+    'side: written in another domain, forced, its kernel lock held: counts',
+    { here: false, marker: SIBLING, force: true, kernelHeld: true },
+    [...OWNER, 'sameUser'],
+    { stale: false, reason: /kernel lock/ },
   ],
 ];
 
