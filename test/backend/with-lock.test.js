@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, checkBackend, tmpDir, fixture, startChild, runChild } = require('../helpers');
+const { pkg, root, checkBackend, tmpDir, fixture, startChild, runChild, stagePackage } = require('../helpers');
 
 /** A holder process that has the lock; killed when the test ends. */
 async function holder(t, file) {
@@ -20,13 +20,22 @@ function another(file) {
   return runChild(fixture('holder.js'), [file]).stdout.split(' ')[0];
 }
 
+/** A link where the filesystem has them; Wine's Z: drive takes none to C:, so a copy there. */
+function linkOrCopy(from, to) {
+  try {
+    fs.symlinkSync(from, to, 'junction');
+  } catch {
+    fs.cpSync(from, to, { recursive: true });
+  }
+}
+
 test('using / await using release at the end of the scope, and withLock works, from compiled TypeScript', () => {
   const dir = tmpDir('pidlock-ts-');
   for (const f of ['using.ts', 'tsconfig.json']) fs.copyFileSync(fixture(`ts/${f}`), path.join(dir, f));
   fs.mkdirSync(path.join(dir, 'node_modules'));
   // The package as an installed dependency, and Node's types from the repo.
-  fs.symlinkSync(root, path.join(dir, 'node_modules', 'pidlock-native'), 'junction');
-  fs.symlinkSync(path.join(root, 'node_modules', '@types'), path.join(dir, 'node_modules', '@types'), 'junction');
+  linkOrCopy(stagePackage().root, path.join(dir, 'node_modules', 'pidlock-native'));
+  linkOrCopy(path.join(root, 'node_modules', '@types'), path.join(dir, 'node_modules', '@types'));
   const tsc = runChild(path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), ['-p', dir], { timeout: 120000 });
   assert.equal(tsc.status, 0, `tsc: ${tsc.stdout}${tsc.stderr}`);
   const file = path.join(dir, 'using.pid');

@@ -6,7 +6,8 @@ const path = require('node:path');
 const { root, tmpDir, runChild } = require('../helpers');
 
 const runner = path.join(root, 'scripts', 'test.js');
-const small = path.join('test', 'once', 'harness.test.js');
+// Pure and quick, and runs on every platform (harness.test.js needs sh).
+const small = path.join('test', 'unit', 'judge.test.js');
 // Under `node --test` this is set, and the runner's children would then report in its binary format.
 const plain = { NODE_TEST_CONTEXT: undefined };
 
