@@ -77,10 +77,14 @@ bool NoHardLinks(int e) { return e == EPERM || e == EOPNOTSUPP || e == ENOTSUP |
 // After EEXIST from link(): whether the lock path names our inode all the same.
 // Over NFS a LINK whose reply was lost is sent again, and the retransmission
 // fails with EEXIST against the name the first one created; our inode is still
-// pinned by our descriptor, so no other file can carry its number.
+// pinned by our descriptor, so no other file can carry its number. errno stays
+// EEXIST when it is not ours: the look may fail (ENOENT once the holder has
+// released), and "taken" must not turn into an error.
 bool LinkedAnyway(const std::string& path, const FileStat& ours) {
   FileStat st;
-  return StatPath(path.c_str(), &st) == 0 && st.dev == ours.dev && st.ino == ours.ino;
+  bool same = StatPath(path.c_str(), &st) == 0 && st.dev == ours.dev && st.ino == ours.ino;
+  errno = EEXIST;
+  return same;
 }
 
 // The descriptor whose kernel lock guards the name, once link() gave our inode

@@ -4,6 +4,9 @@
 // - a LINK whose reply was lost is sent again, and the retransmission finds the
 //   name the first one created: EEXIST, although the lock was published. The
 //   shim performs link()/linkat() and then reports EEXIST for the lock path.
+// - EEXIST from a holder that releases before the publisher looks whether the
+//   name is its own after all: the look finds nothing, and the answer is still
+//   "taken". The shim fails link()/linkat() to the lock path with EEXIST, linking nothing.
 // - ESTALE: the file handle went stale (another client replaced the file), so
 //   a look must look again. The shim fails the first open() of the lock path.
 const { test } = require('node:test');
@@ -11,7 +14,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, nativeKernelHeld, tmpDir, fixture, startChild, inCI } = require('../helpers');
+const { pkg, root, checkBackend, nativeKernelHeld, tmpDir, fixture, startChild, inCI } = require('../helpers');
 
 const SHIM = `#define _GNU_SOURCE
 #include <dlfcn.h>
@@ -29,6 +32,11 @@ static int lost_reply(const char* to, int r) {
     return -1;
   }
   return r;
+}
+static int taken(const char* to) {
+  const char* suffix = getenv("TAKEN_LINK_SUFFIX");
+  size_t n = suffix ? strlen(suffix) : 0, m = strlen(to);
+  return n > 0 && m >= n && strcmp(to + m - n, suffix) == 0;
 }
 static int stale_opens;
 static int stale_once(const char* path) {
@@ -50,10 +58,18 @@ int open64(const char* path, int flags, ...) {
   return real(path, flags, mode);
 }
 int link(const char* from, const char* to) {
+  if (taken(to)) {
+    errno = EEXIST;
+    return -1;
+  }
   int (*real)(const char*, const char*) = (int (*)(const char*, const char*))dlsym(RTLD_NEXT, "link");
   return lost_reply(to, real(from, to));
 }
 int linkat(int fd1, const char* from, int fd2, const char* to, int flags) {
+  if (taken(to)) {
+    errno = EEXIST;
+    return -1;
+  }
   int (*real)(int, const char*, int, const char*, int) = (int (*)(int, const char*, int, const char*, int))dlsym(RTLD_NEXT, "linkat");
   return lost_reply(to, real(fd1, from, fd2, to, flags));
 }
@@ -93,6 +109,26 @@ test('a publish whose link() reported EEXIST although it succeeded is recognised
     [],
     'no temp file left',
   );
+});
+
+test('EEXIST stays "taken" when the holder is gone before the publisher looks at the name: refused, not an error', (t) => {
+  const shim = buildShim(t);
+  if (shim === null) return;
+  const file = path.join(tmpDir(), 'taken.pid');
+  const code = `const pkg = require(${JSON.stringify(root)});
+    let tried;
+    try { tried = new pkg.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire(); } catch (e) { tried = e.code; }
+    process.stdout.write(JSON.stringify({ backend: pkg.backend, tried }));`;
+  const r = spawnSync(process.execPath, ['-e', code], {
+    encoding: 'utf8',
+    env: { ...process.env, LD_PRELOAD: shim, TAKEN_LINK_SUFFIX: '/taken.pid' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  checkBackend(out.backend, 'the publisher');
+  // Before: the native publish reported the look's ENOENT as the link's error.
+  assert.equal(out.tried, false);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), [], 'no lock, no temp file left');
 });
 
 test('ESTALE on a look means look again: a live holder is reported, not an error', async (t) => {
