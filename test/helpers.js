@@ -209,6 +209,38 @@ function addonFile() {
   return [...built, path.join(root, prebuildPath())].find((f) => fs.existsSync(f)) ?? null;
 }
 
+/**
+ * Compiles `source` (C) into an LD_PRELOAD shim and returns its path; null after
+ * skipping `t` where that cannot be done (off Linux; no C compiler outside CI).
+ */
+function buildPreload(t, source) {
+  if (process.platform !== 'linux') {
+    t.skip('LD_PRELOAD of a glibc shim: Linux only');
+    return null;
+  }
+  const dir = tmpDir('pidlock-shim-');
+  fs.writeFileSync(path.join(dir, 'shim.c'), source);
+  const so = path.join(dir, 'shim.so');
+  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
+  if (r.status === 0) return so;
+  if (inCI) assert.fail(`CI has a C compiler (build-essential): ${r.error?.message ?? r.stderr}`);
+  t.skip(`NEEDS a C compiler for the LD_PRELOAD shim: ${r.error?.message ?? r.stderr}`);
+  return null;
+}
+
+/** A bindfs (FUSE) view of a fresh directory, unmounted when `t` ends: the mount point. Needs root. */
+function bindfsMount(t) {
+  const base = tmpDir();
+  const src = path.join(base, 'src');
+  const mnt = path.join(base, 'mnt');
+  fs.mkdirSync(src);
+  fs.mkdirSync(mnt);
+  const mount = spawnSync('bindfs', [src, mnt], { encoding: 'utf8' });
+  assert.equal(mount.status, 0, `bindfs (apt-get install bindfs): ${mount.error ?? mount.stderr}`);
+  t.after(() => spawnSync('umount', ['-l', mnt]));
+  return mnt;
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -236,6 +268,8 @@ module.exports = {
   inCI,
   needRoot,
   stagePackage,
+  buildPreload,
+  bindfsMount,
   sleep,
   lockId,
 };

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, lockId } = require('../helpers');
+const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, lockId, bindfsMount } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'PID namespaces, boot ids and bindfs are Linux-only' };
 const CLI = path.join(root, 'dist', 'cli.js');
@@ -403,14 +403,7 @@ test(
   linuxOnly,
   async (t) => {
     if (!needRoot(t)) return;
-    const base = tmpDir();
-    const src = path.join(base, 'src');
-    const mnt = path.join(base, 'mnt');
-    fs.mkdirSync(src);
-    fs.mkdirSync(mnt);
-    const mount = spawnSync('bindfs', [src, mnt], { encoding: 'utf8' });
-    assert.equal(mount.status, 0, `bindfs (apt-get install bindfs): ${mount.error ?? mount.stderr}`);
-    t.after(() => spawnSync('umount', ['-l', mnt]));
+    const mnt = bindfsMount(t);
     const file = path.join(mnt, '.nfs_lock.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
     const s = pkg.lockStatus(file);
@@ -436,14 +429,7 @@ test(
 
 test('pidlock clean --single-host removes a dead unmarked lock on a FUSE directory declared single-host', linuxOnly, (t) => {
   if (!needRoot(t)) return;
-  const base = tmpDir();
-  const src = path.join(base, 'src');
-  const mnt = path.join(base, 'mnt');
-  fs.mkdirSync(src);
-  fs.mkdirSync(mnt);
-  const mount = spawnSync('bindfs', [src, mnt], { encoding: 'utf8' });
-  assert.equal(mount.status, 0, `bindfs (apt-get install bindfs): ${mount.error ?? mount.stderr}`);
-  t.after(() => spawnSync('umount', ['-l', mnt]));
+  const mnt = bindfsMount(t);
   const file = path.join(mnt, '.sh_lock.pid');
   fs.writeFileSync(file, `${deadPid()}\n`);
   const kept = spawnSync(process.execPath, [CLI, 'clean', '--path', file], { encoding: 'utf8' });

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, tmpDir, needRoot, inCI } = require('../helpers');
+const { root, tmpDir, needRoot, buildPreload, bindfsMount } = require('../helpers');
 
 const SHIM = `#define _GNU_SOURCE
 #include <dlfcn.h>
@@ -56,21 +56,6 @@ __attribute__((destructor)) static void report(void) {
 }
 `;
 
-function buildShim(t) {
-  if (process.platform !== 'linux') {
-    t.skip('LD_PRELOAD of a glibc shim: Linux only');
-    return null;
-  }
-  const dir = tmpDir('pidlock-shim-');
-  fs.writeFileSync(path.join(dir, 'shim.c'), SHIM);
-  const so = path.join(dir, 'shim.so');
-  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
-  if (r.status === 0) return so;
-  if (inCI) assert.fail(`CI has a C compiler (build-essential): ${r.error?.message ?? r.stderr}`);
-  t.skip(`NEEDS a C compiler for the LD_PRELOAD shim: ${r.error?.message ?? r.stderr}`);
-  return null;
-}
-
 /**
  * A native holder of `file` published through a named temp file; while it holds,
  * `flock -n` on the lock's name is tried. Resolves with how often the holder
@@ -94,7 +79,7 @@ async function holdNamed(shim, file) {
 }
 
 test("a named-temp publish on a local disk keeps the temp inode's kernel lock: no second open of the name", async (t) => {
-  const shim = buildShim(t);
+  const shim = buildPreload(t, SHIM);
   if (shim === null) return;
   const r = await holdNamed(shim, path.join(tmpDir(), 'named.pid'));
   assert.equal(r.flockRefused, true, 'the kernel lock guards the name');
@@ -103,16 +88,9 @@ test("a named-temp publish on a local disk keeps the temp inode's kernel lock: n
 
 test("a named-temp publish on FUSE (bindfs) takes the kernel lock on the name's own node", async (t) => {
   if (!needRoot(t)) return;
-  const shim = buildShim(t);
+  const shim = buildPreload(t, SHIM);
   if (shim === null) return;
-  const base = tmpDir();
-  const src = path.join(base, 'src');
-  const mnt = path.join(base, 'mnt');
-  fs.mkdirSync(src);
-  fs.mkdirSync(mnt);
-  const mount = spawnSync('bindfs', [src, mnt], { encoding: 'utf8' });
-  assert.equal(mount.status, 0, `bindfs (apt-get install bindfs): ${mount.error ?? mount.stderr}`);
-  t.after(() => spawnSync('umount', ['-l', mnt]));
+  const mnt = bindfsMount(t);
   const r = await holdNamed(shim, path.join(mnt, 'named.pid'));
   assert.equal(r.flockRefused, true, 'flock -n through the name is refused while held');
   assert.equal(r.opens, 1, 'the name was opened once more, for its own kernel lock');

@@ -14,7 +14,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, checkBackend, nativeKernelHeld, tmpDir, fixture, startChild, inCI } = require('../helpers');
+const { pkg, root, checkBackend, nativeKernelHeld, tmpDir, fixture, startChild, buildPreload } = require('../helpers');
 
 const SHIM = `#define _GNU_SOURCE
 #include <dlfcn.h>
@@ -75,23 +75,8 @@ int linkat(int fd1, const char* from, int fd2, const char* to, int flags) {
 }
 `;
 
-function buildShim(t) {
-  if (process.platform !== 'linux') {
-    t.skip('LD_PRELOAD of a glibc shim: Linux only');
-    return null;
-  }
-  const dir = tmpDir('pidlock-shim-');
-  fs.writeFileSync(path.join(dir, 'shim.c'), SHIM);
-  const so = path.join(dir, 'shim.so');
-  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
-  if (r.status === 0) return so;
-  if (inCI) assert.fail(`CI has a C compiler (build-essential): ${r.error?.message ?? r.stderr}`);
-  t.skip(`NEEDS a C compiler for the LD_PRELOAD shim: ${r.error?.message ?? r.stderr}`);
-  return null;
-}
-
 test('a publish whose link() reported EEXIST although it succeeded is recognised by its inode: the lock is ours', async (t) => {
-  const shim = buildShim(t);
+  const shim = buildPreload(t, SHIM);
   if (shim === null) return;
   const file = path.join(tmpDir(), 'lost.pid');
   const holder = startChild(fixture('holder.js'), [file], { env: { LD_PRELOAD: shim, LOST_LINK_SUFFIX: '/lost.pid' } });
@@ -112,7 +97,7 @@ test('a publish whose link() reported EEXIST although it succeeded is recognised
 });
 
 test('EEXIST stays "taken" when the holder is gone before the publisher looks at the name: refused, not an error', (t) => {
-  const shim = buildShim(t);
+  const shim = buildPreload(t, SHIM);
   if (shim === null) return;
   const file = path.join(tmpDir(), 'taken.pid');
   const code = `const pkg = require(${JSON.stringify(root)});
@@ -132,7 +117,7 @@ test('EEXIST stays "taken" when the holder is gone before the publisher looks at
 });
 
 test('ESTALE on a look means look again: a live holder is reported, not an error', async (t) => {
-  const shim = buildShim(t);
+  const shim = buildPreload(t, SHIM);
   if (shim === null) return;
   const file = path.join(tmpDir(), 'stale.pid');
   const holder = startChild(fixture('holder.js'), [file]);
