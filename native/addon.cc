@@ -1,5 +1,12 @@
 // N-API glue only: argument checks, error objects and exports. The platform
 // files answer; src/ decides.
+//
+// Built with NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp): a worker that
+// is being terminated can still be running JS that calls in here, while its
+// environment refuses new JS exceptions. node-addon-api would then rethrow the
+// refused error as a C++ exception out of its own catch, through Node's frames,
+// and end the whole process (seen under Wine: exit 0x20474343, an uncaught GCC
+// exception, when worker.terminate() hit a worker in acquireSync()).
 #include <napi.h>
 
 #include <cmath>

@@ -39,7 +39,8 @@ NODE_ADDON_API_DIR="${NODE_ADDON_API_DIR:-$REPO_ROOT/node_modules/node-addon-api
 
 # Defines shared by both targets. NAPI_VERSION pins the Node-API level the binary
 # may use (8 = Node 12.22+/14.17+/16+), so one file loads on every supported Node.
-NAPI_DEFINES=(-DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS)
+# NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS as in binding.gyp: see native/addon.cc.
+NAPI_DEFINES=(-DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS)
 
 check_addon_api() {
   [ -f "$NODE_ADDON_API_DIR/napi.h" ] \
