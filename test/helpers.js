@@ -218,6 +218,14 @@ function buildPreload(t, source) {
     t.skip('LD_PRELOAD of a glibc shim: Linux only');
     return null;
   }
+  // Under qemu-user (the arm64 cross run) the host's compiler builds for the host,
+  // and an x86-64 shim cannot be preloaded into an arm64 process.
+  const target = spawnSync('cc', ['-dumpmachine'], { encoding: 'utf8' }).stdout ?? '';
+  const want = { x64: 'x86_64', arm64: 'aarch64' }[process.arch];
+  if (target !== '' && want !== undefined && !target.startsWith(want)) {
+    t.skip(`the C compiler builds for ${target.trim()}, this Node runs as ${process.arch} (an emulated run)`);
+    return null;
+  }
   const dir = tmpDir('pidlock-shim-');
   fs.writeFileSync(path.join(dir, 'shim.c'), source);
   const so = path.join(dir, 'shim.so');
