@@ -49,12 +49,10 @@ export function sharedFs(dir: string): string | null {
     const said = asked?.dirKind?.(dir);
     if (said === null) return null; // not cached: the directory may not exist yet
     kind = said === undefined ? null : sharedKind(said, process.platform);
-  } else if (process.platform === 'linux' && typeof fs.statfsSync === 'function') {
-    try {
-      kind = SHARED_TYPES.get(Number(fs.statfsSync(dir).type) >>> 0) ?? null;
-    } catch {
-      return null; // not cached: the directory may not exist yet
-    }
+  } else if (process.platform === 'linux') {
+    const linux = linuxFsOf(dir);
+    if (linux === null) return null; // not cached: the directory may not exist yet
+    kind = linux.shared;
   }
   cache.set(dir, kind);
   return kind;
@@ -122,27 +120,34 @@ export interface LocalFs {
 }
 
 const NOT_KNOWN: LocalFs = { local: false, locksDev: 'unknown' };
-const localCache = new Map<string, LocalFs>();
+const linuxCache = new Map<string, ReturnType<typeof linuxFsKind>>();
 
 /**
- * Whether the directory `dir` is on a filesystem known to be local (Linux
- * only; elsewhere, and where statfs fails, not known). Cached per directory
- * for the process's life, as sharedFs() is.
+ * One statfs of `dir` answers both questions (shared? known local?), cached
+ * per directory for the process's life; null where statfs fails, not cached:
+ * the directory may not exist yet.
  */
-export function localFs(dir: string): LocalFs {
-  const known = localCache.get(dir);
+function linuxFsOf(dir: string): ReturnType<typeof linuxFsKind> | null {
+  const known = linuxCache.get(dir);
   if (known !== undefined) return known;
-  if (process.platform !== 'linux' || typeof fs.statfsSync !== 'function') return NOT_KNOWN;
+  if (typeof fs.statfsSync !== 'function') return null;
   let type: number;
   try {
     type = Number(fs.statfsSync(dir).type);
   } catch {
-    return NOT_KNOWN; // not cached: the directory may not exist yet
+    return null;
   }
-  const { local, locksDev } = linuxFsKind(type);
-  const kind = { local, locksDev };
-  localCache.set(dir, kind);
+  const kind = linuxFsKind(type);
+  linuxCache.set(dir, kind);
   return kind;
+}
+
+/**
+ * Whether the directory `dir` is on a filesystem known to be local (Linux
+ * only; elsewhere, and where statfs fails, not known).
+ */
+export function localFs(dir: string): LocalFs {
+  return (process.platform === 'linux' ? linuxFsOf(dir) : null) ?? NOT_KNOWN;
 }
 
 /** How a Linux statfs f_type is classified: shared (its name), known local, or neither. */
