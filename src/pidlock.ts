@@ -57,6 +57,7 @@ export class PidLock {
   readonly #onCompromised: PidLockOptions['onCompromised'];
   readonly #policy: Policy;
   #refresh: NodeJS.Timeout | null = null;
+  #written: Written | null = null;
   #held: Held | null = null;
 
   static {
@@ -110,10 +111,7 @@ export class PidLock {
   }
 
   #lost(held: Held, how: string): void {
-    this.#held = null;
-    if (this.#refresh !== null) clearInterval(this.#refresh);
-    this.#refresh = null;
-    unregister(this.#key);
+    this.#endTenure();
     try {
       // Our kernel lock is on a file nobody can reach by the name any more.
       this.#backend.close(held);
@@ -139,9 +137,11 @@ export class PidLock {
       if (seen !== 'free') return this.#refuse(seen);
       look = true;
       try {
-        const marker = markerFor(path.dirname(this.path), this.#policy, this.#backend.name === 'native');
-        this.#held = this.#backend.publish(this.path, formatContent(process.pid, marker));
-        if (marker?.leaseSec != null) this.#keepLease(marker.leaseSec);
+        const written = this.#written ?? this.#plan();
+        this.#held = this.#backend.publish(this.path, written.content);
+        // Kept once a publish succeeded: the directory existed to be asked about.
+        this.#written = written;
+        if (written.leaseSec !== null) this.#keepLease(written.leaseSec);
       } catch (err) {
         if (isErrno(err, 'EEXIST')) continue;
         // A full, read-only or closed directory says nothing about the lock in
@@ -158,6 +158,24 @@ export class PidLock {
       return true;
     }
     return this.#refuse(null);
+  }
+
+  /**
+   * What this object publishes. The marker depends only on the directory, the
+   * options and this process, so after the first successful publish the hot
+   * path does not ask again (#written).
+   */
+  #plan(): Written {
+    const marker = markerFor(path.dirname(this.path), this.#policy, this.#backend.name === 'native');
+    return { content: formatContent(process.pid, marker), leaseSec: marker?.leaseSec ?? null };
+  }
+
+  /** Forgets the held file: no lease refresh, out of the registry. */
+  #endTenure(): void {
+    this.#held = null;
+    if (this.#refresh !== null) clearInterval(this.#refresh);
+    this.#refresh = null;
+    unregister(this.#key);
   }
 
   /**
@@ -280,10 +298,7 @@ export class PidLock {
       // Still ours (the backend closed nothing): a retry, or the exit hook, can finish the job.
       throw PidLockError.from(err, 'unlink', this.path);
     }
-    this.#held = null;
-    if (this.#refresh !== null) clearInterval(this.#refresh);
-    this.#refresh = null;
-    unregister(this.#key);
+    this.#endTenure();
     if (how === 'replaced') {
       emitWarning(this.#onWarning, 'PIDLOCK_REPLACED', `lock file '${this.path}' was replaced by another process's; left it alone`);
     } else if (how === 'vanished') {
@@ -312,6 +327,11 @@ export class PidLock {
 }
 
 type Assessed = NonNullable<ReturnType<typeof assess>>;
+
+interface Written {
+  content: string;
+  leaseSec: number | null;
+}
 
 function ownerOf(pid: number, { verdict }: Assessed): LockOwner {
   return { pid, alive: verdict.alive, stale: verdict.stale };
