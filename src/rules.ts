@@ -103,6 +103,11 @@ const KERNEL_HELD: Verdict = { stale: false, alive: true, reason: 'a live proces
 /** The hint an uncheckable verdict ends with; a forced verdict drops it. */
 const FORCE_HINT = "; if it is gone, run 'pidlock clean --force'";
 
+/** Held because the owner cannot be checked from here, with the operator's way out. */
+function cannotCheck(reason: string): Verdict {
+  return { stale: false, alive: null, uncheckable: true, reason: `${reason}${FORCE_HINT}` };
+}
+
 /**
  * The one place that decides "stale". Stale needs proof: a dead owner, or one
  * that started after the lock was written (its PID was reused). Anything
@@ -171,12 +176,9 @@ function judgeContent(f: Facts): Verdict {
   // a PID not running here may be running there.
   const shared = f.shared;
   if (shared !== null) {
-    return {
-      stale: false,
-      alive: null,
-      uncheckable: true,
-      reason: `on a shared filesystem (${shared}) without a marker: owner ${f.pid} may be running on another host (here: ${v.reason})${FORCE_HINT}`,
-    };
+    return cannotCheck(
+      `on a shared filesystem (${shared}) without a marker: owner ${f.pid} may be running on another host (here: ${v.reason})`,
+    );
   }
   // Inside a container, an unmarked lock may be the host's (every process there
   // writes one without a marker): its PID names some other process here, or
@@ -187,14 +189,10 @@ function judgeContent(f: Facts): Verdict {
     const k = f.kernelHeld;
     if (k === true) return KERNEL_HELD;
     if (k === null) {
-      return {
-        stale: false,
-        alive: null,
-        uncheckable: true,
-        reason:
-          `written without a marker, and this process runs in a PID namespace other than the host's:` +
-          ` owner ${f.pid} may be a process of the host or of another container (here: ${v.reason})${FORCE_HINT}`,
-      };
+      return cannotCheck(
+        `written without a marker, and this process runs in a PID namespace other than the host's:` +
+          ` owner ${f.pid} may be a process of the host or of another container (here: ${v.reason})`,
+      );
     }
   }
   return v;
@@ -231,12 +229,7 @@ function judgeElsewhere(f: Facts, m: Marker): Verdict {
     }
   }
   const where = same ? `in another PID namespace of this host (${m.host})` : `on host ${m.host} (another host or boot)`;
-  return {
-    stale: false,
-    alive: null,
-    uncheckable: true,
-    reason: `written ${where}: owner ${f.pid} cannot be checked from here${FORCE_HINT}`,
-  };
+  return cannotCheck(`written ${where}: owner ${f.pid} cannot be checked from here`);
 }
 
 /** Today's rules: the PID names a process of this domain. */
