@@ -21,10 +21,16 @@ function chaosActions(ctx) {
   const lockDir = path.dirname(lockPath);
   const stats = { kills: { holder: 0, acquiring: 0, breaking: 0, frozen: 0 }, midBreak: 0, stops: 0, longStops: 0, races: 0, plants: 0 };
 
+  // The PID is the first line; a lock or ballot in a shared or container
+  // directory carries a marker on the lines after it.
+  function pidIn(file) {
+    const m = /^(\d+)\n/.exec(fs.readFileSync(file, 'latin1'));
+    return m ? Number(m[1]) : null;
+  }
+
   function ownerOfLock() {
     try {
-      const m = /^\s*(\d+)\s*$/.exec(fs.readFileSync(lockPath, 'latin1'));
-      return m ? Number(m[1]) : null;
+      return pidIn(lockPath);
     } catch {
       return null;
     }
@@ -35,7 +41,7 @@ function chaosActions(ctx) {
     for (const entry of fs.readdirSync(lockDir)) {
       if (!entry.includes('.break.')) continue;
       try {
-        owners.add(Number(fs.readFileSync(path.join(lockDir, entry), 'latin1')));
+        owners.add(pidIn(path.join(lockDir, entry)));
       } catch {
         // Collected meanwhile.
       }
@@ -96,7 +102,7 @@ function chaosActions(ctx) {
         if (done || !file || !file.includes('.break.')) return;
         let pid;
         try {
-          pid = Number(fs.readFileSync(path.join(lockDir, file), 'latin1'));
+          pid = pidIn(path.join(lockDir, file));
         } catch {
           return;
         }
