@@ -9,9 +9,11 @@
 // exception, when worker.terminate() hit a worker in acquireSync()).
 #include <napi.h>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 
 #include "platform.h"
 #include "wake.h"
@@ -231,35 +233,39 @@ Napi::Value UntrapSignals(const Napi::CallbackInfo& info) {
 
 // An armed exit watch has two owners that Node may finalize in either order:
 // the thread-safe function (on a worker's teardown, Node 24+ finalizes it
-// before any External) and the External handed to JS. Whichever goes last
-// deletes; the watcher thread is joined before the function can go away.
+// before any External) and the External handed to JS. Whichever lets go last
+// deletes. The watcher thread is joined before the function is released or
+// finalized, so it never calls into a function that is gone.
+// A count rather than std::shared_ptr: libstdc++'s shared_ptr binds to
+// __libc_single_threaded, which raises the prebuilds' glibc floor to 2.32.
 struct Armed {
-  Napi::ThreadSafeFunction tsfn;
+  Napi::ThreadSafeFunction tsfn;  // empty once released or finalized
   pidlock::ExitWait* wait = nullptr;
-  bool released = false;    // Release() called, or the function already finalized
-  bool tsfn_gone = false;   // the function's finalizer ran
-  bool token_gone = false;  // the External's finalizer ran, or there never was one
+  std::atomic<int> owners{2};  // the function and the External
 
-  void Disarm() {
+  void StopWatching() {
     pidlock::CancelExitWait(wait);  // joins the watcher: no call after this
     wait = nullptr;
-    if (released) return;
-    released = true;
-    tsfn.Release();
+  }
+
+  void Disarm() {
+    StopWatching();
+    if (tsfn != nullptr) std::exchange(tsfn, Napi::ThreadSafeFunction()).Release();
+  }
+
+  void LetGo() {
+    if (owners.fetch_sub(1) == 1) delete this;
   }
 
   static void TsfnFinalized(Napi::Env, Armed* a, Armed*) {
-    pidlock::CancelExitWait(a->wait);
-    a->wait = nullptr;
-    a->released = true;
-    a->tsfn_gone = true;
-    if (a->token_gone) delete a;
+    a->StopWatching();
+    a->tsfn = Napi::ThreadSafeFunction();  // finalized: nothing left to release
+    a->LetGo();
   }
 
   static void TokenFinalized(Napi::Env, Armed* a) {
     a->Disarm();
-    a->token_gone = true;
-    if (a->tsfn_gone) delete a;
+    a->LetGo();
   }
 };
 
@@ -279,8 +285,8 @@ Napi::Value ArmExitWatch(const Napi::CallbackInfo& info) {
   armed->tsfn.Unref(env);
   armed->wait = pidlock::StartExitWait(w, FireArmed, armed);
   if (armed->wait == nullptr) {
-    armed->token_gone = true;  // no External: the function's finalizer deletes
     armed->Disarm();
+    armed->LetGo();  // no External: the function's finalizer deletes
     return env.Null();
   }
   return Napi::External<Armed>::New(env, armed, Armed::TokenFinalized);

@@ -21,37 +21,36 @@ struct FileStat {
   int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
 };
 
+// statx's timestamps and struct stat's timespecs both have tv_sec and tv_nsec.
+template <typename Time>
+int Fill(mode_t mode, uint64_t dev, uint64_t ino, uint64_t size, const Time& mtime, const Time& ctime, FileStat* out) {
+  out->regular = S_ISREG(mode);
+  out->directory = S_ISDIR(mode);
+  out->kind = mode & S_IFMT;
+  out->dev = dev;
+  out->ino = ino;
+  out->size = size;
+  out->mtime_sec = mtime.tv_sec;
+  out->mtime_nsec = mtime.tv_nsec;
+  out->ctime_sec = ctime.tv_sec;
+  out->ctime_nsec = ctime.tv_nsec;
+  return 0;
+}
+
 #ifdef __linux__
 inline int Statx(int dirfd, const char* path, int flags, FileStat* out) {
   struct statx sx;
   if (statx(dirfd, path, flags, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
     return -1;
   }
-  out->regular = S_ISREG(sx.stx_mode);
-  out->directory = S_ISDIR(sx.stx_mode);
-  out->kind = sx.stx_mode & S_IFMT;
-  out->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);  // the same encoding Node reports
-  out->ino = sx.stx_ino;
-  out->size = sx.stx_size;
-  out->mtime_sec = sx.stx_mtime.tv_sec;
-  out->mtime_nsec = sx.stx_mtime.tv_nsec;
-  out->ctime_sec = sx.stx_ctime.tv_sec;
-  out->ctime_nsec = sx.stx_ctime.tv_nsec;
-  return 0;
+  // makedev: the same device encoding Node reports.
+  return Fill(sx.stx_mode, makedev(sx.stx_dev_major, sx.stx_dev_minor), sx.stx_ino, sx.stx_size, sx.stx_mtime,
+              sx.stx_ctime, out);
 }
 #else
 inline int FromStat(const struct stat& st, FileStat* out) {
-  out->regular = S_ISREG(st.st_mode);
-  out->directory = S_ISDIR(st.st_mode);
-  out->kind = st.st_mode & S_IFMT;
-  out->dev = static_cast<uint64_t>(st.st_dev);
-  out->ino = static_cast<uint64_t>(st.st_ino);
-  out->size = static_cast<uint64_t>(st.st_size);
-  out->mtime_sec = st.st_mtimespec.tv_sec;
-  out->mtime_nsec = st.st_mtimespec.tv_nsec;
-  out->ctime_sec = st.st_ctimespec.tv_sec;
-  out->ctime_nsec = st.st_ctimespec.tv_nsec;
-  return 0;
+  return Fill(st.st_mode, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+              static_cast<uint64_t>(st.st_size), st.st_mtimespec, st.st_ctimespec, out);
 }
 #endif
 

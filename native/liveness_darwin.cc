@@ -1,10 +1,7 @@
-#include <signal.h>
 #include <sys/sysctl.h>
 #include <sys/types.h>
 
-#include <cerrno>
-#include <climits>
-
+#include "liveness_posix.h"
 #include "platform.h"
 
 namespace pidlock {
@@ -23,19 +20,8 @@ int ProcInfo(uint32_t pid, struct kinfo_proc* info) {
 
 ProcessInfo ProbeProcess(uint32_t pid) {
   ProcessInfo out;
-  if (pid > static_cast<uint32_t>(INT_MAX)) {
-    out.alive = false;
-    return out;
-  }
-  bool denied = false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0) {
-    if (errno == ESRCH) {
-      out.alive = false;
-      return out;
-    }
-    if (errno != EPERM) return out;
-    denied = true;
-  }
+  bool denied;
+  if (!KillAnswers(pid, &out, &denied)) return out;
   // kill() answers 0 for zombies; sysctl tells them apart without a uid check,
   // and the same answer carries the start time.
   struct kinfo_proc info;

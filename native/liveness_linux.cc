@@ -1,16 +1,16 @@
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 
+#include "liveness_posix.h"
 #include "platform.h"
+#include "unique.h"
 
 namespace pidlock {
 
@@ -68,6 +68,14 @@ bool ParseStat(const char* buf, Stat* out) {
   return false;
 }
 
+// One read() of the file's start: the bytes read, or -errno.
+ssize_t ReadSome(const char* path, char* buf, size_t size) {
+  UniqueFd fd(open(path, O_RDONLY | O_CLOEXEC));
+  if (!fd) return -errno;
+  ssize_t n = read(fd.get(), buf, size);
+  return n < 0 ? -errno : n;
+}
+
 std::optional<double> BootTicksToMs(unsigned long long ticks) {
   long hz = sysconf(_SC_CLK_TCK);
   timespec boot, real;
@@ -82,20 +90,9 @@ std::optional<double> BootTicksToMs(unsigned long long ticks) {
 
 ProcessInfo ProbeProcess(uint32_t pid) {
   ProcessInfo info;
-  if (pid > static_cast<uint32_t>(INT_MAX)) {  // no pid_t can name it
-    info.alive = false;
-    return info;
-  }
+  bool denied;
+  if (!KillAnswers(pid, &info, &denied)) return info;
   const bool self = static_cast<pid_t>(pid) == getpid();
-  bool denied = false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0) {
-    if (errno == ESRCH) {
-      info.alive = false;
-      return info;
-    }
-    if (errno != EPERM) return info;
-    denied = true;  // it exists, but we may not signal it
-  }
   // What kill() says, unrefined: a process, a zombie or a thread id of one.
   const std::optional<bool> by_kill = self || !denied ? std::optional<bool>(true) : std::nullopt;
   if (!ProcIsOurs()) {
@@ -107,20 +104,13 @@ ProcessInfo ProbeProcess(uint32_t pid) {
   char path[48];
   char buf[1024];
   snprintf(path, sizeof path, "/proc/%u/stat", pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = -1;
-  if (fd >= 0) {
-    n = read(fd, buf, sizeof buf - 1);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-  }
+  ssize_t n = ReadSome(path, buf, sizeof buf - 1);
   Stat st;
   if (n <= 0 || (buf[n] = '\0', !ParseStat(buf, &st))) {
     // No entry in a /proc that is ours: the PID is gone (it died after kill()).
     // Under hidepid=2 another user's live process is invisible, which kill()'s
     // EPERM gives away. Any other failure proves nothing.
-    const bool gone = n < 0 && errno == ENOENT && !denied;
+    const bool gone = n == -ENOENT && !denied;
     if (self || gone) info.alive = self;
     return info;
   }

@@ -1,6 +1,7 @@
 #include <windows.h>
 
 #include "platform.h"
+#include "unique.h"
 #include "win_util.h"
 
 namespace pidlock {
@@ -11,8 +12,8 @@ static const DWORD kAccess = PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE;
 
 ProcessInfo ProbeProcess(uint32_t pid) {
   ProcessInfo out;
-  HANDLE h = OpenProcess(kAccess, FALSE, pid);
-  if (h == nullptr) {
+  UniqueHandle h(OpenProcess(kAccess, FALSE, pid));
+  if (!h) {
     DWORD e = GetLastError();
     if (pid == GetCurrentProcessId())
       out.alive = true;
@@ -23,17 +24,17 @@ ProcessInfo ProbeProcess(uint32_t pid) {
   }
   // The exit code cannot tell a live process from one that exited with 259
   // (STILL_ACTIVE); the process object's signalled state can.
-  DWORD w = WaitForSingleObject(h, 0);
+  DWORD w = WaitForSingleObject(h.get(), 0);
   if (w == WAIT_TIMEOUT || pid == GetCurrentProcessId()) {
     out.alive = true;
     FILETIME creation, exit_time, kernel, user;
-    if (GetProcessTimes(h, &creation, &exit_time, &kernel, &user)) out.start_ms = FileTime100ns(creation) / 10000.0;
+    if (GetProcessTimes(h.get(), &creation, &exit_time, &kernel, &user))
+      out.start_ms = FileTime100ns(creation) / 10000.0;
   } else if (w == WAIT_OBJECT_0) {
     // Exited, its PID kept by someone's open handle. It has times, but it is
     // not running: no start time, as for a PID nobody uses.
     out.alive = false;
   }
-  CloseHandle(h);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include <windows.h>
 
 #include "platform.h"
+#include "unique.h"
 #include "win_util.h"
 
 namespace pidlock {
@@ -12,6 +13,14 @@ bool Fail(SysError* err, const char* syscall) {
   err->syscall = syscall;
   return false;
 }
+
+// CreateFileW with what it returns owned; empty on failure, GetLastError() intact.
+UniqueHandle Open(const std::wstring& path, DWORD access, DWORD share, DWORD disposition, DWORD flags) {
+  HANDLE h = CreateFileW(path.c_str(), access, share, nullptr, disposition, flags, nullptr);
+  return UniqueHandle(h == INVALID_HANDLE_VALUE ? nullptr : h);
+}
+
+constexpr DWORD kShareAll = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
 
 }  // namespace
 
@@ -25,44 +34,39 @@ bool Fail(SysError* err, const char* syscall) {
 bool Publish(const std::string& path, const std::string& /*tmp*/, const std::string& content, Held* out,
              SysError* err) {
   std::wstring wpath = Wide(path);
-  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ | GENERIC_WRITE | DELETE, FILE_SHARE_READ, nullptr, CREATE_NEW,
-                         FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) return Fail(err, "open");
+  UniqueHandle h =
+      Open(wpath, GENERIC_READ | GENERIC_WRITE | DELETE, FILE_SHARE_READ, CREATE_NEW, FILE_ATTRIBUTE_NORMAL);
+  if (!h) return Fail(err, "open");
   DWORD written = 0;
-  if (!WriteFile(h, content.data(), static_cast<DWORD>(content.size()), &written, nullptr) ||
+  if (!WriteFile(h.get(), content.data(), static_cast<DWORD>(content.size()), &written, nullptr) ||
       written != content.size()) {
     Fail(err, "write");
-    CloseHandle(h);
+    h.reset();  // our handle shares no delete: the name can only go once it is closed
     DeleteFileW(wpath.c_str());
     return false;
   }
   BY_HANDLE_FILE_INFORMATION info;
-  if (GetFileInformationByHandle(h, &info)) {
+  if (GetFileInformationByHandle(h.get(), &info)) {
     out->dev = info.dwVolumeSerialNumber;
     out->ino = (static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
   }
-  out->handle = reinterpret_cast<int64_t>(h);
+  out->handle = reinterpret_cast<int64_t>(h.release());
   return true;
 }
 
 bool Inspect(const std::string& path, std::optional<FileState>* found, SysError* err) {
   std::wstring wpath = Wide(path);
   // OPEN_REPARSE_POINT: a symlink at the lock path is reported, never followed.
-  HANDLE h = CreateFileW(wpath.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                         OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
-  if (h == INVALID_HANDLE_VALUE) {
+  UniqueHandle h =
+      Open(wpath, GENERIC_READ, kShareAll, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS);
+  if (!h) {
     DWORD e = GetLastError();
     if (e == ERROR_FILE_NOT_FOUND) return true;
     return Fail(err, "open");
   }
   BY_HANDLE_FILE_INFORMATION info;
-  if (!GetFileInformationByHandle(h, &info)) {
-    Fail(err, "fstat");
-    CloseHandle(h);
-    return false;
-  }
+  if (!GetFileInformationByHandle(h.get(), &info)) return Fail(err, "fstat");
   if (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-    CloseHandle(h);
     err->code = ERROR_CANT_RESOLVE_FILENAME;  // reported as ELOOP, as O_NOFOLLOW would
     err->syscall = "open";
     return false;
@@ -80,19 +84,15 @@ bool Inspect(const std::string& path, std::optional<FileState>* found, SysError*
   out->ctime_nsec = (c % 10000000) * 100;
   if (out->type == FileType::kRegular) {
     DWORD n = 0;
-    if (ReadFile(h, out->head, static_cast<DWORD>(kHeadBytes), &n, nullptr)) out->head_len = n;
+    if (ReadFile(h.get(), out->head, static_cast<DWORD>(kHeadBytes), &n, nullptr)) out->head_len = n;
     // Asking for DELETE fails with a sharing violation exactly while a holder's
     // handle (opened without FILE_SHARE_DELETE) is open: the kernel's proof of a live holder.
-    HANDLE probe = CreateFileW(wpath.c_str(), DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                               OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
-    if (probe != INVALID_HANDLE_VALUE) {
+    if (Open(wpath, DELETE, kShareAll, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT)) {
       out->kernel_held = false;
-      CloseHandle(probe);
     } else if (GetLastError() == ERROR_SHARING_VIOLATION) {
       out->kernel_held = true;
     }
   }
-  CloseHandle(h);
   return true;
 }
 
@@ -129,19 +129,18 @@ std::optional<DirKind> DirKindOf(const std::string& dir) {
 bool Remove(const std::string& path, const Held& held, Removed* out, SysError* err) {
   HANDLE h = reinterpret_cast<HANDLE>(held.handle);
   std::wstring wpath = Wide(path);
-  HANDLE there =
-      CreateFileW(wpath.c_str(), FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                  OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr);
-  if (there == INVALID_HANDLE_VALUE) {
+  UniqueHandle there = Open(wpath, FILE_READ_ATTRIBUTES, kShareAll, OPEN_EXISTING,
+                            FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS);
+  if (!there) {
     DWORD e = GetLastError();
     if (e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND) return Fail(err, "lstat");
     *out = Removed::kVanished;
   } else {
     BY_HANDLE_FILE_INFORMATION a, b;
-    bool same = GetFileInformationByHandle(h, &a) && GetFileInformationByHandle(there, &b) &&
+    bool same = GetFileInformationByHandle(h, &a) && GetFileInformationByHandle(there.get(), &b) &&
                 a.dwVolumeSerialNumber == b.dwVolumeSerialNumber && a.nFileIndexHigh == b.nFileIndexHigh &&
                 a.nFileIndexLow == b.nFileIndexLow;
-    CloseHandle(there);
+    there.reset();
     if (!same) {
       *out = Removed::kReplaced;
     } else {
@@ -153,7 +152,7 @@ bool Remove(const std::string& path, const Held& held, Removed* out, SysError* e
       *out = Removed::kRemoved;
     }
   }
-  CloseHandle(h);
+  Close(held.handle);
   return true;
 }
 

@@ -8,23 +8,19 @@ PIDLOCK_CROSS_DIR="${PIDLOCK_CROSS_DIR:-/opt/pidlock-cross}"
 
 die() { echo "[$(basename "$0")] ERROR: $*" >&2; exit 1; }
 
-# Fills the array `sources` with every $SRC_DIR/*.cc whose name matches none of
-# the given patterns (the other platforms' files), so a new shared file is
-# picked up by every build without editing it.
-collect_sources() {
-  local f name pat skip
-  sources=()
-  for f in "$SRC_DIR"/*.cc; do
-    [ -e "$f" ] || continue
-    name=$(basename "$f")
-    skip=
-    for pat in "$@"; do
-      # shellcheck disable=SC2053 # the patterns are globs on purpose
-      [[ $name == $pat ]] && skip=1
-    done
-    [ -n "$skip" ] || sources+=("$f")
+# binding.gyp is the one source of the addon's sources, defines and flags (the
+# native build reads it through node-gyp). gyp_settings <os> fills the arrays
+# `sources` (absolute paths), `defines` and `cflags` with what it gives that OS.
+BINDING_GYP="${BINDING_GYP:-$REPO_ROOT/binding.gyp}"
+gyp_settings() {
+  local part out dir
+  dir=$(dirname "$BINDING_GYP")
+  for part in sources defines cflags; do
+    out=$(node "$CROSS_SCRIPTS/gyp-flags.js" "$BINDING_GYP" "$1" "$part") || die "cannot read $part from $BINDING_GYP"
+    if [ -n "$out" ]; then mapfile -t "$part" <<<"$out"; else eval "$part=()"; fi
   done
-  [ "${#sources[@]}" -gt 0 ] || die "no sources in $SRC_DIR"
+  [ "${#sources[@]}" -gt 0 ] || die "no sources for $1 in $BINDING_GYP"
+  sources=("${sources[@]/#/$dir/}")
 }
 
 if [ ! -f "$PIDLOCK_CROSS_DIR/env.sh" ]; then
@@ -36,11 +32,6 @@ fi
 # node-addon-api is a runtime dependency of the package, so the repo's own copy is
 # the one a from-source install would also compile against.
 NODE_ADDON_API_DIR="${NODE_ADDON_API_DIR:-$REPO_ROOT/node_modules/node-addon-api}"
-
-# Defines shared by both targets. NAPI_VERSION pins the Node-API level the binary
-# may use (8 = Node 12.22+/14.17+/16+), so one file loads on every supported Node.
-# NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS as in binding.gyp: see native/addon.cc.
-NAPI_DEFINES=(-DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS)
 
 check_addon_api() {
   [ -f "$NODE_ADDON_API_DIR/napi.h" ] \

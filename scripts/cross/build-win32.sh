@@ -6,24 +6,24 @@
 # (win_delay_load_hook.cc), so the .node binds to whatever executable hosts it
 # (node.exe, electron.exe, MyApp.exe) instead of requiring a file named node.exe.
 #
+# Sources, defines and compiler flags are binding.gyp's for OS=='win'
+# (scripts/cross/gyp-flags.js); this script adds only what linking with MinGW needs.
+#
 # Env overrides (used to test the toolchain on a throwaway addon):
-#   SRC_DIR  dir with the .cc files   (default: <repo>/native)
-#   OUT      output file              (default: <repo>/prebuilds/win32-x64/node.napi.node)
+#   BINDING_GYP  the gyp file to build  (default: <repo>/binding.gyp)
+#   OUT          output file            (default: <repo>/prebuilds/win32-x64/node.napi.node)
 # node-gyp-build loads prebuilds/win32-x64/node.napi.node, and @electron/rebuild
 # treats exactly that name as "prebuilt".
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 check_addon_api
 
-SRC_DIR="${SRC_DIR:-$REPO_ROOT/native}"
 OUT="${OUT:-$REPO_ROOT/prebuilds/win32-x64/node.napi.node}"
 CXX=x86_64-w64-mingw32-g++-posix
 DLLTOOL=x86_64-w64-mingw32-dlltool
 OBJDUMP=x86_64-w64-mingw32-objdump
 
-# Every native/*.cc except the other platforms' files (the shared addon.cc plus
-# *_win.cc, and any further shared file that is added later).
-collect_sources '*_linux.cc' '*_darwin.cc' '*_posix.cc'
+gyp_settings win
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -38,11 +38,11 @@ done
 # rejected binary never lands in prebuilds/.
 BIN="$WORK/node.napi.node"
 echo "[build-win32] sources: ${sources[*]##*/} + win_delay_load_hook.cc"
+echo "[build-win32] binding.gyp flags: ${cflags[*]} ${defines[*]}"
 # -static* keeps libstdc++/libgcc/winpthread inside the .node: a user's machine has
 # no MinGW runtime DLLs. -s strips symbols (prebuildify --strip does the same).
-"$CXX" -std=c++17 -O2 -shared -static -static-libgcc -static-libstdc++ -s \
-  "${NAPI_DEFINES[@]}" -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
-  -I"$NODE_API_HEADERS/include" -I"$NODE_ADDON_API_DIR" -I"$SRC_DIR" \
+"$CXX" "${cflags[@]}" "${defines[@]}" -shared -static -static-libgcc -static-libstdc++ -s \
+  -I"$NODE_API_HEADERS/include" -I"$NODE_ADDON_API_DIR" \
   "${sources[@]}" "$CROSS_SCRIPTS/win_delay_load_hook.cc" \
   "$WORK/libnode_api_delay.a" "$WORK/libjs_native_api_delay.a" \
   -lkernel32 -Wl,-Map="$WORK/link.map" -o "$BIN"

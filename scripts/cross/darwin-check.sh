@@ -9,9 +9,11 @@
 # One source of truth for the flags: node-gyp itself generates the Mac build
 # from binding.gyp (`configure -- -f make-mac`, gyp's Xcode emulation), and the
 # check compiles with the defines, include dirs and flags of that make file
-# (gyp-mac-flags.js), adding only -Wextra -Werror. The same file gives the
+# (gyp-flags.js --mk), adding only -Wextra -Werror. The same file gives the
 # deployment target the compiler is really handed, which must be the one
-# binding.gyp asks for (a dependency's xcode_settings once lowered it to 10.7).
+# binding.gyp asks for (a dependency's xcode_settings once lowered it to 10.7),
+# and the sources, which must be the ones gyp-flags.js reads from binding.gyp
+# for the other builds (so that reader is checked against gyp itself).
 #
 # The link is strict: Node-API functions resolve against a stub of the host
 # that exports exactly the functions declared in Node's node_api.h and
@@ -75,11 +77,16 @@ for arch in arm64 x64; do
   (cd "$GYP_DIR" && PATH="$WORK/bin:$PATH" node "$NODE_GYP" configure --nodedir="${npm_config_nodedir:-/usr}" --arch="$arch" -- -f make-mac) \
     >"$WORK/configure-$arch.log" 2>&1 || { cat "$WORK/configure-$arch.log" >&2; die "node-gyp configure for mac/$arch failed"; }
   mk="$GYP_DIR/build/pidlock.target.mk"
-  flags() { node "$CROSS_SCRIPTS/gyp-mac-flags.js" "$mk" "$1"; }
+  flags() { node "$CROSS_SCRIPTS/gyp-flags.js" --mk "$mk" "$1"; }
+  binding() { node "$CROSS_SCRIPTS/gyp-flags.js" "$GYP_DIR/binding.gyp" mac "$1"; }
   min=$(flags min)
-  wanted=$(flags binding)
+  wanted=$(binding macos-min)
   if [ "$min" != "$wanted" ]; then
     echo "[darwin-check] $arch: the compiler gets -mmacosx-version-min=$min, binding.gyp asks for $wanted" >&2
+    failed=1
+  fi
+  if [ "$(flags sources | sort)" != "$(binding sources | sort)" ]; then
+    echo "[darwin-check] $arch: gyp compiles $(flags sources | tr '\n' ' '), gyp-flags.js reads $(binding sources | tr '\n' ' ')" >&2
     failed=1
   fi
   # arm64 Macs start at macOS 11; Xcode raises a lower target to 11 the same way.

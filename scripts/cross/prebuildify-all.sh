@@ -12,13 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 npm run --silent prebuildify
 x64=prebuilds/linux-x64/node.napi.node
 [ -f "$x64" ] || { echo "[prebuildify-all] ERROR: prebuildify did not write $x64" >&2; exit 1; }
-# The same glibc floor as build-arm64.sh: Node 20's own Linux binaries need 2.28.
-floor=$(objdump -T "$x64" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
-echo "[prebuildify-all] $x64 needs glibc >= ${floor:-?} (limit 2.28)"
-if [ -n "$floor" ] && [ "$(printf '%s\n2.28\n' "$floor" | sort -V | tail -n 1)" != 2.28 ]; then
-  echo "[prebuildify-all] ERROR: $x64 needs glibc $floor" >&2
-  exit 1
-fi
+bash scripts/release/glibc-floor.sh "$x64"
 
 bash scripts/cross/build-arm64.sh
 bash scripts/cross/build-win32.sh
