@@ -1,10 +1,9 @@
 'use strict';
 // Bundles src/index.ts and src/cli.ts into dist/, the only JavaScript the package
-// ships (tsc writes only the .d.ts). dist/internal/ holds bundles for the repo's own
-// tests and scripts, never shipped (package.json `files`, scripts/pack-test.sh):
-// internal/index (the CLI's main() and the selected backend), internal/addon (the
-// prebuild list), and internal/src/<module>.js, each module test/unit/ loads, by
-// itself (test/unit/load-src.js; no addon, and no esbuild needed under emulation).
+// ships (tsc writes only the .d.ts), and src/internal.ts into dist/internal.js: the
+// repo's own tests and scripts reach internals through it, and it is never shipped
+// (package.json `files`, scripts/pack-test.sh). Every entry sits directly in dist/,
+// which is how the loader finds the package root (src/backend/addon.ts).
 // Node built-ins are reached through process.getBuiltinModule, not `require`: when an
 // app bundles this package into ESM output, esbuild turns every `require("node:fs")`
 // into a helper that throws "Dynamic require of node:fs is not supported" at load
@@ -13,9 +12,6 @@
 // package is not inside an ESM bundle.
 const esbuild = require('esbuild');
 const path = require('node:path');
-
-/** The src/ modules test/unit/ loads one by one; none may import the backend. */
-const UNIT_MODULES = ['rules', 'lockfile', 'paths', 'wait', 'domain', 'backend/format', 'backend/sidefiles', 'backend/fsinfo'];
 
 const builtins = {
   name: 'builtins',
@@ -32,15 +28,7 @@ const builtins = {
 
 esbuild
   .build({
-    entryPoints: Object.fromEntries(
-      Object.entries({
-        index: 'src/index.ts',
-        cli: 'src/cli.ts',
-        'internal/index': 'src/internal.ts',
-        'internal/addon': 'src/backend/addon.ts',
-        ...Object.fromEntries(UNIT_MODULES.map((m) => [`internal/src/${m}`, `src/${m}.ts`])),
-      }).map(([out, src]) => [out, path.join(__dirname, '..', src)]),
-    ),
+    entryPoints: ['index', 'cli', 'internal'].map((name) => path.join(__dirname, '..', 'src', `${name}.ts`)),
     outdir: path.join(__dirname, '..', 'dist'),
     bundle: true,
     platform: 'node',

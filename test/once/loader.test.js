@@ -7,7 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, tmpDir, runChild } = require('../helpers');
+const { root, tmpDir, runChild, fixture } = require('../helpers');
 
 /** Loads the package (`from`: a path or a package name) in a fresh process with `env`; what it saw, as JSON. */
 function load(env, after = '', { dir = tmpDir(), from = root } = {}) {
@@ -116,4 +116,17 @@ test('requireNative(): silent with the addon loaded, PIDLOCK_NATIVE_REQUIRED on 
   assert.deepEqual(load({}, 'pkg.requireNative();'), { backend: 'native' });
   const r = load({ PIDLOCK_NO_NATIVE: '1' }, 'pkg.requireNative();');
   assert.equal(r.threw.code, 'PIDLOCK_NATIVE_REQUIRED');
+});
+
+test('the internal entry loads the very addon the public entry loads, with no PIDLOCK_NATIVE_PATH', () => {
+  const r = runChild(fixture('loaded-addons.js'), [], {
+    env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: '', PIDLOCK_EXPECT_BACKEND: '' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const seen = JSON.parse(r.stdout);
+  assert.equal(seen.backend, 'native', 'the public entry');
+  assert.equal(seen.internalBackend, 'native', `the internal entry: ${seen.loadError}`);
+  assert.ok(path.isAbsolute(seen.addonFile) && fs.existsSync(seen.addonFile), seen.addonFile);
+  // Both entries dlopen()ed one file: the process maps exactly one .node, the one the loader names.
+  if (seen.mapped !== null) assert.deepEqual(seen.mapped, [fs.realpathSync(seen.addonFile)]);
 });
