@@ -13,16 +13,36 @@
 const esbuild = require('esbuild');
 const path = require('node:path');
 
+/**
+ * Built-ins that take milliseconds to load (each pulls in streams or OpenSSL; in a
+ * script, node:worker_threads alone cost more than the rest of the package) and
+ * that a plain tryAcquire() never touches, or touches only at its first lock
+ * (the marker's hash). Each is bound lazily: its stand-in carries the module's
+ * export names (read here, at build time) as getters that load it on the first
+ * read, so `import { isMainThread } from 'node:worker_threads'` costs nothing
+ * until a waiter asks. bench/sections/load.js measures what this saves.
+ */
+const LAZY = ['node:crypto', 'node:net', 'node:worker_threads'];
+
 const builtins = {
   name: 'builtins',
   setup(build) {
-    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'builtin' }));
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents:
-        `module.exports = typeof process.getBuiltinModule === 'function' ? ` +
-        `process.getBuiltinModule(${JSON.stringify(args.path)}) : require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    // The stand-in's own `require` fallback (Node before 20.16) must reach Node, not the stand-in again.
+    build.onResolve({ filter: /^node:/ }, (args) =>
+      args.namespace === 'builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const name = JSON.stringify(args.path);
+      const load = `typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(${name}) : require(${name})`;
+      if (!LAZY.includes(args.path)) return { contents: `module.exports = ${load};`, loader: 'js' };
+      return {
+        contents:
+          `let loaded;\nconst get = () => (loaded ??= ${load});\nmodule.exports = {};\n` +
+          `for (const key of ${JSON.stringify(Object.keys(require(args.path)))})\n` +
+          '  Object.defineProperty(module.exports, key, { enumerable: true, get: () => get()[key] });\n',
+        loader: 'js',
+      };
+    });
   },
 };
 

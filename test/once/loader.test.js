@@ -130,3 +130,19 @@ test('the internal entry loads the very addon the public entry loads, with no PI
   // Both entries dlopen()ed one file: the process maps exactly one .node, the one the loader names.
   if (seen.mapped !== null) assert.deepEqual(seen.mapped, [fs.realpathSync(seen.addonFile)]);
 });
+
+test('require() loads none of the costly built-ins a plain tryAcquire() does not need', () => {
+  for (const backend of ['native', 'js']) {
+    const file = path.join(tmpDir(), 'cost.pid');
+    const env = { PIDLOCK_NO_NATIVE: backend === 'js' ? '1' : '', PIDLOCK_EXPECT_BACKEND: '' };
+    const r = runChild(fixture('require-cost.js'), [file], { env });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout);
+    assert.equal(seen.backend, backend);
+    assert.equal(seen.acquired, true);
+    // Each pulls in streams or OpenSSL: several milliseconds of a cold start.
+    for (const costly of ['crypto', 'net', 'worker_threads'])
+      assert.ok(!seen.byRequire.includes(costly), `${backend}: require() loaded node:${costly}: ${seen.byRequire.join(', ')}`);
+    assert.ok(!seen.byLock.includes('net'), `${backend}: a lock loaded node:net`);
+  }
+});
