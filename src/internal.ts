@@ -8,7 +8,7 @@
  */
 export { main } from './cli/main';
 export { selected } from './backend';
-export { PREBUILDS, prebuildPath } from './backend/addon';
+export { PREBUILDS } from './backend/addon';
 export { MAX_CONTENT } from './backend/format';
 export { isUncPath, sharedKind, sharedFs, askBackend, linuxFsKind } from './backend/fsinfo';
 export { sideBase, tmpPath, ballotPath, classify } from './backend/sidefiles';

@@ -27,18 +27,18 @@ export const PREBUILDS: Readonly<Record<string, { file: string; machine: string 
   'darwin-arm64': { file: 'node.napi.armv8.node', machine: 'aarch64' },
 };
 
-export function prebuildPath(platform: string = process.platform, arch: string = process.arch): string {
+function prebuildPath(platform: string = process.platform, arch: string = process.arch): string {
   const p = `${platform}-${arch}`;
   return `prebuilds/${p}/${PREBUILDS[p]?.file ?? 'node.napi.node'}`;
 }
 
 /** The directory a copied prebuilds/ lives in, next to a bundle. */
-export const BUNDLE_DIR_NAME = 'pidlock-native';
+const BUNDLE_DIR_NAME = 'pidlock-native';
 
 /** Shipped in the tarball (package.json `files`), so the path is valid wherever the package is installed. */
-export const RECIPE_DOC = 'node_modules/pidlock-native/docs/electron.md ("Bundlers")';
+const RECIPE_DOC = 'node_modules/pidlock-native/docs/electron.md ("Bundlers")';
 
-export interface Candidate {
+interface Candidate {
   file: string;
   why: string;
 }
@@ -50,7 +50,7 @@ export interface Candidate {
  * bundlers give a module their own object, without `filename`, and none of them
  * rewrites it to a build machine's path the way `bun build` inlines `__dirname`.
  */
-export function packageRoot(): string | undefined {
+function packageRoot(): string | undefined {
   const file = typeof module === 'object' && module !== null ? (module as { filename?: unknown }).filename : undefined;
   return typeof file === 'string' && path.isAbsolute(file) ? path.dirname(path.dirname(file)) : undefined;
 }
@@ -117,7 +117,7 @@ function exists(file: string): boolean {
  * package (it has a root) lacks a binary for this machine: build one or use a
  * platform with a prebuild. A bundle lacks the copy of our prebuilds/: the recipe.
  */
-export function remedy(root: string | undefined = packageRoot()): string {
+function remedy(root: string | undefined = packageRoot()): string {
   if (root !== undefined) {
     const platform = `${process.platform}-${process.arch}`;
     const shipped = Object.keys(PREBUILDS);
