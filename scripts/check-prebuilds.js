@@ -56,7 +56,7 @@ function planned(PREBUILDS, readme = fs.readFileSync(path.join(root, 'README.md'
 
 /** Each planned prebuild that is missing or built for the wrong CPU, as "<platform>: why". */
 function problemsIn(dir, log) {
-  const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
+  const { PREBUILDS } = require(path.join(root, 'dist', 'internal.js'));
   const { list, problems } = planned(PREBUILDS);
   for (const { platform, ...want } of list) {
     const file = path.join(dir, platform, want.file);

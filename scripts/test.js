@@ -7,8 +7,6 @@
 //   test/once/     once, on one backend (native, or the first one listed): the CLI,
 //                  single-instance and argument handling, which sit above the backend;
 //                  where mixing backends matters, a case there spawns the other one
-//   test/*.test.js not sorted into a folder yet: once per backend, so a new file
-//                  never silently stops running
 // Children inherit the choice, and each run asserts the backend it expects
 // (PIDLOCK_EXPECT_BACKEND), so a silent fallback cannot pass as "native".
 // Files run side by side (PIDLOCK_TEST_JOBS at a time, longest first by the
@@ -34,15 +32,13 @@ const FILE_TIMEOUT_MS = 4 * 60_000 * Number(process.env.PIDLOCK_TEST_TIME_SCALE 
 const ownGroup = process.platform !== 'win32';
 
 const listed = (dir) =>
-  fs.existsSync(path.join(testDir, dir))
-    ? fs
-        .readdirSync(path.join(testDir, dir))
-        .filter((f) => f.endsWith('.test.js'))
-        .sort()
-        .map((f) => path.join('test', dir, f))
-    : [];
+  fs
+    .readdirSync(path.join(testDir, dir))
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join('test', dir, f));
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const files = only.length ? only : ['unit', 'backend', 'once', ''].flatMap(listed);
+const files = only.length ? only : ['unit', 'backend', 'once'].flatMap(listed);
 
 /** Which backends a file runs on, from the folder it sits in. */
 function runsOn(file) {

@@ -19,20 +19,22 @@
  *   single-instance/    requestSingleInstance (endpoint.ts: socket or pipe, the OS choice there)
  *   cli/, cli.ts        the `pidlock` command (cli/signals.ts: which signals, the OS choice there)
  *   backend/            everything that asks the OS: types.ts the verbs (publish, inspect,
- *                       remove, close, touch, probe, holdsOpen); js.ts and native.ts (+ addon.ts
- *                       the loader) implement them; format.ts the 64-byte limit,
+ *                       remove, close, touch, probe, holdsOpen); js.ts and native.ts
+ *                       implement them, addon.ts finds and loads the addon (or says
+ *                       why not); format.ts the 64-byte limit,
  *                       sidefiles.ts temp and ballot names, names.ts name lengths
  *                       (bytes or UTF-16), syserror.ts platform errors as Node codes,
  *                       procfs.ts /proc (liveness refinements, open-file proof,
  *                       boot id and PID namespace, /proc/locks), fsinfo.ts shared filesystems
  *                       (statfs here, the backend's dirKind on macOS and Windows), host.ts
  *                       host name and boot time
- *   internal.ts         test-only entry (dist/internal/index.js), never shipped
+ *   internal.ts         the repo's one way into internals (dist/internal.js), never shipped
  *
  * The native addon is native/: addon.cc the glue, platform.h the narrow questions,
  * one file per OS for liveness and for the lock file.
  */
-import { requireFailure, selected } from './backend';
+import { selected } from './backend';
+import { requireFailure } from './backend/addon';
 
 /** Which implementation is active: the C++ addon, or the pure-JS fallback. */
 export const backend: 'native' | 'js' = selected.backend.name;

@@ -1,7 +1,19 @@
 /**
- * Not public: the entry of dist/internal/index.js, which the repo's own tests
- * load (the CLI's main() in one process, the backend's verbs under Wine) and
- * the package never ships.
+ * Not public: the repo's one way into internals, bundled alone as dist/internal.js
+ * (scripts/build.js) and never shipped. Tests and scripts reach the CLI's main()
+ * in one process, the selected backend's verbs, the prebuild list and the pure
+ * rules through it. It sits in dist/ beside index.js, so it finds the addon the
+ * way the public entry does. One export statement per module: add a name to its
+ * module's line, or a line for a new module.
  */
 export { main } from './cli/main';
 export { selected } from './backend';
+export { PREBUILDS } from './backend/addon';
+export { MAX_CONTENT } from './backend/format';
+export { isUncPath, sharedKind, sharedFs, askBackend, linuxFsKind } from './backend/fsinfo';
+export { sideBase, tmpPath, ballotPath, classify } from './backend/sidefiles';
+export { ownDomain, parseMarker } from './domain';
+export { parsePid, formatContent } from './lockfile';
+export { lockFileName } from './paths';
+export { judge, judgeSideFile, GRACE_MS, START_MARGIN_MS } from './rules';
+export { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } from './wait';

@@ -186,27 +186,13 @@ async function sideFileHolder(template, content, { uid } = {}) {
  * that JS-backend runs can ask too.
  */
 function nativeKernelHeld(file) {
-  const addon = addonFile();
-  assert.ok(addon, 'no addon built or prebuilt for this platform');
-  const code = `const { selected } = require(${JSON.stringify(path.join(root, 'dist', 'internal', 'index.js'))});
+  const code = `const { selected } = require(${JSON.stringify(path.join(root, 'dist', 'internal.js'))});
     if (selected.backend.name !== 'native') throw new Error('no native backend: ' + selected.loadError);
     process.stdout.write(JSON.stringify(selected.backend.inspect(process.argv[1]).kernelHeld));`;
-  const env = { ...process.env, PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: addon };
+  const env = { ...process.env, PIDLOCK_NO_NATIVE: '' };
   const r = spawnSync(process.execPath, ['-e', code, file], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
-}
-
-/**
- * The addon file the package itself loads, in the loader's order: the
- * from-source build (unless PREBUILDS_ONLY), else this platform's prebuild
- * (`prebuildify --strip` leaves none in build/Release). For the internal entry,
- * which sits one folder below the package's and so misses both; null: none.
- */
-function addonFile() {
-  const { prebuildPath } = require(path.join(root, 'dist', 'internal', 'addon.js'));
-  const built = process.env.PREBUILDS_ONLY ? [] : [path.join(root, 'build', 'Release', 'pidlock.node')];
-  return [...built, path.join(root, prebuildPath())].find((f) => fs.existsSync(f)) ?? null;
 }
 
 /**
@@ -270,7 +256,6 @@ module.exports = {
   idleChild,
   sideFileHolder,
   nativeKernelHeld,
-  addonFile,
   deadPid,
   isRoot,
   inCI,

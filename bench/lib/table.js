@@ -137,7 +137,7 @@ function render(r) {
       const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}`;
       const target =
         c.id === 'native'
-          ? `require() ≤ 3x the floor's: ${verdict(c.requireMs <= 3 * floor)}`
+          ? `require() ≤ 2x the floor's: ${verdict(c.requireMs <= 2 * floor)}`
           : c.id === 'js'
             ? `≤ +10 ms: ${verdict(extra <= 10)}`
             : '';

@@ -50,12 +50,12 @@ bash scripts/cross/build-win-fixtures.sh
 build_s=$((SECONDS - t0 - setup_s))
 
 # Which file each runtime loads; a wrong name or a stale build/ would show here.
-step "what node-gyp-build resolves"
+step "what the loader picks"
 export PREBUILDS_ONLY=1
-resolve='process.stdout.write(require("node-gyp-build").resolve("."))'
-echo "linux-x64:   $(node -e "$resolve")"
-echo "linux-arm64: $(bash scripts/cross/run-arm64.sh -e "$resolve")"
-echo "win32-x64:   $(bash scripts/cross/run-wine.sh 20 -e "$resolve")"
+picked='const { selected: s } = require("./dist/internal.js"); process.stdout.write(s.addonFile ?? `nothing: ${s.loadError}`)'
+echo "linux-x64:   $(node -e "$picked")"
+echo "linux-arm64: $(bash scripts/cross/run-arm64.sh -e "$picked")"
+echo "win32-x64:   $(bash scripts/cross/run-wine.sh 20 -e "$picked")"
 
 # suite <label> <backend> <command...>: runs scripts/test.js for one backend and
 # appends "<label> <backend>: N passed, N failed, N skipped (Ns)" to $LOGS/summary.

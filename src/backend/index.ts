@@ -1,6 +1,7 @@
 import { askBackend } from './fsinfo';
 import { jsBackend } from './js';
-import { loadNativeBackend } from './native';
+import { loadAddon, requireFailure } from './addon';
+import { checkShape, nativeBackend } from './native';
 import type { Backend } from './types';
 
 /** A flag variable: set, and not '', '0' or 'false'. */
@@ -22,14 +23,23 @@ function readEnv(): NodeJS.ProcessEnv {
   }
 }
 
-function select(): { backend: Backend; loadError?: Error } {
+export interface Selected {
+  backend: Backend;
+  /** Why the addon did not load, when the JS backend was chosen for that reason. */
+  loadError?: Error;
+  /** The .node file the native backend runs on. */
+  addonFile?: string;
+}
+
+function select(): Selected {
   const env = readEnv();
   if (flag(env, 'PIDLOCK_NO_NATIVE')) {
     if (flag(env, 'PIDLOCK_REQUIRE_NATIVE')) throw requireFailure(new Error('PIDLOCK_NO_NATIVE is set'));
     return { backend: jsBackend };
   }
   try {
-    return { backend: loadNativeBackend(env) };
+    const { addon, file } = loadAddon(env, checkShape);
+    return { backend: nativeBackend(addon), addonFile: file };
   } catch (err) {
     const loadError = err instanceof Error ? err : new Error(String(err));
     // Those who chose this package for native liveness (Windows) ask not to be downgraded silently.
@@ -37,17 +47,6 @@ function select(): { backend: Backend; loadError?: Error } {
     // Any failure at all (no build, a corrupt or foreign binary) means the JS path.
     return { backend: jsBackend, loadError };
   }
-}
-
-/** The error for "native required, not available": the load error's text, which carries the fix. */
-export function requireFailure(loadError: Error | undefined): Error & { code: string } {
-  const err = new Error(
-    `pidlock-native: the native backend is required (PIDLOCK_REQUIRE_NATIVE or requireNative()) but is not active: ` +
-      (loadError ? loadError.message : 'unknown reason'),
-    loadError ? { cause: loadError } : undefined,
-  ) as Error & { code: string };
-  err.code = 'PIDLOCK_NATIVE_REQUIRED';
-  return err;
 }
 
 export const selected = select();

@@ -1,4 +1,8 @@
-import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
+/**
+ * The native Backend: the addon's exports (native/addon.cc) adapted to the
+ * Backend verbs, with its errors given Node's codes. Finding and loading the
+ * binary is addon.ts.
+ */
 import { MAX_CONTENT } from './format';
 import { holdsOpen, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
@@ -33,7 +37,9 @@ const WAKE_EXPORTS = [
   'disarmExitWatch',
 ] as const;
 
-function checkShape(addon: Partial<Addon> | null | undefined): Addon {
+/** Takes the loaded exports only if they are ours and of this version (the loader's `accept`). */
+export function checkShape(exports: unknown): Addon {
+  const addon = exports as Partial<Addon> | null | undefined;
   // A foreign or stubbed binary (or a runtime that returns {}) must not pass for ours.
   for (const name of EXPORTS) {
     if (typeof addon?.[name] !== 'function') throw new Error(`pidlock native addon lacks ${name}()`);
@@ -42,58 +48,6 @@ function checkShape(addon: Partial<Addon> | null | undefined): Addon {
   if (addon?.headBytes !== MAX_CONTENT)
     throw new Error(`pidlock native addon reads ${addon?.headBytes} bytes of a lock, this package ${MAX_CONTENT}`);
   return addon as Addon;
-}
-
-/** The addon, or an error naming every file looked for, why each failed, and the fix. */
-function loadAddon(env: NodeJS.ProcessEnv): Addon {
-  const tried: string[] = [];
-  const explicit = env.PIDLOCK_NATIVE_PATH;
-  if (explicit) {
-    try {
-      return checkShape(dlopen(explicit) as Partial<Addon>);
-    } catch (err) {
-      throw loadFailure([`PIDLOCK_NATIVE_PATH=${explicit}: ${(err as Error).message}`], err);
-    }
-  }
-  let lastError: unknown;
-  for (const c of candidates(env)) {
-    if (!exists(c.file)) {
-      tried.push(`${c.file} (${c.why}): not found`);
-      continue;
-    }
-    try {
-      return checkShape(dlopen(c.file) as Partial<Addon>);
-    } catch (err) {
-      lastError = err;
-      tried.push(`${c.file} (${c.why}): ${(err as Error).message}`);
-    }
-  }
-  // Other layouts node-gyp-build knows (build/Debug, runtime-tagged prebuilds), for an
-  // unbundled package only: a bundle has no package root to search.
-  const root = packageRoot();
-  if (root !== undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return checkShape((require('node-gyp-build') as (dir: string) => unknown)(root) as Partial<Addon>);
-    } catch (err) {
-      tried.push(`node-gyp-build(${root}): ${(err as Error).message.split('\n')[0]}`);
-      lastError ??= err;
-    }
-  }
-  throw loadFailure(tried, lastError);
-}
-
-function loadFailure(tried: string[], cause: unknown): Error & { code?: string } {
-  const err: Error & { code?: string } = new Error(
-    `pidlock-native: no native addon for ${process.platform}-${process.arch} loaded. Looked for:\n  ` +
-      (tried.length ? tried.join('\n  ') : '(no candidate location: bundled without a known directory)') +
-      `\n${remedy()}`,
-    cause === undefined ? undefined : { cause },
-  );
-  // The dlopen error's code when a file was there but did not load; a caller can tell
-  // "absent" from "broken" without parsing the text.
-  err.code = (cause as { code?: string } | undefined)?.code ?? 'PIDLOCK_NO_ADDON';
-  return err;
 }
 
 const windows = process.platform === 'win32';
@@ -112,9 +66,8 @@ function asNodeError(err: unknown): unknown {
   return e;
 }
 
-/** Throws when no usable binary loads; the caller then falls back to the JS backend. */
-export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend {
-  const a = loadAddon(env);
+/** The loaded addon (checkShape's answer) behind the Backend verbs. */
+export function nativeBackend(a: Addon): Backend {
   // One probe's answer, written by the addon without allocating: [alive, start ms];
   // alive 1 / 0 / NaN (unknown), start NaN when unknown.
   const cell = new Float64Array(2);

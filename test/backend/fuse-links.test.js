@@ -24,6 +24,7 @@ const {
   sideFileHolder,
   stagePackage,
 } = require('../helpers');
+const { formatContent, ownDomain } = require('../../dist/internal.js');
 
 let mnt = null;
 let why = null;
@@ -88,9 +89,6 @@ test('a native holder on bindfs holds its kernel lock on the lock name itself', 
 
 test("a live breaker's ballot on a filesystem that forces one owner (bindfs --force-user) still keeps an unprivileged contender out", async (t) => {
   if (!needBindfs(t)) return;
-  const { loadSrc } = require('../unit/load-src');
-  const { formatContent } = loadSrc('lockfile.ts');
-  const { ownDomain } = loadSrc('domain.ts');
   const domain = ownDomain();
   if (domain === null) return t.skip('no PID domain here: locks on a shared filesystem carry no marker');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pidlock-bindfs-owner-'));

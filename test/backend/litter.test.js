@@ -8,6 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { pkg, tmpDir, deadPid, lockId } = require('../helpers');
+const { ownDomain } = require('../../dist/internal.js');
 
 const atimeNs = (dir) => fs.statSync(dir, { bigint: true }).atimeNs;
 
@@ -59,7 +60,6 @@ test('a takeover in a small directory still sweeps every dead side file', () => 
 });
 
 test('a temp file of another PID domain is judged by its age, never by a PID of ours', (t) => {
-  const { ownDomain } = require('../unit/load-src').loadSrc('domain.ts');
   const own = ownDomain();
   if (own === null) return t.skip('no PID domain here (no /proc of ours): temp names carry no tag');
   const dir = tmpDir();

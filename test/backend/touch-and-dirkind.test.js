@@ -8,12 +8,10 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, addonFile } = require('../helpers');
+const { pkg, root, tmpDir } = require('../helpers');
 
 const native = pkg.backend === 'native';
-// The internal entry's own search misses the addon the package loaded: name it.
-if (native && !process.env.PIDLOCK_NATIVE_PATH) process.env.PIDLOCK_NATIVE_PATH = addonFile() ?? '';
-const { selected } = require(path.join(root, 'dist', 'internal', 'index.js'));
+const { selected } = require(path.join(root, 'dist', 'internal.js'));
 const backend = selected.backend;
 assert.equal(backend.name, pkg.backend, `the internal entry loaded the package's backend (${selected.loadError})`);
 const OLD = new Date('2001-01-01T00:00:00Z');

@@ -132,7 +132,7 @@ describe('Windows', { skip }, () => {
   );
 
   test('exclusive create refuses an existing file and leaves it untouched', () => {
-    const { selected } = require(path.join(root, 'dist', 'internal', 'index.js'));
+    const { selected } = require(path.join(root, 'dist', 'internal.js'));
     const file = path.join(tmpDir(), 'exists.pid');
     fs.writeFileSync(file, 'someone else\n');
     assert.throws(() => selected.backend.publish(file, `${process.pid}\n`), { code: 'EEXIST' });

@@ -37,7 +37,7 @@ test('the header reader names the CPU of real binaries', (t) => {
 });
 
 test("every platform of the README's support table is one the loader knows, with the same file", () => {
-  const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
+  const { PREBUILDS } = require(path.join(root, 'dist', 'internal.js'));
   const { planned } = require(script);
   const { list, problems } = planned(PREBUILDS);
   assert.deepEqual(problems, []);
@@ -98,7 +98,7 @@ test('npm pack (prepack) warns, naming each platform whose prebuild is missing, 
     env: { ...process.env, CHECK_PREBUILDS_DIR: dir, PIDLOCK_SKIP_PREBUILD_CHECK: '' },
   });
   assert.equal(r.status, 0, r.stderr);
-  const { PREBUILDS } = require(path.join(root, 'dist', 'internal', 'addon.js'));
+  const { PREBUILDS } = require(path.join(root, 'dist', 'internal.js'));
   const missing = Object.keys(PREBUILDS).filter((p) => !fs.existsSync(path.join(dir, p)));
   assert.ok(missing.length > 0);
   assert.match(r.stderr, new RegExp(`^warning: this tarball lacks working prebuilds for ${missing.join(', ')}:`));

@@ -7,7 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, tmpDir, runChild } = require('../helpers');
+const { root, tmpDir, runChild, fixture } = require('../helpers');
 
 /** Loads the package (`from`: a path or a package name) in a fresh process with `env`; what it saw, as JSON. */
 function load(env, after = '', { dir = tmpDir(), from = root } = {}) {
@@ -116,4 +116,33 @@ test('requireNative(): silent with the addon loaded, PIDLOCK_NATIVE_REQUIRED on 
   assert.deepEqual(load({}, 'pkg.requireNative();'), { backend: 'native' });
   const r = load({ PIDLOCK_NO_NATIVE: '1' }, 'pkg.requireNative();');
   assert.equal(r.threw.code, 'PIDLOCK_NATIVE_REQUIRED');
+});
+
+test('the internal entry loads the very addon the public entry loads, with no PIDLOCK_NATIVE_PATH', () => {
+  const r = runChild(fixture('loaded-addons.js'), [], {
+    env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: '', PIDLOCK_EXPECT_BACKEND: '' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const seen = JSON.parse(r.stdout);
+  assert.equal(seen.backend, 'native', 'the public entry');
+  assert.equal(seen.internalBackend, 'native', `the internal entry: ${seen.loadError}`);
+  assert.ok(path.isAbsolute(seen.addonFile) && fs.existsSync(seen.addonFile), seen.addonFile);
+  // Both entries dlopen()ed one file: the process maps exactly one .node, the one the loader names.
+  if (seen.mapped !== null) assert.deepEqual(seen.mapped, [fs.realpathSync(seen.addonFile)]);
+});
+
+test('require() loads none of the costly built-ins a plain tryAcquire() does not need', () => {
+  for (const backend of ['native', 'js']) {
+    const file = path.join(tmpDir(), 'cost.pid');
+    const env = { PIDLOCK_NO_NATIVE: backend === 'js' ? '1' : '', PIDLOCK_EXPECT_BACKEND: '' };
+    const r = runChild(fixture('require-cost.js'), [file], { env });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout);
+    assert.equal(seen.backend, backend);
+    assert.equal(seen.acquired, true);
+    // Each pulls in streams or OpenSSL: several milliseconds of a cold start.
+    for (const costly of ['crypto', 'net', 'worker_threads'])
+      assert.ok(!seen.byRequire.includes(costly), `${backend}: require() loaded node:${costly}: ${seen.byRequire.join(', ')}`);
+    assert.ok(!seen.byLock.includes('net'), `${backend}: a lock loaded node:net`);
+  }
 });

@@ -6,9 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 
-const { loadSrc } = require('./load-src');
-
-const { linuxFsKind } = loadSrc('backend/fsinfo.ts');
+const { linuxFsKind } = require('../../dist/internal.js');
 
 const ROWS = [
   ['ext4', 0xef53, { shared: null, local: true, locksDev: 'stat' }],

@@ -5,14 +5,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 
-const { loadSrc } = require('./load-src');
-
-const { judge, judgeSideFile, GRACE_MS, START_MARGIN_MS } = loadSrc('rules.ts');
+const { judge, judgeSideFile, GRACE_MS, START_MARGIN_MS, MAX_CONTENT } = require('../../dist/internal.js');
 
 const NOW = 1_700_000_000_000;
 const OWN = 4242;
 const OTHER = 1234;
-const MAX_CONTENT = 64;
 
 /** A lock by a live other process, written 10 s ago by a process that started 20 s ago. */
 const BASE = {

@@ -5,15 +5,26 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { loadSrc } = require('./load-src');
 
-const { parsePid, formatContent } = loadSrc('lockfile.ts');
-const { MAX_CONTENT } = loadSrc('backend/format.ts');
-const { lockFileName } = loadSrc('paths.ts');
-const { sideBase, tmpPath, ballotPath, classify } = loadSrc('backend/sidefiles.ts');
-const { ownDomain, parseMarker } = loadSrc('domain.ts');
-const { isUncPath, sharedKind, sharedFs, askBackend } = loadSrc('backend/fsinfo.ts');
-const { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } = loadSrc('wait.ts');
+const {
+  parsePid,
+  formatContent,
+  MAX_CONTENT,
+  lockFileName,
+  sideBase,
+  tmpPath,
+  ballotPath,
+  classify,
+  ownDomain,
+  parseMarker,
+  isUncPath,
+  sharedKind,
+  sharedFs,
+  askBackend,
+  checkWait,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_RETRY_MS,
+} = require('../../dist/internal.js');
 
 const parse = (s) => parsePid(Buffer.from(s, 'latin1'), Buffer.byteLength(s, 'latin1'));
 
