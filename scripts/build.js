@@ -15,7 +15,7 @@ const esbuild = require('esbuild');
 const path = require('node:path');
 
 /** The src/ modules test/unit/ loads one by one; none may import the backend. */
-const UNIT_MODULES = ['rules', 'lockfile', 'paths', 'wait', 'domain', 'backend/format', 'backend/sidefiles', 'backend/fsinfo'];
+const UNIT_MODULES = ['rules', 'lockfile', 'paths', 'wait', 'domain', 'sidefiles', 'backend/fsinfo'];
 
 const builtins = {
   name: 'builtins',

@@ -3,11 +3,12 @@ import { localFs, sharedFs } from './backend/fsinfo';
 import { bootedAtMs } from './backend/host';
 import { isStaleHandle } from './backend/syserror';
 import type { Backend, FileState, Probe } from './backend/types';
-import { DEFAULT_POLICY, inInitialPidNs, ownDomain, parseMarker, type Marker, type Policy } from './domain';
+import { DEFAULT_POLICY, inInitialPidNs, ownDomain, type Marker, type Policy } from './domain';
 import { PidLockError } from './errors';
-import { firstLinePid } from './lockfile';
+import { firstLinePid, parseMarker } from './lockfile';
 import { fileKey, isHeldHere } from './registry';
 import { judge, judgeSideFile, type SideFacts, type Verdict } from './rules';
+import { fileId } from './sidefiles';
 
 /**
  * "Read the lock, then judge it", written once. Every decision about a lock
@@ -30,11 +31,7 @@ export type Origin = 'here' | 'other' | 'unknown';
 
 /** One read of a lock file, as the rules and the election need it. */
 export interface Seen {
-  /**
-   * Changes whenever the path names another file or the file is rewritten. No
-   * st_dev in it: each NFS client numbers a mount its own way, and the breakers
-   * of one file on several hosts must meet in one election.
-   */
+  /** What its ballots carry (fileId in src/sidefiles.ts): another one whenever the file changes. */
   id: string;
   /** The file's identity in the registry (src/registry.ts). */
   key: string;
@@ -66,7 +63,7 @@ function seenOf(st: FileState, file: string, policy: Policy): Seen {
   const own = ownDomain();
   const origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
   return {
-    id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`,
+    id: fileId(st),
     key: fileKey(st.dev, st.ino),
     dev: st.dev,
     ino: st.ino,

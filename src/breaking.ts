@@ -1,13 +1,13 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { assess, assessSideFile, read, type Seen } from './assess';
-import { ballotPath, classify } from './backend/sidefiles';
-import type { Backend, Held } from './backend/types';
-import { isErrno, PidLockError } from './errors';
-import { DEFAULT_POLICY, ownDomain, type Policy } from './domain';
-import { contentFor } from './lockfile';
 import { sharedFs } from './backend/fsinfo';
+import type { Backend, Held } from './backend/types';
+import { DEFAULT_POLICY, markerFor, ownDomain, tagInName, type Policy } from './domain';
+import { isErrno, PidLockError } from './errors';
+import { formatContent } from './lockfile';
 import { FOREIGN_SIDE_MS } from './rules';
+import { ballotPath, classify } from './sidefiles';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -30,7 +30,8 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
 export function breakStale(backend: Backend, lockPath: string, seen: Seen, policy: Policy = DEFAULT_POLICY): BreakResult {
   const deadBallots: string[] = [];
   // A ballot says where its breaker runs, as the lock does; nobody refreshes its mtime, so it has no lease.
-  const content = contentFor(lockPath, { ...policy, leaseMs: null }, backend.name === 'native');
+  const marker = markerFor(path.dirname(lockPath), { ...policy, leaseMs: null }, backend.name === 'native');
+  const content = formatContent(process.pid, marker);
   const vote = walkElection(backend, lockPath, seen.id, deadBallots, content, policy.force);
   if (vote.kind === 'none') return 'changed'; // a breaker finished: the file was dealt with
   if (vote.kind !== 'won') return 'busy';
@@ -142,7 +143,7 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
   } catch {
     return;
   }
-  const ownTag = ownDomain()?.tag.replace('.', '') ?? null;
+  const ownTag = ownDomain()?.tag ?? null;
   const shared = policy.singleHost ? null : sharedFs(dir);
   for (const entry of entries) {
     const side = classify(lockPath, entry);
@@ -150,7 +151,7 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
     const file = path.join(dir, entry);
     try {
       let stale: boolean | undefined;
-      if (side.kind === 'tmp' && (side.domain === null ? shared !== null : side.domain !== ownTag)) {
+      if (side.kind === 'tmp' && (side.domain === null ? shared !== null : ownTag === null || side.domain !== tagInName(ownTag))) {
         // Another domain's temp (or an untagged one where other hosts write)
         // names a PID that means nothing here: only its age tells it is abandoned.
         const o = read(backend, file);

@@ -1,4 +1,4 @@
-import { MAX_CONTENT } from './backend/format';
+import { MAX_CONTENT } from './lockfile';
 import { bootPart, type Marker } from './domain';
 
 /** How long an empty or unparsable lock counts as a writer that has not finished yet. */

@@ -1,7 +1,7 @@
 import fs = require('node:fs');
-import { MAX_CONTENT } from './format';
+import { MAX_CONTENT } from '../lockfile';
+import { tmpPath } from '../sidefiles';
 import { bootEpochMs, holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
-import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
 const isLinux = process.platform === 'linux';

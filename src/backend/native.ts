@@ -1,7 +1,7 @@
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
-import { MAX_CONTENT } from './format';
+import { MAX_CONTENT } from '../lockfile';
+import { tmpPath } from '../sidefiles';
 import { holdsOpen, sameUser } from './procfs';
-import { tmpPath } from './sidefiles';
 import { codeOf, errnoOf } from './syserror';
 import type { Backend, DirKind, FileState, Held, Removed, WakeApi } from './types';
 

@@ -41,7 +41,7 @@ export interface Backend {
   probe(pid: number): Probe;
   /**
    * Creates `path` with `content`, never visible half-written (any temp file it
-   * needs is its own, named by src/backend/sidefiles.ts). Throws errno-style
+   * needs is its own, named by src/sidefiles.ts). Throws errno-style
    * errors; EEXIST: taken.
    */
   publish(path: string, content: string): Held;
