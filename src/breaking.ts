@@ -1,4 +1,3 @@
-import fs = require('node:fs');
 import path = require('node:path');
 import { assess, assessSideFile, read, type Seen } from './assess';
 import { sharedFs } from './backend/fsinfo';
@@ -39,16 +38,16 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen, polic
     // `policy` again: a forced break re-checks that the lock is still one that cannot be checked.
     const now = assess(backend, lockPath, 'report', policy);
     if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
+    let removed: boolean;
     try {
-      fs.unlinkSync(lockPath);
+      removed = backend.unlink(lockPath);
     } catch (err) {
-      // Gone already: the previous winner's unlink of this very file, which
-      // Windows keeps visible ("delete pending") while any judge still has it
-      // open, so we could be elected for it again. Nothing of anyone's was
-      // deleted and the publish that follows is exclusive: "changed" is safe.
-      if (isErrno(err, 'ENOENT')) return 'changed';
       throw PidLockError.from(err, 'unlink', lockPath);
     }
+    // Gone already: the previous winner's unlink of this very file, which we
+    // could still see and be elected for (Backend.unlink). Nothing of anyone's
+    // was deleted and the publish that follows is exclusive: "changed" is safe.
+    if (!removed) return 'changed';
     collectLitter(backend, lockPath, deadBallots, policy);
     return 'broken';
   } finally {
@@ -110,7 +109,7 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
  * Above this size (st_size of the directory) litter is collected only by name:
  * reading a directory of 300,000 entries would block a takeover for 200+ ms.
  * 64 KiB is a few thousand entries on ext4, tmpfs and btrfs, a read well under
- * a millisecond. Windows reports 0 for directories: unknown, so the directory is read.
+ * a millisecond.
  */
 const SWEEP_MAX_DIR_BYTES = 64 * 1024;
 
@@ -130,13 +129,8 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  */
 function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy): void {
   const dir = path.dirname(lockPath);
-  let entries: readonly string[] = known.map((f) => path.basename(f));
-  try {
-    const size = fs.statSync(dir).size;
-    if (size <= SWEEP_MAX_DIR_BYTES) entries = fs.readdirSync(dir);
-  } catch {
-    // Collecting only what we know is still right.
-  }
+  // Unlisted (too large, or unreadable): collecting only what we know is still right.
+  const entries = backend.list(dir, SWEEP_MAX_DIR_BYTES) ?? known.map((f) => path.basename(f));
   let currentId: string | null;
   try {
     currentId = read(backend, lockPath)?.id ?? null;
@@ -161,7 +155,7 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
         // nothing; the creator's PID is in its name.
         stale = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined)?.verdict.stale;
       }
-      if (stale) fs.unlinkSync(file);
+      if (stale) backend.unlink(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.
     }

@@ -21,8 +21,9 @@
  *   single-instance/    requestSingleInstance (endpoint.ts: socket or pipe, the OS choice there)
  *   cli/, cli.ts        the `pidlock` command (cli/signals.ts: which signals, the OS choice there)
  *   backend/            everything that asks the OS: types.ts the verbs (publish, inspect,
- *                       remove, close, touch, probe, holdsOpen); js.ts and native.ts (+ addon.ts
- *                       the loader) implement them; syserror.ts platform errors as Node codes,
+ *                       remove, close, touch, unlink, list, probe, holdsOpen); js.ts and
+ *                       native.ts (+ addon.ts the loader, entries.ts the names beside a lock)
+ *                       implement them; syserror.ts platform errors as Node codes,
  *                       procfs.ts /proc (liveness refinements, open-file proof,
  *                       boot id and PID namespace, /proc/locks), fsinfo.ts shared filesystems
  *                       (statfs here, the backend's dirKind on macOS and Windows), host.ts

@@ -1,6 +1,7 @@
 import fs = require('node:fs');
 import { MAX_CONTENT } from '../lockfile';
 import { tmpPath } from '../sidefiles';
+import { list, unlink } from './entries';
 import { bootEpochMs, holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
@@ -232,6 +233,8 @@ export const jsBackend: Backend = {
     if (held.handle >= 0) fs.closeSync(held.handle);
     held.handle = -1;
   },
+  unlink,
+  list,
   touch(held) {
     const now = new Date();
     fs.futimesSync(held.handle, now, now);

@@ -1,6 +1,7 @@
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
 import { MAX_CONTENT } from '../lockfile';
 import { tmpPath } from '../sidefiles';
+import { list, unlink } from './entries';
 import { holdsOpen, sameUser } from './procfs';
 import { codeOf, errnoOf } from './syserror';
 import type { Backend, DirKind, FileState, Held, Removed, WakeApi } from './types';
@@ -152,6 +153,8 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
       a.close(held.handle);
       held.handle = -1;
     },
+    unlink,
+    list,
     touch(held) {
       try {
         a.touch(held.handle);
