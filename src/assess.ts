@@ -126,17 +126,19 @@ class Gathered implements SideFacts {
   #sameUser: boolean | null | undefined;
   /** For side files: the creator's PID names a process of ours (judgeSideFile). */
   readonly here: boolean;
+  readonly tmp: boolean;
 
   /**
-   * `pid`: the process to ask about, when not the one named in the file (a temp
-   * file's creator, of our domain). `force`: an operator's (Facts.force).
+   * `creator`: a temp file's, known by its name, when not the one named in
+   * the file. `force`: an operator's (Facts.force).
    */
-  constructor(backend: Backend, file: string, seen: Seen, pid?: number, force = false) {
+  constructor(backend: Backend, file: string, seen: Seen, creator?: Creator, force = false) {
     this.#backend = backend;
     this.#file = file;
     this.#seen = seen;
-    this.pid = pid ?? seen.pid;
-    this.here = pid !== undefined || seen.origin === 'here';
+    this.pid = creator?.pid ?? seen.pid;
+    this.here = creator?.here ?? seen.origin === 'here';
+    this.tmp = creator !== undefined;
     this.size = seen.size;
     this.mtimeMs = seen.mtimeMs;
     this.marker = seen.marker;
@@ -222,12 +224,21 @@ export function assess(
 }
 
 /**
- * One look at a side file (a break ballot, or a temp file): null when it is
- * gone, else whether its creator still uses it (judgeSideFile). `creator`: the
- * PID in a temp file's name, whose content is empty until its creator writes
- * it; the caller has checked that the name says our domain.
+ * A temp file's creator, as its name tells: the content of a temp file is
+ * empty until its creator writes it, so it proves nothing. `here`: the PID
+ * names a process of this domain (tmpCreatorHere in src/rules.ts).
  */
-export function assessSideFile(backend: Backend, file: string, creator?: number, force = false): Assessment | null {
+export interface Creator {
+  pid: number;
+  here: boolean;
+}
+
+/**
+ * One look at a side file (a break ballot, or a temp file, whose `creator` its
+ * name tells): null when it is gone, else whether its creator still uses it
+ * (judgeSideFile).
+ */
+export function assessSideFile(backend: Backend, file: string, creator?: Creator, force = false): Assessment | null {
   const seen = read(backend, file);
   if (seen === null) return null;
   return { seen, verdict: judgeSideFile(new Gathered(backend, file, seen, creator, force)) };

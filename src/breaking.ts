@@ -2,10 +2,10 @@ import path = require('node:path');
 import { assess, assessSideFile, read, type Seen } from './assess';
 import { sharedFs } from './backend/fsinfo';
 import type { Backend, Held } from './backend/types';
-import { DEFAULT_POLICY, markerFor, ownDomain, tagInName, type Policy } from './domain';
+import { DEFAULT_POLICY, markerFor, ownDomain, type Policy } from './domain';
 import { isErrno, PidLockError } from './errors';
 import { formatContent } from './lockfile';
-import { FOREIGN_SIDE_MS } from './rules';
+import { tmpCreatorHere } from './rules';
 import { ballotPath, classify } from './sidefiles';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
@@ -144,18 +144,8 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
     const file = path.join(dir, entry);
     try {
-      let stale: boolean | undefined;
-      if (side.kind === 'tmp' && (side.domain === null ? shared !== null : ownTag === null || side.domain !== tagInName(ownTag))) {
-        // Another domain's temp (or an untagged one where other hosts write)
-        // names a PID that means nothing here: only its age tells it is abandoned.
-        const o = read(backend, file);
-        stale = o !== null && Date.now() - o.mtimeMs > FOREIGN_SIDE_MS;
-      } else {
-        // A temp file is empty until its creator writes it, so its content proves
-        // nothing; the creator's PID is in its name.
-        stale = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined)?.verdict.stale;
-      }
-      if (stale) backend.unlink(file);
+      const creator = side.kind === 'tmp' ? { pid: side.pid, here: tmpCreatorHere(side.domain, ownTag, shared) } : undefined;
+      if (assessSideFile(backend, file, creator)?.verdict.stale) backend.unlink(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.
     }
