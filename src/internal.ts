@@ -5,3 +5,6 @@
  */
 export { main } from './cli/main';
 export { selected } from './backend';
+// Side-file names and the lock id a ballot carries, so tests plant ballots and temp files as the package names them.
+export { ballotPath, fileId, tmpPathOf } from './sidefiles';
+export { ownDomain } from './domain';
