@@ -299,7 +299,7 @@ Napi::Value DisarmExitWatch(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  // How much of a lock file Inspect reads; src/backend/format.ts MAX_CONTENT must agree.
+  // How much of a lock file Inspect reads; src/lockfile.ts MAX_CONTENT must agree.
   exports.Set("headBytes", Napi::Number::New(env, static_cast<double>(pidlock::kHeadBytes)));
   EnvLocks* locks = new EnvLocks();
   env.AddCleanupHook(EnvLocks::Teardown, locks);

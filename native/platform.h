@@ -27,7 +27,7 @@ struct Held {
 enum class FileType { kRegular = 0, kDirectory = 1, kOther = 2 };
 
 // Larger than any valid "PID\n"; files larger than this are never locks. Exported
-// as headBytes: src/backend/format.ts MAX_CONTENT is the same limit, checked at load.
+// as headBytes: src/lockfile.ts MAX_CONTENT is the same limit, checked at load.
 constexpr size_t kHeadBytes = 64;
 
 struct FileState {

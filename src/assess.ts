@@ -3,11 +3,12 @@ import { localFs, sharedFs } from './backend/fsinfo';
 import { bootedAtMs } from './backend/host';
 import { isStaleHandle } from './backend/syserror';
 import type { Backend, FileState, Probe } from './backend/types';
-import { DEFAULT_POLICY, inInitialPidNs, ownDomain, parseMarker, type Marker, type Policy } from './domain';
+import { DEFAULT_POLICY, inInitialPidNs, ownDomain, type Marker, type Policy } from './domain';
 import { PidLockError } from './errors';
-import { firstLinePid } from './lockfile';
+import { firstLinePid, parseMarker } from './lockfile';
 import { fileKey, isHeldHere } from './registry';
 import { judge, judgeSideFile, type SideFacts, type Verdict } from './rules';
+import { fileId } from './sidefiles';
 
 /**
  * "Read the lock, then judge it", written once. Every decision about a lock
@@ -30,11 +31,7 @@ export type Origin = 'here' | 'other' | 'unknown';
 
 /** One read of a lock file, as the rules and the election need it. */
 export interface Seen {
-  /**
-   * Changes whenever the path names another file or the file is rewritten. No
-   * st_dev in it: each NFS client numbers a mount its own way, and the breakers
-   * of one file on several hosts must meet in one election.
-   */
+  /** What its ballots carry (fileId in src/sidefiles.ts): another one whenever the file changes. */
   id: string;
   /** The file's identity in the registry (src/registry.ts). */
   key: string;
@@ -66,7 +63,7 @@ function seenOf(st: FileState, file: string, policy: Policy): Seen {
   const own = ownDomain();
   const origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
   return {
-    id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`,
+    id: fileId(st),
     key: fileKey(st.dev, st.ino),
     dev: st.dev,
     ino: st.ino,
@@ -129,17 +126,19 @@ class Gathered implements SideFacts {
   #sameUser: boolean | null | undefined;
   /** For side files: the creator's PID names a process of ours (judgeSideFile). */
   readonly here: boolean;
+  readonly tmp: boolean;
 
   /**
-   * `pid`: the process to ask about, when not the one named in the file (a temp
-   * file's creator, of our domain). `force`: an operator's (Facts.force).
+   * `creator`: a temp file's, known by its name, when not the one named in
+   * the file. `force`: an operator's (Facts.force).
    */
-  constructor(backend: Backend, file: string, seen: Seen, pid?: number, force = false) {
+  constructor(backend: Backend, file: string, seen: Seen, creator?: Creator, force = false) {
     this.#backend = backend;
     this.#file = file;
     this.#seen = seen;
-    this.pid = pid ?? seen.pid;
-    this.here = pid !== undefined || seen.origin === 'here';
+    this.pid = creator?.pid ?? seen.pid;
+    this.here = creator?.here ?? seen.origin === 'here';
+    this.tmp = creator !== undefined;
     this.size = seen.size;
     this.mtimeMs = seen.mtimeMs;
     this.marker = seen.marker;
@@ -225,12 +224,21 @@ export function assess(
 }
 
 /**
- * One look at a side file (a break ballot, or a temp file): null when it is
- * gone, else whether its creator still uses it (judgeSideFile). `creator`: the
- * PID in a temp file's name, whose content is empty until its creator writes
- * it; the caller has checked that the name says our domain.
+ * A temp file's creator, as its name tells: the content of a temp file is
+ * empty until its creator writes it, so it proves nothing. `here`: the PID
+ * names a process of this domain (tmpCreatorHere in src/rules.ts).
  */
-export function assessSideFile(backend: Backend, file: string, creator?: number, force = false): Assessment | null {
+export interface Creator {
+  pid: number;
+  here: boolean;
+}
+
+/**
+ * One look at a side file (a break ballot, or a temp file, whose `creator` its
+ * name tells): null when it is gone, else whether its creator still uses it
+ * (judgeSideFile).
+ */
+export function assessSideFile(backend: Backend, file: string, creator?: Creator, force = false): Assessment | null {
   const seen = read(backend, file);
   if (seen === null) return null;
   return { seen, verdict: judgeSideFile(new Gathered(backend, file, seen, creator, force)) };

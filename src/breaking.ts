@@ -1,13 +1,12 @@
-import fs = require('node:fs');
 import path = require('node:path');
 import { assess, assessSideFile, read, type Seen } from './assess';
-import { ballotPath, classify } from './backend/sidefiles';
-import type { Backend, Held } from './backend/types';
-import { isErrno, PidLockError } from './errors';
-import { DEFAULT_POLICY, ownDomain, type Policy } from './domain';
-import { contentFor } from './lockfile';
 import { sharedFs } from './backend/fsinfo';
-import { FOREIGN_SIDE_MS } from './rules';
+import type { Backend, Held } from './backend/types';
+import { DEFAULT_POLICY, markerFor, ownDomain, type Policy } from './domain';
+import { isErrno, PidLockError } from './errors';
+import { formatContent } from './lockfile';
+import { tmpCreatorHere } from './rules';
+import { ballotPath, classify } from './sidefiles';
 
 /** More dead breakers in a row than any real run produces; past it we wait rather than loop. */
 export const MAX_ROUNDS = 256;
@@ -30,7 +29,8 @@ export type BreakResult = 'broken' | 'busy' | 'changed';
 export function breakStale(backend: Backend, lockPath: string, seen: Seen, policy: Policy = DEFAULT_POLICY): BreakResult {
   const deadBallots: string[] = [];
   // A ballot says where its breaker runs, as the lock does; nobody refreshes its mtime, so it has no lease.
-  const content = contentFor(lockPath, { ...policy, leaseMs: null }, backend.name === 'native');
+  const marker = markerFor(path.dirname(lockPath), { ...policy, leaseMs: null }, backend.name === 'native');
+  const content = formatContent(process.pid, marker);
   const vote = walkElection(backend, lockPath, seen.id, deadBallots, content, policy.force);
   if (vote.kind === 'none') return 'changed'; // a breaker finished: the file was dealt with
   if (vote.kind !== 'won') return 'busy';
@@ -38,16 +38,16 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen, polic
     // `policy` again: a forced break re-checks that the lock is still one that cannot be checked.
     const now = assess(backend, lockPath, 'report', policy);
     if (now === null || now.seen.id !== seen.id || !now.verdict.stale) return 'changed';
+    let removed: boolean;
     try {
-      fs.unlinkSync(lockPath);
+      removed = backend.unlink(lockPath);
     } catch (err) {
-      // Gone already: the previous winner's unlink of this very file, which
-      // Windows keeps visible ("delete pending") while any judge still has it
-      // open, so we could be elected for it again. Nothing of anyone's was
-      // deleted and the publish that follows is exclusive: "changed" is safe.
-      if (isErrno(err, 'ENOENT')) return 'changed';
       throw PidLockError.from(err, 'unlink', lockPath);
     }
+    // Gone already: the previous winner's unlink of this very file, which we
+    // could still see and be elected for (Backend.unlink). Nothing of anyone's
+    // was deleted and the publish that follows is exclusive: "changed" is safe.
+    if (!removed) return 'changed';
     collectLitter(backend, lockPath, deadBallots, policy);
     return 'broken';
   } finally {
@@ -109,7 +109,7 @@ function removeOwn(backend: Backend, file: string, held: Held): void {
  * Above this size (st_size of the directory) litter is collected only by name:
  * reading a directory of 300,000 entries would block a takeover for 200+ ms.
  * 64 KiB is a few thousand entries on ext4, tmpfs and btrfs, a read well under
- * a millisecond. Windows reports 0 for directories: unknown, so the directory is read.
+ * a millisecond.
  */
 const SWEEP_MAX_DIR_BYTES = 64 * 1024;
 
@@ -129,38 +129,23 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  */
 function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy): void {
   const dir = path.dirname(lockPath);
-  let entries: readonly string[] = known.map((f) => path.basename(f));
-  try {
-    const size = fs.statSync(dir).size;
-    if (size <= SWEEP_MAX_DIR_BYTES) entries = fs.readdirSync(dir);
-  } catch {
-    // Collecting only what we know is still right.
-  }
+  // Unlisted (too large, or unreadable): collecting only what we know is still right.
+  const entries = backend.list(dir, SWEEP_MAX_DIR_BYTES) ?? known.map((f) => path.basename(f));
   let currentId: string | null;
   try {
     currentId = read(backend, lockPath)?.id ?? null;
   } catch {
     return;
   }
-  const ownTag = ownDomain()?.tag.replace('.', '') ?? null;
+  const ownTag = ownDomain()?.tag ?? null;
   const shared = policy.singleHost ? null : sharedFs(dir);
   for (const entry of entries) {
     const side = classify(lockPath, entry);
     if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
     const file = path.join(dir, entry);
     try {
-      let stale: boolean | undefined;
-      if (side.kind === 'tmp' && (side.domain === null ? shared !== null : side.domain !== ownTag)) {
-        // Another domain's temp (or an untagged one where other hosts write)
-        // names a PID that means nothing here: only its age tells it is abandoned.
-        const o = read(backend, file);
-        stale = o !== null && Date.now() - o.mtimeMs > FOREIGN_SIDE_MS;
-      } else {
-        // A temp file is empty until its creator writes it, so its content proves
-        // nothing; the creator's PID is in its name.
-        stale = assessSideFile(backend, file, side.kind === 'tmp' ? side.pid : undefined)?.verdict.stale;
-      }
-      if (stale) fs.unlinkSync(file);
+      const creator = side.kind === 'tmp' ? { pid: side.pid, here: tmpCreatorHere(side.domain, ownTag, shared) } : undefined;
+      if (assessSideFile(backend, file, creator)?.verdict.stale) backend.unlink(file);
     } catch {
       // Litter is harmless; never let collecting it fail a lock operation.
     }

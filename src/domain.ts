@@ -1,5 +1,4 @@
 import crypto = require('node:crypto');
-import { MAX_CONTENT } from './backend/format';
 import { sharedFs } from './backend/fsinfo';
 import { hostName } from './backend/host';
 import { inInitialPidNamespace, pidDomainIds } from './backend/procfs';
@@ -15,7 +14,7 @@ export interface Domain {
   host: string;
 }
 
-/** A lock's second line: `@<tag>[ K][ L<leaseSec>] <host>`. */
+/** A lock's second line: `@<tag>[ K][ L<leaseSec>] <host>` (written and parsed in src/lockfile.ts). */
 export interface Marker {
   tag: string;
   /** The holder took the file's kernel lock (a native holder on a local filesystem). */
@@ -28,6 +27,11 @@ export interface Marker {
 
 function hash(kind: string, value: string, hexDigits: number): string {
   return crypto.createHash('sha256').update(`pidlock-${kind}/1\0${value}`).digest('hex').slice(0, hexDigits);
+}
+
+/** A tag as a file name carries it (a temp file's, src/sidefiles.ts): without its dot. */
+export function tagInName(tag: string): string {
+  return tag.replace('.', '');
 }
 
 /** The part of a tag that names the boot: two tags that share it were written by one running kernel. */
@@ -49,26 +53,6 @@ export function ownDomain(): Domain | null {
 /** Whether this process is in the initial PID namespace (not in a container); null: cannot tell. */
 export function inInitialPidNs(): boolean | null {
   return inInitialPidNamespace();
-}
-
-const MARKER_LINE = /^@([0-9a-f]{12}\.[0-9a-f]{8})( K)?(?: L([1-9][0-9]{0,8}))? ([\x21-\x7e]*)$/;
-
-/**
- * The marker on the second line of a lock of `size` bytes whose first bytes are
- * `head`; null when there is none (a plain `PID\n`, another tool's pidfile).
- * A file larger than any lock has none: it is not ours to interpret.
- */
-export function parseMarker(head: Buffer, size: number): Marker | null {
-  if (size > MAX_CONTENT || head.length < size) return null;
-  // Most locks are a bare PID: no '@' after the first newline, no string work.
-  const nl = head.indexOf(10);
-  if (nl < 0 || head[nl + 1] !== 0x40) return null;
-  const lines = head.toString('latin1', 0, size).split('\n');
-  // Exactly "PID\n@marker\n": anything after the marker means someone else's format.
-  if (lines.length !== 3 || lines[2] !== '') return null;
-  const m = MARKER_LINE.exec(lines[1]);
-  if (!m) return null;
-  return { tag: m[1], kernel: m[2] !== undefined, leaseSec: m[3] === undefined ? null : Number(m[3]), host: m[4] };
 }
 
 /** How a lock is written and judged: the options PidLock, lockStatus and removeStaleLock take. */

@@ -1,6 +1,5 @@
-import path = require('node:path');
 import util = require('node:util');
-import { NAME_MAX, nameLength } from './backend/names';
+import { nameTooLong } from './names';
 import { errnoOf } from './backend/syserror';
 
 /**
@@ -57,16 +56,6 @@ function adviceFor(code: string, words: AdviceWords, cause?: unknown): string {
   return text.replace('<dir>', words.dir).replace('<name>', words.name);
 }
 
-/**
- * A file name no common filesystem can hold: 255 bytes (ext4, APFS) or 255
- * UTF-16 units (NTFS). Windows reports such a name as ENOENT or EINVAL
- * (ERROR_INVALID_NAME), which would send the user looking for a missing
- * directory, so any failure on such a name is reported as ENAMETOOLONG.
- */
-export function nameTooLong(lockPath: string): boolean {
-  return nameLength(path.basename(lockPath)) > NAME_MAX;
-}
-
 /** A lock operation could not decide: the path cannot be read, created or removed. */
 export class PidLockError extends Error {
   readonly code: string;
@@ -104,7 +93,9 @@ export class PidLockError extends Error {
     const e = err as NodeJS.ErrnoException;
     const refused = runtimeRefusal(err);
     const own = typeof e?.code === 'string' ? e.code : refused ? 'EACCES' : 'EIO';
-    const code = nameTooLong(lockPath) ? 'ENAMETOOLONG' : own;
+    // Windows reports a name too long for any filesystem as ENOENT or EINVAL
+    // (ERROR_INVALID_NAME), which would send the user looking for a missing directory.
+    const code = nameTooLong(lockPath) !== null ? 'ENAMETOOLONG' : own;
     const out = new PidLockError(code, e?.syscall ?? syscall, lockPath, refused ? e.message : undefined, err);
     // The OS's own number, but only for its own code.
     if (code === own && typeof e?.errno === 'number') (out as { errno: number }).errno = e.errno;

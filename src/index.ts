@@ -8,10 +8,12 @@
  *   assess.ts           "read the lock, then judge it", once: read(), assess()
  *   rules.ts            judge(): the stale rules, a pure function of plain facts
  *   breaking.ts         the election that removes a stale lock, and litter collection
+ *   sidefiles.ts        names of temp files and break ballots, and the lock id a ballot carries
+ *   names.ts            file name lengths (bytes or UTF-16) and the name-length rule
  *   wake.ts             what a waiter waits on: the owner's exit, the directory, a timer
  *   registry.ts         the locks this process holds, and the release-on-exit hook
- *   lockfile.ts         the content "<PID>\n" (+ the marker line): format and parse
- *   domain.ts           where a PID means something (boot + PID namespace), the marker
+ *   lockfile.ts         the content "<PID>\n" (+ the marker line): format, parse, the 64-byte limit
+ *   domain.ts           where a PID means something (boot + PID namespace), what a marker says
  *   paths.ts            lock options -> path, and the default lock directory (the OS choice here)
  *   pid.ts              the PID range and its check
  *   errors.ts, wait.ts  PidLockError and its advice; wait options, sleeping, AbortError
@@ -19,11 +21,9 @@
  *   single-instance/    requestSingleInstance (endpoint.ts: socket or pipe, the OS choice there)
  *   cli/, cli.ts        the `pidlock` command (cli/signals.ts: which signals, the OS choice there)
  *   backend/            everything that asks the OS: types.ts the verbs (publish, inspect,
- *                       remove, close, touch, probe, holdsOpen); js.ts and native.ts
- *                       implement them, addon.ts finds and loads the addon (or says
- *                       why not); format.ts the 64-byte limit,
- *                       sidefiles.ts temp and ballot names, names.ts name lengths
- *                       (bytes or UTF-16), syserror.ts platform errors as Node codes,
+ *                       remove, close, touch, unlink, list, probe, holdsOpen); js.ts and
+ *                       native.ts (+ addon.ts the loader, entries.ts the names beside a lock)
+ *                       implement them; syserror.ts platform errors as Node codes,
  *                       procfs.ts /proc (liveness refinements, open-file proof,
  *                       boot id and PID namespace, /proc/locks), fsinfo.ts shared filesystems
  *                       (statfs here, the backend's dirKind on macOS and Windows), host.ts

@@ -9,11 +9,11 @@
 export { main } from './cli/main';
 export { selected } from './backend';
 export { PREBUILDS } from './backend/addon';
-export { MAX_CONTENT } from './backend/format';
 export { isUncPath, sharedKind, sharedFs, askBackend, linuxFsKind } from './backend/fsinfo';
-export { sideBase, tmpPath, ballotPath, classify } from './backend/sidefiles';
-export { ownDomain, parseMarker } from './domain';
-export { parsePid, formatContent } from './lockfile';
+// Side-file names and the lock id a ballot carries, so tests plant ballots and temp files as the package names them.
+export { sideBase, tmpPath, tmpPathOf, ballotPath, fileId, classify } from './sidefiles';
+export { ownDomain, tagInName } from './domain';
+export { MAX_CONTENT, parseMarker, parsePid, formatContent } from './lockfile';
 export { lockFileName } from './paths';
-export { judge, judgeSideFile, GRACE_MS, START_MARGIN_MS } from './rules';
+export { judge, judgeSideFile, tmpCreatorHere, GRACE_MS, START_MARGIN_MS } from './rules';
 export { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } from './wait';

@@ -1,9 +1,21 @@
-import { MAX_CONTENT } from './backend/format';
-import path = require('node:path');
-import { markerFor, parseMarker, type Marker, type Policy } from './domain';
+import type { Marker } from './domain';
 import { MAX_PID } from './pid';
 
-// The lock file's content: written, parsed, and read by the public reader.
+/**
+ * The lock file's format, in one place: `PID\n`, or `PID\n` and a marker line
+ * saying where it was written; how much of a file is ever read (MAX_CONTENT,
+ * for both backends and the size rule), writing it, and parsing it (also for
+ * the public reader). Ballots carry the same content.
+ */
+
+/**
+ * More than any "PID\n" with tolerated whitespace, and all of a file that is
+ * ever read. A larger file is not a lock pidlock or a half-finished write could
+ * have left (see judge() in src/rules.ts), so it is never deleted. The native
+ * backend reads as many bytes (native/platform.h kHeadBytes); native.ts refuses
+ * an addon that reads another number.
+ */
+export const MAX_CONTENT = 64;
 
 /**
  * `PID\n`, and with a marker `PID\n@<tag>[ K][ L<sec>] <host>\n` (see
@@ -19,9 +31,24 @@ export function formatContent(pid: number, marker: Marker | null): string {
   return `${head}${marker.host.replace(/[^\x21-\x7e]/g, '?').slice(0, Math.max(0, room))}\n`;
 }
 
-/** What this process writes into a lock (or ballot) at `lockPath`; `kernelLock`: the backend takes the file's kernel lock. */
-export function contentFor(lockPath: string, policy: Policy, kernelLock: boolean): string {
-  return formatContent(process.pid, markerFor(path.dirname(lockPath), policy, kernelLock));
+const MARKER_LINE = /^@([0-9a-f]{12}\.[0-9a-f]{8})( K)?(?: L([1-9][0-9]{0,8}))? ([\x21-\x7e]*)$/;
+
+/**
+ * The marker on the second line of a lock of `size` bytes whose first bytes are
+ * `head`; null when there is none (a plain `PID\n`, another tool's pidfile).
+ * A file larger than any lock has none: it is not ours to interpret.
+ */
+export function parseMarker(head: Buffer, size: number): Marker | null {
+  if (size > MAX_CONTENT || head.length < size) return null;
+  // Most locks are a bare PID: no '@' after the first newline, no string work.
+  const nl = head.indexOf(10);
+  if (nl < 0 || head[nl + 1] !== 0x40) return null;
+  const lines = head.toString('latin1', 0, size).split('\n');
+  // Exactly "PID\n@marker\n": anything after the marker means someone else's format.
+  if (lines.length !== 3 || lines[2] !== '') return null;
+  const m = MARKER_LINE.exec(lines[1]);
+  if (!m) return null;
+  return { tag: m[1], kernel: m[2] !== undefined, leaseSec: m[3] === undefined ? null : Number(m[3]), host: m[4] };
 }
 
 const WHITESPACE = /^[ \t\r\n]*([0-9]+)[ \t\r\n]*$/;

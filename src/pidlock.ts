@@ -1,11 +1,11 @@
 import path = require('node:path');
 import { assess } from './assess';
 import { selected } from './backend';
-import { NAME_MAX, nameLength, NAME_UNITS } from './backend/names';
+import { nameTooLong } from './names';
 import type { Backend, Held } from './backend/types';
 import { breakStale } from './breaking';
 import { watchHeld } from './compromise';
-import { emitWarning, invalidArg, isErrno, nameTooLong, PidLockError, showValue, type WarningHandler } from './errors';
+import { emitWarning, invalidArg, isErrno, PidLockError, showValue, type WarningHandler } from './errors';
 import { markerFor, type Policy } from './domain';
 import { formatContent } from './lockfile';
 import { leaseOf, lockPathOf, policyOf, type LockOptions } from './paths';
@@ -72,10 +72,8 @@ export class PidLock {
     this.path = lockPathOf(options);
     // Refused before anything is created: a lock that could be created but not
     // broken once its holder died would be worse than none.
-    if (nameTooLong(this.path)) {
-      const n = nameLength(path.basename(this.path));
-      throw new PidLockError('ENAMETOOLONG', 'create', this.path, `its name is ${n} ${NAME_UNITS}, a file name may have ${NAME_MAX}`);
-    }
+    const tooLong = nameTooLong(this.path);
+    if (tooLong !== null) throw new PidLockError('ENAMETOOLONG', 'create', this.path, tooLong);
     const leaseMs = leaseOf(options);
     this.#policy = leaseMs === null ? policyOf(options) : { ...policyOf(options), leaseMs };
     this.#backend = backend;

@@ -1,5 +1,5 @@
-import { MAX_CONTENT } from './backend/format';
-import { bootPart, type Marker } from './domain';
+import { MAX_CONTENT } from './lockfile';
+import { bootPart, tagInName, type Marker } from './domain';
 
 /** How long an empty or unparsable lock counts as a writer that has not finished yet. */
 export const GRACE_MS = 1000;
@@ -83,6 +83,8 @@ export interface SideFacts extends Facts {
   readonly here: boolean;
   /** The file's owner is one of the creator's user ids; false: another user made it; null: cannot tell. */
   readonly sameUser: boolean | null;
+  /** A temp file on its way to becoming the lock, whose creator (`pid`) is known by its name. */
+  readonly tmp?: boolean;
 }
 
 export interface Verdict {
@@ -275,6 +277,11 @@ function judgeOwner(f: Facts): Verdict {
  * the named process does not run as is not that process's either.
  */
 export function judgeSideFile(f: SideFacts): Verdict {
+  // Another domain's temp file is empty or names a PID that means nothing here: only its age tells it is abandoned.
+  if (!f.here && f.tmp) {
+    const old = f.now - f.mtimeMs > FOREIGN_SIDE_MS;
+    return { stale: old, alive: null, reason: `a temp file of another host or PID namespace, ${old ? 'older' : 'younger'} than an hour` };
+  }
   // Its PID means nothing here: the lock's rules for other domains (held unless a lease, the boot or a kernel lock tells).
   if (!f.here) {
     const v = judge(f);
@@ -298,4 +305,14 @@ function judgeCreator(f: SideFacts): Verdict {
     return { stale: true, alive: f.alive, reason: `its owner is not a user process ${f.pid} runs as: not that process's` };
   }
   return judgeOwner(f);
+}
+
+/**
+ * Whether the PID in a temp file's name names a process of this domain, so
+ * that it can be asked about: the name carries our domain's tag, or no tag
+ * where no other host writes. `nameTag`: the tag in the name (src/sidefiles.ts
+ * classify); `ownTag`: ours (Facts.ownTag); `shared`: as Facts.shared.
+ */
+export function tmpCreatorHere(nameTag: string | null, ownTag: string | null, shared: string | null): boolean {
+  return nameTag === null ? shared === null : ownTag !== null && nameTag === tagInName(ownTag);
 }

@@ -239,10 +239,33 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** The id a break ballot of this lock file carries (src/assess.ts Seen.id): `<lock>.break.<id>.<round>`. */
+let internals;
+/** The package's internal entry (src/internal.ts), for the names it gives side files; loaded on first use. */
+function internal() {
+  return (internals ??= require(path.join(root, 'dist', 'internal.js')));
+}
+
+/** The id the break ballots of this lock file, as it is now, carry (src/sidefiles.ts fileId). */
 function lockId(file) {
-  const st = fs.statSync(file, { bigint: true });
-  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`;
+  return internal().fileId(fs.statSync(file, { bigint: true }));
+}
+
+/** Round `round`'s break ballot of this lock file, as it is now (or of the file whose id was `id`). */
+function ballotOf(file, round = 1, id = lockId(file)) {
+  return internal().ballotPath(file, id, round);
+}
+
+/**
+ * A temp file name of `file`, as process `pid` (or '%PID%', for sideFileHolder)
+ * of the domain `tag` (null: untagged) names one.
+ */
+function tmpOf(file, pid, tag = null, unique = '0abc') {
+  return internal().tmpPathOf(file, tag, pid, unique);
+}
+
+/** This process's domain (src/domain.ts), whose tag temp names carry; null: none here. */
+function ownDomain() {
+  return internal().ownDomain();
 }
 
 module.exports = {
@@ -265,4 +288,7 @@ module.exports = {
   bindfsMount,
   sleep,
   lockId,
+  ballotOf,
+  tmpOf,
+  ownDomain,
 };

@@ -1,7 +1,8 @@
 import fs = require('node:fs');
-import { MAX_CONTENT } from './format';
+import { MAX_CONTENT } from '../lockfile';
+import { tmpPath } from '../sidefiles';
+import { list, unlink } from './entries';
 import { bootEpochMs, holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
-import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
 
 const isLinux = process.platform === 'linux';
@@ -232,6 +233,8 @@ export const jsBackend: Backend = {
     if (held.handle >= 0) fs.closeSync(held.handle);
     held.handle = -1;
   },
+  unlink,
+  list,
   touch(held) {
     const now = new Date();
     fs.futimesSync(held.handle, now, now);

@@ -3,9 +3,10 @@
  * Backend verbs, with its errors given Node's codes. Finding and loading the
  * binary is addon.ts.
  */
-import { MAX_CONTENT } from './format';
+import { MAX_CONTENT } from '../lockfile';
+import { tmpPath } from '../sidefiles';
+import { list, unlink } from './entries';
 import { holdsOpen, sameUser } from './procfs';
-import { tmpPath } from './sidefiles';
 import { codeOf, errnoOf } from './syserror';
 import type { Backend, DirKind, FileState, Held, Removed, WakeApi } from './types';
 
@@ -105,6 +106,8 @@ export function nativeBackend(a: Addon): Backend {
       a.close(held.handle);
       held.handle = -1;
     },
+    unlink,
+    list,
     touch(held) {
       try {
         a.touch(held.handle);

@@ -5,6 +5,12 @@ import util = require('node:util');
  * The platform's own error numbers, as the code names and numbers Node's fs
  * errors carry, so that callers handle both backends alike. The addon reports
  * the raw number (errno, or GetLastError() on Windows); this is the one table.
+ *
+ * It stays in backend/, beside the code that asks the OS, though it makes no
+ * call: nothing in it is a lock rule, every answer is a fact of the platform
+ * under us (Win32's numbers, this kernel's errno values, libuv's numbering on
+ * this OS), and the core asks it the way it asks host.ts or fsinfo.ts: to name
+ * what the OS said (errors.ts: an error's number; assess.ts: an NFS stale handle).
  */
 
 /**

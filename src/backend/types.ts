@@ -30,8 +30,8 @@ export interface Probe {
 
 /**
  * Everything the lock algorithm asks of the OS: the lock file's whole life
- * (publish, inspect, remove, close) and the questions about its owner (probe,
- * holdsOpen). The algorithm and the stale rules are written once above this
+ * (publish, inspect, remove, close), the names beside it (unlink, list) and
+ * the questions about its owner (probe, holdsOpen). The algorithm and the stale rules are written once above this
  * (src/pidlock.ts, src/assess.ts, src/rules.ts) and never ask which OS they run on.
  * Arguments are validated before they get here.
  */
@@ -41,7 +41,7 @@ export interface Backend {
   probe(pid: number): Probe;
   /**
    * Creates `path` with `content`, never visible half-written (any temp file it
-   * needs is its own, named by src/backend/sidefiles.ts). Throws errno-style
+   * needs is its own, named by src/sidefiles.ts). Throws errno-style
    * errors; EEXIST: taken.
    */
   publish(path: string, content: string): Held;
@@ -55,6 +55,14 @@ export interface Backend {
   remove(path: string, held: Held): Removed;
   /** Drops what publish() kept open, leaving the file. */
   close(held: Held): void;
+  /**
+   * Deletes the file named `path`, which nobody holds: a side file, or a stale
+   * lock its breaker was elected to remove. false: no such name (a deletion
+   * already done, maybe still visible on Windows). Throws errno-style errors.
+   */
+  unlink(path: string): boolean;
+  /** The names in directory `dir`; null when its size says more than `maxBytes` bytes, or it cannot be read. */
+  list(dir: string, maxBytes: number): readonly string[] | null;
   /**
    * Sets the held file's modification time to now through the handle, which
    * reaches the held file whatever the path names now (a lease refresh).

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, lockId, bindfsMount } = require('../helpers');
+const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, ballotOf, bindfsMount } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'PID namespaces, boot ids and bindfs are Linux-only' };
 const CLI = path.join(root, 'dist', 'cli.js');
@@ -233,7 +233,7 @@ test('a dead breaker of another boot left its ballot: a normal break waits for i
   const elsewhere = `${deadPid()}\n@0123456789ab.01234567 build-7\n`;
   fs.writeFileSync(file, `${deadPid()}\n`);
   assert.equal(pkg.lockStatus(file).state, 'stale');
-  const ballot = `${file}.break.${lockId(file)}.1`;
+  const ballot = ballotOf(file);
   fs.writeFileSync(ballot, elsewhere);
   // A breaker on another host may be at work for all we can tell: a normal break leaves it be.
   assert.equal(pkg.removeStaleLock(file), false);
@@ -242,13 +242,13 @@ test('a dead breaker of another boot left its ballot: a normal break waits for i
   assert.equal(fs.existsSync(file), false);
   // The same for a lock that itself cannot be checked from here, through the CLI.
   fs.writeFileSync(file, elsewhere);
-  fs.writeFileSync(`${file}.break.${lockId(file)}.1`, elsewhere);
+  fs.writeFileSync(ballotOf(file), elsewhere);
   const forced = spawnSync(process.execPath, [CLI, 'clean', '--force', '--path', file], { encoding: 'utf8' });
   assert.equal(forced.status, 0, forced.stdout + forced.stderr);
   assert.equal(fs.existsSync(file), false);
   // A ballot of another domain older than an hour is abandoned: a normal break moves past it too.
   fs.writeFileSync(file, `${deadPid()}\n`);
-  const old = `${file}.break.${lockId(file)}.1`;
+  const old = ballotOf(file);
   fs.writeFileSync(old, elsewhere);
   const hoursAgo = new Date(Date.now() - 2 * 3_600_000);
   fs.utimesSync(old, hoursAgo, hoursAgo);

@@ -23,6 +23,7 @@ const {
   deadPid,
   sideFileHolder,
   stagePackage,
+  ballotOf,
 } = require('../helpers');
 const { formatContent, ownDomain } = require('../../dist/internal.js');
 
@@ -106,11 +107,9 @@ test("a live breaker's ballot on a filesystem that forces one owner (bindfs --fo
   const marked = (pid) => formatContent(pid, { tag: domain.tag, kernel: false, leaseSec: null, host: domain.host });
   const file = path.join(dir, 'owner.pid');
   fs.writeFileSync(file, marked(deadPid()));
-  const st = fs.statSync(file, { bigint: true });
-  assert.equal(st.uid, 65534n);
-  const id = `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`;
+  assert.equal(fs.statSync(file).uid, 65534);
   // A root breaker at work: it has its round-1 ballot open; the ballot reads as 65534's.
-  const breaker = await sideFileHolder(`${file}.break.${id}.1`, marked(999999).replace('999999', '%PID%'));
+  const breaker = await sideFileHolder(ballotOf(file), marked(999999).replace('999999', '%PID%'));
   const staged = stagePackage();
   const code = `const pkg = require(${JSON.stringify(staged.root)});
     let fd = 'readable';

@@ -7,8 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, deadPid, lockId } = require('../helpers');
-const { ownDomain } = require('../../dist/internal.js');
+const { pkg, tmpDir, deadPid, ballotOf, tmpOf, ownDomain } = require('../helpers');
 
 const atimeNs = (dir) => fs.statSync(dir, { bigint: true }).atimeNs;
 
@@ -21,10 +20,9 @@ test(
     for (let i = 0; i < 4000; i++) fs.writeFileSync(path.join(dir, `unrelated-entry-${String(i).padStart(6, '0')}`), '');
     const file = path.join(dir, 'huge.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
-    const id = lockId(file);
     // A breaker that died holding round 1's ballot, and a publisher that died before linking.
-    const ballot = `${file}.break.${id}.1`;
-    const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
+    const ballot = ballotOf(file);
+    const deadTmp = tmpOf(file, deadPid());
     fs.writeFileSync(ballot, `${deadPid()}\n`);
     fs.writeFileSync(deadTmp, '');
     const old = new Date(Date.now() - 3600_000);
@@ -49,8 +47,8 @@ test('a takeover in a small directory still sweeps every dead side file', () => 
   const dir = tmpDir();
   const file = path.join(dir, 'small.pid');
   fs.writeFileSync(file, `${deadPid()}\n`);
-  const olderBallot = `${file}.break.1abc-2-3-4.1`; // of a lock file long gone
-  const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
+  const olderBallot = ballotOf(file, 1, '1abc-2-3-4'); // of a lock file long gone
+  const deadTmp = tmpOf(file, deadPid());
   fs.writeFileSync(olderBallot, `${deadPid()}\n`);
   fs.writeFileSync(deadTmp, '');
   const lock = new pkg.PidLock({ path: file });
@@ -65,11 +63,11 @@ test('a temp file of another PID domain is judged by its age, never by a PID of 
   const dir = tmpDir();
   const file = path.join(dir, 'domains.pid');
   fs.writeFileSync(file, `${deadPid()}\n`);
-  const other = own.tag.replace('.', '').replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  const other = own.tag.replace(/^./, (c) => (c === '0' ? '1' : '0'));
   // Its creator's PID is dead here, which says nothing about its own host or namespace.
-  const foreignYoung = `${file}.${other}-${deadPid()}.0abc.tmp`;
-  const foreignOld = `${file}.${other}-${deadPid()}.0abd.tmp`;
-  const ownDead = `${file}.${own.tag.replace('.', '')}-${deadPid()}.0abc.tmp`;
+  const foreignYoung = tmpOf(file, deadPid(), other, '0abc');
+  const foreignOld = tmpOf(file, deadPid(), other, '0abd');
+  const ownDead = tmpOf(file, deadPid(), own.tag);
   for (const f of [foreignYoung, foreignOld, ownDead]) fs.writeFileSync(f, '');
   const old = new Date(Date.now() - 2 * 3600_000);
   fs.utimesSync(foreignOld, old, old);

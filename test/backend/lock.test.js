@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, runChild, idleChild, sideFileHolder, deadPid, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, idleChild, sideFileHolder, deadPid, sleep, tmpOf } = require('../helpers');
 
 const holderScript = fixture('holder.js');
 const lockIn = (dir = tmpDir()) => path.join(dir, '.t_lock_1.pid');
@@ -210,14 +210,14 @@ test(
 test("litter collection keeps a live publisher's empty temp file and removes a dead one's", async () => {
   const file = lockIn();
   // A publisher frozen between creating its temp file and writing it: it has the file open.
-  const live = await sideFileHolder(`${file}.%PID%.0abc.tmp`, '');
+  const live = await sideFileHolder(tmpOf(file, '%PID%'), '');
   // A live process whose PID a temp file names, but that never made it (its PID
   // was reused after the creator died, or someone planted the name).
   const stranger = await idleChild();
   try {
     const liveTmp = live.file;
-    const deadTmp = `${file}.${deadPid()}.0abc.tmp`;
-    const strangerTmp = `${file}.${stranger.pid}.0abc.tmp`;
+    const deadTmp = tmpOf(file, deadPid());
+    const strangerTmp = tmpOf(file, stranger.pid);
     fs.writeFileSync(deadTmp, '');
     fs.writeFileSync(strangerTmp, '');
     for (const t of [liveTmp, deadTmp, strangerTmp]) age(t, 5);

@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { pkg, tmpDir, needRoot, stagePackage, startChild, runChild, idleChild, sideFileHolder, lockId, sleep } = require('../helpers');
+const { pkg, tmpDir, needRoot, stagePackage, startChild, runChild, idleChild, sideFileHolder, ballotOf, sleep } = require('../helpers');
 
 const ATTACKER = 65534;
 const VICTIM = 65533; // the lock's owner, whose app crashed and starts again
@@ -31,8 +31,7 @@ async function crashedLock() {
 
 /** The attacker creates the ballots of rounds 1, 2, ... naming `pids`, and leaves. */
 function plant(file, pids) {
-  const id = lockId(file);
-  const ballots = pids.map((_, i) => `${file}.break.${id}.${i + 1}`);
+  const ballots = pids.map((_, i) => ballotOf(file, i + 1));
   const code = `const fs = require('fs'); const [list, pids] = process.argv.slice(1).map(JSON.parse);
     list.forEach((b, i) => fs.writeFileSync(b, pids[i] + '\\n', { flag: 'wx' }));`;
   const r = spawnSync(
@@ -136,7 +135,7 @@ test("the victim itself, unprivileged and unable to list the named processes' de
 test('a real breaker of another user, holding its ballot, still keeps root and the victim out until it dies', async (t) => {
   if (!needRoot(t)) return;
   const file = await crashedLock();
-  const breaker = await sideFileHolder(`${file}.break.${lockId(file)}.1`, '%PID%\n', { uid: ATTACKER });
+  const breaker = await sideFileHolder(ballotOf(file), '%PID%\n', { uid: ATTACKER });
   assert.equal(fs.statSync(breaker.file).uid, ATTACKER);
   assert.equal(pkg.removeStaleLock(file), false, 'root: the breaker has its ballot open');
   assert.equal(victimTries(file, breaker.pid).removed, false, "the victim: the ballot is its breaker's user's and the breaker is running");

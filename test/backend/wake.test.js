@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { pkg, tmpDir, fixture, startChild, runChild, sleep, lockId } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, sleep, ballotOf } = require('../helpers');
 
 const native = pkg.backend === 'native';
 const SLOW = '60000'; // retryInterval: far past the bound below
@@ -206,9 +206,8 @@ test(
     const dir = tmpDir();
     const file = path.join(dir, 'busy.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
-    const id = lockId(file);
     // A breaker that holds round 1's ballot and is alive (frozen mid-break, say).
-    const breaker = (await sideFileHolder(`${file}.break.${id}.1`, '%PID%\n')).child;
+    const breaker = (await sideFileHolder(ballotOf(file), '%PID%\n')).child;
     try {
       for (const call of ['acquire', 'acquireSync']) {
         const { ok, reads } = busyWait(file, call);
@@ -281,8 +280,7 @@ test(
     for (const mode of ['async', 'sync']) {
       const file = path.join(tmpDir(), 'breaker.pid');
       fs.writeFileSync(file, `${deadPid()}\n`);
-      const id = lockId(file);
-      const breaker = (await sideFileHolder(`${file}.break.${id}.1`, '%PID%\n')).child;
+      const breaker = (await sideFileHolder(ballotOf(file), '%PID%\n')).child;
       const waiter = startChild(fixture('waiter.js'), [file, mode, SLOW, '60000']);
       const [w, waiterPid] = (await waiter.firstLine).split(' ');
       assert.equal(w, 'waiting');

@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 
-const { judge, judgeSideFile, GRACE_MS, START_MARGIN_MS, MAX_CONTENT } = require('../../dist/internal.js');
+const { judge, judgeSideFile, tmpCreatorHere, GRACE_MS, START_MARGIN_MS, MAX_CONTENT } = require('../../dist/internal.js');
 
 const NOW = 1_700_000_000_000;
 const OWN = 4242;
@@ -655,6 +655,25 @@ const SIDE_ROWS = [
     [...OWNER, 'sameUser'],
     { stale: false, reason: /kernel lock/ },
   ],
+  // Temp files, whose creator is known by the name: its content is empty until written.
+  [
+    'side: empty temp file of ours, its creator dead: stale',
+    { tmp: true, pid: OTHER, size: 0, alive: false },
+    ['sameUser'],
+    { stale: true },
+  ],
+  [
+    "side: another domain's temp file under an hour old: kept, whatever its PID says here",
+    { here: false, tmp: true, size: 0, pid: OTHER, alive: false, mtimeMs: NOW - 3_599_000 },
+    [...OWNER, 'sameUser', 'kernelHeld'],
+    { stale: false },
+  ],
+  [
+    "side: another domain's temp file over an hour old: stale",
+    { here: false, tmp: true, size: 0, pid: OTHER, mtimeMs: NOW - 3_600_001 },
+    [...OWNER, 'sameUser', 'kernelHeld'],
+    { stale: true, reason: /older than an hour/ },
+  ],
 ];
 
 for (const [name, over, unread, want] of SIDE_ROWS) {
@@ -665,3 +684,14 @@ for (const [name, over, unread, want] of SIDE_ROWS) {
     if (want.reason) assert.match(v.reason, want.reason);
   });
 }
+
+test("a temp name's PID is asked about only where it means something: our tag, or no tag where no other host writes", () => {
+  const own = BASE.ownTag;
+  const ours = own.replace('.', '');
+  assert.equal(tmpCreatorHere(ours, own, null), true);
+  assert.equal(tmpCreatorHere(ours, own, 'nfs'), true, 'our tag, on a shared filesystem too');
+  assert.equal(tmpCreatorHere('aaaaaaaaaaaacccccccc', own, null), false, 'another PID namespace of this boot');
+  assert.equal(tmpCreatorHere(ours, null, null), false, 'no domain of our own: no tag is ours');
+  assert.equal(tmpCreatorHere(null, own, null), true, 'untagged, where only this host writes');
+  assert.equal(tmpCreatorHere(null, own, 'nfs'), false, 'untagged, where other hosts write');
+});

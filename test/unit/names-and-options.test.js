@@ -13,9 +13,12 @@ const {
   lockFileName,
   sideBase,
   tmpPath,
+  tmpPathOf,
   ballotPath,
   classify,
+  fileId,
   ownDomain,
+  tagInName,
   parseMarker,
   isUncPath,
   sharedKind,
@@ -172,7 +175,7 @@ test("side files start with the lock's name, stay in its directory, and are reco
   assert.notEqual(tmpPath(lock), tmp, 'each temp name is new');
   // Linux with a /proc of ours has a domain, and temp names carry it; elsewhere they have none.
   const own = ownDomain();
-  const domain = own === null ? null : own.tag.replace('.', '');
+  const domain = own === null ? null : tagInName(own.tag);
   if (process.platform === 'linux') assert.match(domain, /^[0-9a-f]{20}$/);
   assert.deepEqual(classify(lock, path.basename(tmp)), { kind: 'tmp', pid: process.pid, domain });
   // An older version's temp (no domain) and another host's.
@@ -182,7 +185,12 @@ test("side files start with the lock's name, stay in its directory, and are reco
     pid: 4711,
     domain: '0123456789abcdef0123',
   });
+  assert.deepEqual(classify(lock, path.basename(tmpPathOf(lock, TAG, 4711, 'k3x9a'))), { kind: 'tmp', pid: 4711, domain: tagInName(TAG) });
+  assert.deepEqual(classify(lock, path.basename(tmpPathOf(lock, null, 4711, 'k3x9a'))), { kind: 'tmp', pid: 4711, domain: null });
   assert.deepEqual(classify(lock, path.basename(ballot)), { kind: 'ballot', lockId: 'abc-1' });
+  const id = fileId({ ino: 2n ** 64n - 1n, mtimeNs: 1700000000123456789n, ctimeNs: 35n });
+  assert.match(id, /^[0-9a-z]+-[0-9a-z]+-z$/, 'three numbers in base 36');
+  assert.deepEqual(classify(lock, path.basename(ballotPath(lock, id, 256))), { kind: 'ballot', lockId: id });
   for (const entry of ['.app_lock.pid', '.app_lock.pid.bak', '.other_lock.pid.1.a.tmp', 'unrelated']) {
     assert.equal(classify(lock, entry), null, entry);
   }

@@ -1,5 +1,5 @@
 import path = require('node:path');
-import { ownDomain } from '../domain';
+import { ownDomain, tagInName } from './domain';
 import { nameLength, truncateName } from './names';
 
 /**
@@ -30,6 +30,30 @@ export function sideBase(lockPath: string): string {
   return nameLength(base) <= MAX_BASE ? base : `${truncateName(base, CUT_BASE)}~${fnv1a(base)}`;
 }
 
+/**
+ * The id of one lock file that its ballots carry, from one read of it: it
+ * changes whenever the path names another file or the file is rewritten. No
+ * st_dev in it: each NFS client numbers a mount its own way, and the breakers
+ * of one file on several hosts must meet in one election.
+ */
+export function fileId(st: { ino: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
+  return `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`;
+}
+
+/** Where the temp names of `lockPath` by process `pid` of the domain `tag` (null: none known) start. */
+function tmpPrefix(lockPath: string, tag: string | null, pid: number): string {
+  return path.join(path.dirname(lockPath), `${sideBase(lockPath)}.${tag === null ? '' : `${tagInName(tag)}-`}${pid}.`);
+}
+
+/**
+ * A temp name says where its creator's PID means something (its domain's tag),
+ * so that litter collection on another host or in another PID namespace never
+ * judges it by a PID of its own. `unique`: what keeps one creator's names apart.
+ */
+export function tmpPathOf(lockPath: string, tag: string | null, pid: number, unique: string): string {
+  return `${tmpPrefix(lockPath, tag, pid)}${unique}.tmp`;
+}
+
 let counter = 0;
 // The backends' own temp names (the core never names one). The native backend
 // on Linux asks for one on every publish although it mostly needs none
@@ -37,18 +61,13 @@ let counter = 0;
 let lastLock = '';
 let lastPrefix = '';
 
-/**
- * A temp name says where its creator's PID means something (its domain's tag,
- * without the dot), so that litter collection on another host or in another
- * PID namespace never judges it by a PID of its own.
- */
+/** A fresh temp name of this process for `lockPath`: tmpPathOf, with the prefix kept per path. */
 export function tmpPath(lockPath: string): string {
   if (lockPath !== lastLock) {
-    const tag = ownDomain()?.tag.replace('.', '');
-    lastPrefix = path.join(path.dirname(lockPath), `${sideBase(lockPath)}.${tag === undefined ? '' : `${tag}-`}`);
+    lastPrefix = tmpPrefix(lockPath, ownDomain()?.tag ?? null, process.pid);
     lastLock = lockPath;
   }
-  return `${lastPrefix}${process.pid}.${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+  return `${lastPrefix}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
 }
 
 export function ballotPath(lockPath: string, lockId: string, round: number): string {
