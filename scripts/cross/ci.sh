@@ -14,7 +14,8 @@
 #
 # Env knobs (defaults are the full set above):
 #   CROSS_NODE_MAJORS   linux-x64 majors          (default "20 22 24 26")
-#   CROSS_WINE          "20:native 20:js 22:native 22:js"
+#   CROSS_WINE          "20:native 20:js 22:native 22:js"; a third field ":core" runs
+#                       test/unit and test/backend only (what the backend decides)
 #   CROSS_ARM64_BACKENDS                          (default "native")
 #   CROSS_SUITE_TIMEOUT seconds per suite run     (default 900)
 #   CROSS_TEST_JOBS     test files at a time per suite run (default 2)
@@ -76,13 +77,15 @@ suite() {
 }
 
 wine_suites() {
-  local run major backend exe
+  local run major backend scope exe files
   for run in $WINE_RUNS; do
-    major=${run%%:*} backend=${run#*:}
+    IFS=: read -r major backend scope <<<"$run"
     exe=WIN_NODE$major
+    files=${CROSS_WINE_FILES:-}
+    [ "$scope" = core ] && files="$(ls test/unit/*.test.js test/backend/*.test.js | tr '\n' ' ')"
     # Wine's stdout must be a file (suite() redirects it), never a pipe.
     PIDLOCK_TEST_TIME_SCALE=$EMULATED_TIME_SCALE \
-      suite "win32-x64 node$major" "$backend" "${CROSS_WINE_FILES:-}" "$WINE" "${!exe}"
+      suite "win32-x64 node$major" "$backend" "$files" "$WINE" "${!exe}"
   done
   # A timed-out run can leave Windows processes behind; they all belong to our prefix.
   wineserver -k 2>/dev/null || true
