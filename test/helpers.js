@@ -20,7 +20,8 @@ function checkBackend(got = pkg.backend, who = 'this process') {
   const want = process.env.PIDLOCK_EXPECT_BACKEND || pkg.backend;
   assert.equal(got, want, `${who}: expected backend ${want}, got ${got} (${pkg.loadError})`);
 }
-checkBackend();
+// Run by hand without the runner, nothing says which backend this process must have.
+if (process.env.PIDLOCK_EXPECT_BACKEND) checkBackend();
 
 /** A fresh directory under the temp dir, world-writable with the sticky bit like /tmp. */
 function tmpDir(prefix = 'pidlock-test-') {
@@ -209,9 +210,41 @@ function addonFile() {
   return [...built, path.join(root, prebuildPath())].find((f) => fs.existsSync(f)) ?? null;
 }
 
+// Put before each shim's own source: its constructor writes "loaded" into
+// <PIDLOCK_SHIM_DIR>/<pid>, and shim_hit(what) adds a line each time the shim
+// changes an answer, so a test can prove that the shim ran in its child and did
+// what the case is about (a shim that silently failed to load would leave the
+// child on the plain path, and many cases would pass anyway).
+const SHIM_PRELUDE = `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void shim_hit(const char* what) {
+  const char* dir = getenv("PIDLOCK_SHIM_DIR");
+  if (dir == NULL) return;
+  char name[4096];
+  snprintf(name, sizeof name, "%s/%d", dir, (int)getpid());
+  int fd = open(name, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return;
+  char line[256];
+  int n = snprintf(line, sizeof line, "%s\\n", what);
+  if (write(fd, line, (size_t)n) != n) {
+    // Best effort: the test then finds the line missing and fails.
+  }
+  close(fd);
+}
+__attribute__((constructor)) static void shim_loaded(void) { shim_hit("loaded"); }
+#line 1 "shim.c"
+`;
+
 /**
- * Compiles `source` (C) into an LD_PRELOAD shim and returns its path; null after
+ * Compiles `source` (C, after SHIM_PRELUDE) into an LD_PRELOAD shim; null after
  * skipping `t` where that cannot be done (off Linux; no C compiler outside CI).
+ * Returns { env, hits(pid) }: `env` preloads it into a child, and hits(pid) is
+ * what the shim wrote in process `pid` ("loaded", then each shim_hit()).
  */
 function buildPreload(t, source) {
   if (process.platform !== 'linux') {
@@ -227,10 +260,19 @@ function buildPreload(t, source) {
     return null;
   }
   const dir = tmpDir('pidlock-shim-');
-  fs.writeFileSync(path.join(dir, 'shim.c'), source);
+  const log = path.join(dir, 'hits');
+  fs.mkdirSync(log, { mode: 0o1777 });
+  fs.chmodSync(log, 0o1777);
+  fs.writeFileSync(path.join(dir, 'shim.c'), SHIM_PRELUDE + source);
   const so = path.join(dir, 'shim.so');
-  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
-  if (r.status === 0) return so;
+  const r = spawnSync('cc', ['-shared', '-fPIC', '-Wall', '-Werror', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
+  if (r.status === 0) {
+    const hits = (pid) => {
+      const file = path.join(log, String(pid));
+      return fs.existsSync(file) ? fs.readFileSync(file, 'latin1').split('\n').filter(Boolean) : [];
+    };
+    return { env: { LD_PRELOAD: so, PIDLOCK_SHIM_DIR: log }, hits };
+  }
   if (inCI) assert.fail(`CI has a C compiler (build-essential): ${r.error?.message ?? r.stderr}`);
   t.skip(`NEEDS a C compiler for the LD_PRELOAD shim: ${r.error?.message ?? r.stderr}`);
   return null;

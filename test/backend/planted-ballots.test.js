@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { pkg, tmpDir, needRoot, stagePackage, startChild, runChild, idleChild, sideFileHolder, lockId, sleep } = require('../helpers');
+const { pkg, checkBackend, tmpDir, needRoot, stagePackage, startChild, runChild, idleChild, sideFileHolder, lockId, sleep } = require('../helpers');
 
 const ATTACKER = 65534;
 const VICTIM = 65533; // the lock's owner, whose app crashed and starts again
@@ -121,7 +121,7 @@ test("the victim itself, unprivileged and unable to list the named processes' de
   try {
     const ballots = plant(file, [1, stranger.pid]);
     const seen = victimTries(file, stranger.pid);
-    assert.equal(seen.backend, pkg.backend);
+    checkBackend(seen.backend, 'the victim');
     assert.equal(seen.fdList, 'EACCES', 'the victim cannot see which files that process has open');
     assert.deepEqual(
       { state: seen.state, removed: seen.removed, acquired: seen.acquired, mine: seen.mine },
