@@ -7,6 +7,7 @@ const { after } = require('node:test');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { firstLine } = require('./fixtures/lines');
 
 const root = path.join(__dirname, '..');
 const pkg = require(root);
@@ -40,35 +41,20 @@ after(() => {
 });
 
 /**
- * Starts a child running a fixture; `firstLine` resolves once it prints its first
- * line (for holders: "acquired <pid>" or "refused <pid>"), `nextLine()` with each later one.
+ * Starts `cmd` with `args`; `firstLine` resolves once it prints its first line,
+ * `nextLine()` with each later one. Killed when the file's tests end.
  * Everything that reads the output at the child's end waits for 'close', not
  * 'exit': Node emits 'exit' when the process is reaped, and its last lines may
  * still be in the pipe (under Wine they routinely are).
  */
-function startChild(script, args = [], { env, uid, via = [] } = {}) {
-  const argv = [script, ...args];
-  const node =
-    uid === undefined
-      ? [process.execPath, ...argv]
-      : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
-  // `via`: a command that runs the rest elsewhere, e.g. nsenter into a simulated host (test/hosts.js).
-  const [cmd, ...full] = [...via, ...node];
-  const child = spawn(cmd, full, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+function startProgram(cmd, args = [], { env } = {}) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.on('exit', () => running.delete(child));
   let out = '';
   let err = '';
+  child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  const firstLine = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl));
-    });
-    child.on('close', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before reporting: ${err}`)));
-  });
-  firstLine.catch(() => {});
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
   // nextLine() resolves with the line after the last one read (the first is firstLine's).
   let read = 1;
@@ -87,7 +73,20 @@ function startChild(script, args = [], { env, uid, via = [] } = {}) {
       check();
     });
   };
-  return { child, firstLine, nextLine, exited, output: () => out, stderr: () => err };
+  return { child, firstLine: firstLine(child, cmd), nextLine, exited, output: () => out, stderr: () => err };
+}
+
+/**
+ * startProgram for a fixture run by this Node (for holders, the first line is
+ * "acquired <pid>" or "refused <pid>"). `uid`: run as that user; `via`: a
+ * command that runs the rest elsewhere, e.g. nsenter into a simulated host
+ * (test/hosts.js).
+ */
+function startChild(script, args = [], { env, uid, via = [] } = {}) {
+  const node = [process.execPath, script, ...args];
+  const as = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+  const [cmd, ...full] = [...via, ...as, ...node];
+  return startProgram(cmd, full, { env });
 }
 
 /** Runs a fixture to completion and returns { status, stdout, stderr }. */
@@ -307,6 +306,8 @@ module.exports = {
   root,
   tmpDir,
   fixture,
+  firstLine,
+  startProgram,
   startChild,
   runChild,
   idleChild,

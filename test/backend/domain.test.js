@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, lockId, bindfsMount } = require('../helpers');
+const { pkg, root, tmpDir, firstLine, fixture, deadPid, needRoot, inCI, lockId, bindfsMount } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'PID namespaces, boot ids and bindfs are Linux-only' };
 const CLI = path.join(root, 'dist', 'cli.js');
@@ -36,14 +36,7 @@ async function nsHolder(
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise((r) => child.once('exit', r));
   t.after(() => child.kill('SIGKILL'));
-  const line = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    child.once('exit', (c) => reject(new Error(`namespace holder exited (${c}) before reporting: ${err}`)));
-  });
+  const line = await firstLine(child, 'namespace holder');
   assert.match(line, /^acquired /, err);
   // unshare --fork waits for its child; the holder is that child (PID 1) or the child's child.
   const children = (pid) => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).map(Number);

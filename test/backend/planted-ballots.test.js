@@ -11,7 +11,19 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { pkg, checkBackend, tmpDir, needRoot, stagePackage, startChild, runChild, idleChild, sideFileHolder, lockId, sleep } = require('../helpers');
+const {
+  pkg,
+  checkBackend,
+  tmpDir,
+  needRoot,
+  stagePackage,
+  startChild,
+  runChild,
+  idleChild,
+  sideFileHolder,
+  lockId,
+  sleep,
+} = require('../helpers');
 
 const ATTACKER = 65534;
 const VICTIM = 65533; // the lock's owner, whose app crashed and starts again
