@@ -159,25 +159,11 @@ async function idleChild() {
  * when the file's tests end. `uid`: run as that user.
  */
 async function sideFileHolder(template, content, { uid } = {}) {
-  const code = `const fs = require('fs');
-    const [t, c] = process.argv.slice(1).map((s) => s.replaceAll('%PID%', String(process.pid)));
-    const fd = fs.openSync(t, 'wx', 0o644);
-    fs.writeSync(fd, c);
-    process.stdout.write('ready ' + process.pid + ' ' + fd + '\\n');
-    setTimeout(() => {}, 60000);`;
-  const argv = [process.execPath, '-e', code, template, content];
-  const child =
-    uid === undefined ? spawn(argv[0], argv.slice(1)) : spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', ...argv]);
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const line = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(String(d)));
-    child.once('exit', (c) => reject(new Error(`side file holder exited (${c}): ${err}`)));
-  });
-  const pid = Number(line.split(' ')[1]);
-  return { pid, child, file: template.replaceAll('%PID%', String(pid)) };
+  // As another user, from the world-readable staged copy of the fixtures.
+  const script = uid === undefined ? fixture('side-file-holder.js') : stagePackage().fixture('side-file-holder.js');
+  const holder = startChild(script, [template, content], { uid });
+  const pid = Number((await holder.firstLine).split(' ')[1]);
+  return { pid, child: holder.child, file: template.replaceAll('%PID%', String(pid)) };
 }
 
 /**
@@ -188,11 +174,7 @@ async function sideFileHolder(template, content, { uid } = {}) {
 function nativeKernelHeld(file) {
   const addon = addonFile();
   assert.ok(addon, 'no addon built or prebuilt for this platform');
-  const code = `const { selected } = require(${JSON.stringify(path.join(root, 'dist', 'internal', 'index.js'))});
-    if (selected.backend.name !== 'native') throw new Error('no native backend: ' + selected.loadError);
-    process.stdout.write(JSON.stringify(selected.backend.inspect(process.argv[1]).kernelHeld));`;
-  const env = { ...process.env, PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: addon };
-  const r = spawnSync(process.execPath, ['-e', code, file], { env, encoding: 'utf8' });
+  const r = runChild(fixture('kernel-held.js'), [file], { env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_NATIVE_PATH: addon } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }

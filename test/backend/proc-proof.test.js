@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
-const { checkBackend, pkg, root, tmpDir, fixture, needRoot, stagePackage } = require('../helpers');
+const { checkBackend, pkg, tmpDir, fixture, needRoot, stagePackage } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'Linux /proc only' };
 
@@ -83,18 +83,7 @@ test('our /proc refuses the read (hidepid=1, a checker with CAP_KILL as nobody):
 
 /** A worker thread of this process that holds `file` until told to release. */
 async function workerHolder(file) {
-  const w = new Worker(
-    `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const pkg = require(workerData.root);
-    const lock = new pkg.PidLock({ path: workerData.file });
-    parentPort.postMessage({ ok: lock.tryAcquire(), backend: pkg.backend });
-    parentPort.once('message', () => parentPort.postMessage({ released: lock.release() }));`,
-    {
-      eval: true,
-      workerData: { root, file },
-    },
-  );
+  const w = new Worker(fixture('thread-holder.js'), { workerData: { file } });
   const next = () =>
     new Promise((resolve, reject) => {
       w.once('message', resolve);
