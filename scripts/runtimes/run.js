@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Bun and Deno as supported runtimes (issue 10): with the binaries the npm registry
+// Bun and Deno as supported runtimes: with the binaries the npm registry
 // ships, the package's lock life under each runtime, driven from Node.
 //   node scripts/runtimes/run.js bun  /path/to/bun
 //   node scripts/runtimes/run.js deno /path/to/deno
