@@ -14,7 +14,7 @@ const path = require('node:path');
 
 const [kind, bin] = process.argv.slice(2);
 const root = path.join(__dirname, '..', '..');
-// Deno's flags per feature, as docs/runtimes.md lists them.
+// Deno's flags per feature, as the README's "Runtimes" section lists them.
 // --unstable-detect-cjs: these fixtures are CommonJS .js files outside node_modules.
 const DENO_ALL = ['run', '-A', '--unstable-detect-cjs'];
 const prefix = kind === 'deno' ? DENO_ALL : [];

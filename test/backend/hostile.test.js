@@ -190,7 +190,7 @@ const cases = [
       fs.utimesSync(p, old(), old());
       return { protect: [p] };
     },
-    // Larger than any lock: someone's data, never deleted (see test/foreign-content.test.js).
+    // Larger than any lock: someone's data, never deleted (see test/backend/foreign-content.test.js).
     pidlock: { code: 'EFTYPE' },
     singleton: 'warn',
     check: (out) => assert.ok(out.maxRssKb < 200 * 1024, `read too much: max RSS ${out.maxRssKb} kB`),
