@@ -130,7 +130,10 @@ test('ESTALE on a look means look again: a live holder is reported, not an error
   const out = JSON.parse(r.stdout);
   checkBackend(out.backend, 'the looker');
   assert.deepEqual(shim.hits(out.pid), ['loaded', 'stale'], "the shim failed the look's first open with ESTALE");
-  assert.deepEqual({ state: out.state, owner: out.owner, tried: out.tried }, { state: 'held', owner: holder.child.pid, tried: false });
+  assert.deepEqual(
+    { state: out.status.state, pid: out.status.pid, tried: out.tried },
+    { state: 'held', pid: holder.child.pid, tried: false },
+  );
   holder.child.kill('SIGKILL');
   await holder.exited;
 });
