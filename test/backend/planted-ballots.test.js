@@ -10,7 +10,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const {
   pkg,
   checkBackend,
@@ -45,22 +45,7 @@ async function crashedLock() {
 function plant(file, pids) {
   const id = lockId(file);
   const ballots = pids.map((_, i) => `${file}.break.${id}.${i + 1}`);
-  const code = `const fs = require('fs'); const [list, pids] = process.argv.slice(1).map(JSON.parse);
-    list.forEach((b, i) => fs.writeFileSync(b, pids[i] + '\\n', { flag: 'wx' }));`;
-  const r = spawnSync(
-    'setpriv',
-    [
-      `--reuid=${ATTACKER}`,
-      `--regid=${ATTACKER}`,
-      '--clear-groups',
-      process.execPath,
-      '-e',
-      code,
-      JSON.stringify(ballots),
-      JSON.stringify(pids),
-    ],
-    { encoding: 'utf8' },
-  );
+  const r = runChild(stagePackage().fixture('plant-ballots.js'), [JSON.stringify(ballots), JSON.stringify(pids)], { uid: ATTACKER });
   assert.equal(r.status, 0, r.stderr);
   for (const b of ballots) assert.equal(fs.statSync(b).uid, ATTACKER);
   return ballots;
