@@ -1,3 +1,5 @@
+// Removing a stale lock: the election among breakers (ballot files), and the
+// collection of litter (dead publishers' temp files and finished ballots).
 import fs = require('node:fs');
 import path = require('node:path');
 import { assess, assessSideFile, read, type Seen } from './assess';

@@ -1,3 +1,5 @@
+// PidLock: tryAcquire, acquire, acquireSync and release, built on assess()
+// (look), breakStale() (remove a stale lock) and the backend's publish.
 import path = require('node:path');
 import { assess } from './assess';
 import { selected } from './backend';

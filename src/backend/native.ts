@@ -1,3 +1,5 @@
+// The native backend: the Backend verbs (types.ts) over the addon's exports
+// (native/addon.cc), and loading the addon from the places addon.ts lists.
 import { candidates, dlopen, exists, packageRoot, remedy } from './addon';
 import { MAX_CONTENT } from './format';
 import { holdsOpen, sameUser } from './procfs';

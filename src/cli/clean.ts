@@ -1,3 +1,5 @@
+// `pidlock clean`: removes a stale lock (with --force, also one whose owner
+// cannot be checked from here) and says what it did.
 import { lockStatus, removeStaleLock } from '../index';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, LOCK_OPTIONS, lockPathFrom, parse } from './options';

@@ -1,3 +1,6 @@
+// Command-line parsing shared by the commands: the option tables, parseArgs
+// with one-line errors, the lock named by --name/--port/--dir or --path, and the
+// --wait, --lease and --conflict-exit-code values.
 import path = require('node:path');
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { lockFilePath, PidLock } from '../index';

@@ -1,3 +1,4 @@
+// `pidlock status`: the lock's state as text or --json, with LSB exit codes.
 import fs = require('node:fs');
 import path = require('node:path');
 import { lockStatus, PidLockError, type LockStatus } from '../index';

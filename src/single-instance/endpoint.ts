@@ -1,3 +1,6 @@
+// Where the first instance listens: a Unix socket in a private directory beside
+// the lock, or a named pipe on Windows; and the ownership checks that make
+// sending to it safe.
 import type * as crypto from 'node:crypto';
 import fs = require('node:fs');
 import os = require('node:os');

@@ -1,3 +1,5 @@
+// requestSingleInstance(): take the lock and become the first instance, or send
+// this instance's argv and data to the first one and return its reply.
 import { lockStatus } from '../api';
 import { invalidArg } from '../errors';
 import { lockPathOf } from '../paths';
