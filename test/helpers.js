@@ -99,8 +99,7 @@ function runChild(script, args = [], { env, uid, timeout = 20000 } = {}) {
 
 /** A PID that is certainly not running now: a child that has exited and been reaped. */
 function deadPid() {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
+  return spawnSync(process.execPath, ['--version']).pid;
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -145,7 +144,7 @@ function stagePackage() {
 
 /** A live process that does nothing for 30 s; resolves once it runs. Killed when the file's tests end. */
 async function idleChild() {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  const child = spawn(process.execPath, [fixture('idle.js')]);
   running.add(child);
   child.on('exit', () => running.delete(child));
   await new Promise((r) => child.once('spawn', r));
@@ -246,7 +245,7 @@ function buildPreload(t, source) {
   fs.chmodSync(log, 0o1777);
   fs.writeFileSync(path.join(dir, 'shim.c'), SHIM_PRELUDE + source);
   const so = path.join(dir, 'shim.so');
-  const r = spawnSync('cc', ['-shared', '-fPIC', '-Wall', '-Werror', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
+  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
   if (r.status === 0) {
     const hits = (pid) => {
       const file = path.join(log, String(pid));
