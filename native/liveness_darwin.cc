@@ -1,3 +1,5 @@
+// macOS liveness: whether a PID is a running process, and its start time
+// (sysctl KERN_PROC_PID).
 #include <sys/sysctl.h>
 #include <sys/types.h>
 

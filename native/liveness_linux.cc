@@ -1,3 +1,5 @@
+// Linux liveness: whether a PID is a running process (not a zombie or a thread),
+// and its start time, from /proc when /proc is our PID namespace's.
 #include <fcntl.h>
 #include <unistd.h>
 

@@ -1,3 +1,5 @@
+// Windows liveness: whether a PID is a running process, and its start time,
+// from a process handle.
 #include <windows.h>
 
 #include "platform.h"

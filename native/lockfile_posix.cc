@@ -1,3 +1,5 @@
+// The lock file on POSIX: publish (O_TMPFILE or a named temp, link, flock),
+// inspect, remove, touch and the filesystem kind.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>

@@ -1,3 +1,6 @@
+// The lock file on Windows: publish, inspect, remove, touch and the volume's
+// kind, through handles whose sharing mode keeps others from deleting or
+// rewriting a held lock.
 #include <windows.h>
 
 #include "platform.h"

@@ -1,3 +1,5 @@
+// macOS exit watch: a kqueue with EVFILT_PROC/NOTE_EXIT, waited on by the
+// POSIX code in wake_posix.cc.
 #include <sys/event.h>
 #include <sys/types.h>
 #include <unistd.h>

@@ -1,3 +1,5 @@
+// Linux watches: a pidfd for the holder's exit, inotify for the lock's
+// directory, waited on by the POSIX code in wake_posix.cc.
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <unistd.h>

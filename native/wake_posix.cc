@@ -1,3 +1,5 @@
+// Waiting on the watches on POSIX: poll() on their descriptors, a timeout, and
+// SIGINT/SIGTERM/SIGHUP trapped so that a blocked acquireSync() can return.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>

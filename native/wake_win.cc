@@ -1,3 +1,5 @@
+// Windows exit watch: the holder's process handle, waited on directly or from
+// the thread pool for acquire(); no directory watch and no signal trap here.
 #include <windows.h>
 
 #include "wake.h"

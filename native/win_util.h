@@ -1,3 +1,5 @@
+// Conversions the Windows files share: UTF-8 paths to the wide strings the
+// Win32 calls take, FILETIME to 100 ns counts.
 #pragma once
 
 #include <windows.h>

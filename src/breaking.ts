@@ -1,3 +1,5 @@
+// Removing a stale lock: the election among breakers (ballot files), and the
+// collection of litter (dead publishers' temp files and finished ballots).
 import path = require('node:path');
 import { assess, assessSideFile, read, type Seen } from './assess';
 import { sharedFs } from './backend/fsinfo';

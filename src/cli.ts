@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// The `pidlock` command's entry: runs main() and turns a thrown bug into exit
+// EXIT.INTERNAL with its stack.
 import { EXIT } from './cli/exit';
 import { main } from './cli/main';
 

@@ -1,3 +1,5 @@
+// The watchdog of held locks: notices a lock file deleted or replaced behind
+// its holder's back and tells the holder (onCompromised).
 import timers = require('node:timers');
 import { heldLocks } from './registry';
 

@@ -1,3 +1,5 @@
+// Where a PID means something (one boot of one kernel, one PID namespace), and
+// the marker a lock carries to say where it was written.
 import crypto = require('node:crypto');
 import { sharedFs } from './backend/fsinfo';
 import { hostName } from './backend/host';

@@ -1,3 +1,8 @@
+/**
+ * The errors the library throws and the warnings it emits: PidLockError (an
+ * errno on a lock path, with what the user can do about it), Node-style
+ * bad-argument errors (invalidArg), and the onWarning channel.
+ */
 import util = require('node:util');
 import { nameTooLong } from './names';
 import { errnoOf } from './backend/syserror';

@@ -1,7 +1,11 @@
 /**
  * pidlock-native's public API. Where things are:
  *
- *   index.ts            this list of exports (the CLI's commands use only these)
+ *   index.ts            this list of exports. The CLI's commands use these, and two
+ *                       internals no library user needs: wait.ts MAX_TIMER_MS (the
+ *                       longest Node timer, which bounds --wait and --lease) and
+ *                       pidlock.ts kernelLockDescriptor (the held lock's descriptor,
+ *                       which `pidlock run` hands to its command)
  *   api.ts              isProcessAlive, getProcessStartTime, removeStaleLock, lockStatus, readLockFilePid
  *   pidlock.ts          PidLock: tryAcquire / acquire / release, the lock algorithm
  *   with-lock.ts        withLock / withLockSync: acquire, run a function, release

@@ -1,3 +1,5 @@
+// Lock options to a lock path: names, ports, the default directory, and the
+// validated lease and origin policy those options ask for.
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');

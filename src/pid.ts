@@ -1,3 +1,4 @@
+// The PID range every entry point accepts, and its check.
 import { invalidArg } from './errors';
 
 /** Windows PIDs are DWORDs; no OS uses a larger one. */

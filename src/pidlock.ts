@@ -1,3 +1,5 @@
+// PidLock: tryAcquire, acquire, acquireSync and release, built on assess()
+// (look), breakStale() (remove a stale lock) and the backend's publish.
 import path = require('node:path');
 import { assess } from './assess';
 import { selected } from './backend';
@@ -77,13 +79,12 @@ export class PidLock {
     const leaseMs = leaseOf(options);
     this.#policy = leaseMs === null ? policyOf(options) : { ...policyOf(options), leaseMs };
     this.#backend = backend;
-    const o = options as Pick<PidLockOptions, 'onWarning' | 'onCompromised'>;
     // Checked now: a wrong value would otherwise surface only when a lock is lost, from a timer.
-    if (o.onCompromised !== undefined && typeof o.onCompromised !== 'function') {
-      throw invalidArg(`onCompromised must be a function, received ${showValue(o.onCompromised)}`, 'ERR_INVALID_ARG_TYPE');
+    if (options.onCompromised !== undefined && typeof options.onCompromised !== 'function') {
+      throw invalidArg(`onCompromised must be a function, received ${showValue(options.onCompromised)}`, 'ERR_INVALID_ARG_TYPE');
     }
-    this.#onWarning = o.onWarning;
-    this.#onCompromised = o.onCompromised;
+    this.#onWarning = options.onWarning;
+    this.#onCompromised = options.onCompromised;
   }
 
   /**

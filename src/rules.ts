@@ -1,3 +1,5 @@
+// judge() and judgeSideFile(): whether a lock or side file is stale, as a pure
+// function of the facts read from the file, the process table and the clock.
 import { MAX_CONTENT } from './lockfile';
 import { bootPart, tagInName, type Marker } from './domain';
 

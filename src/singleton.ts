@@ -1,3 +1,5 @@
+// SingletonInstanceMixin and SingletonInstance: the original design's app-level
+// singleton over PidLock.
 import { removeStaleLock } from './api';
 import { assess } from './assess';
 import { selected } from './backend';

@@ -1,3 +1,5 @@
+// Wait options (timeout, retryInterval, signal) and their checks, the jitter
+// and sleeping that waits use, and AbortError.
 import { invalidArg, showValue } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -1,3 +1,5 @@
+// Waiter: what a waiting acquire blocks on between tries: the owner's exit, a
+// change in the lock's directory, or its timer.
 import fs = require('node:fs');
 import path = require('node:path');
 import type { Backend, WakeApi } from './backend/types';

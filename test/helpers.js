@@ -7,6 +7,7 @@ const { after } = require('node:test');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { firstLine } = require('./fixtures/lines');
 
 const root = path.join(__dirname, '..');
 const pkg = require(root);
@@ -20,7 +21,8 @@ function checkBackend(got = pkg.backend, who = 'this process') {
   const want = process.env.PIDLOCK_EXPECT_BACKEND || pkg.backend;
   assert.equal(got, want, `${who}: expected backend ${want}, got ${got} (${pkg.loadError})`);
 }
-checkBackend();
+// Run by hand without the runner, nothing says which backend this process must have.
+if (process.env.PIDLOCK_EXPECT_BACKEND) checkBackend();
 
 /** A fresh directory under the temp dir, world-writable with the sticky bit like /tmp. */
 function tmpDir(prefix = 'pidlock-test-') {
@@ -39,35 +41,20 @@ after(() => {
 });
 
 /**
- * Starts a child running a fixture; `firstLine` resolves once it prints its first
- * line (for holders: "acquired <pid>" or "refused <pid>"), `nextLine()` with each later one.
+ * Starts `cmd` with `args`; `firstLine` resolves once it prints its first line,
+ * `nextLine()` with each later one. Killed when the file's tests end.
  * Everything that reads the output at the child's end waits for 'close', not
  * 'exit': Node emits 'exit' when the process is reaped, and its last lines may
  * still be in the pipe (under Wine they routinely are).
  */
-function startChild(script, args = [], { env, uid, via = [] } = {}) {
-  const argv = [script, ...args];
-  const node =
-    uid === undefined
-      ? [process.execPath, ...argv]
-      : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
-  // `via`: a command that runs the rest elsewhere, e.g. nsenter into a simulated host (test/hosts.js).
-  const [cmd, ...full] = [...via, ...node];
-  const child = spawn(cmd, full, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+function startProgram(cmd, args = [], { env } = {}) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.on('exit', () => running.delete(child));
   let out = '';
   let err = '';
+  child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  const firstLine = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl));
-    });
-    child.on('close', (code, sig) => reject(new Error(`child exited (${code ?? sig}) before reporting: ${err}`)));
-  });
-  firstLine.catch(() => {});
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
   // nextLine() resolves with the line after the last one read (the first is firstLine's).
   let read = 1;
@@ -86,7 +73,20 @@ function startChild(script, args = [], { env, uid, via = [] } = {}) {
       check();
     });
   };
-  return { child, firstLine, nextLine, exited, output: () => out, stderr: () => err };
+  return { child, firstLine: firstLine(child, cmd), nextLine, exited, output: () => out, stderr: () => err };
+}
+
+/**
+ * startProgram for a fixture run by this Node (for holders, the first line is
+ * "acquired <pid>" or "refused <pid>"). `uid`: run as that user; `via`: a
+ * command that runs the rest elsewhere, e.g. nsenter into a simulated host
+ * (test/hosts.js).
+ */
+function startChild(script, args = [], { env, uid, via = [] } = {}) {
+  const node = [process.execPath, script, ...args];
+  const as = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+  const [cmd, ...full] = [...via, ...as, ...node];
+  return startProgram(cmd, full, { env });
 }
 
 /** Runs a fixture to completion and returns { status, stdout, stderr }. */
@@ -99,8 +99,7 @@ function runChild(script, args = [], { env, uid, timeout = 20000 } = {}) {
 
 /** A PID that is certainly not running now: a child that has exited and been reaped. */
 function deadPid() {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
+  return spawnSync(process.execPath, ['--version']).pid;
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -145,7 +144,7 @@ function stagePackage() {
 
 /** A live process that does nothing for 30 s; resolves once it runs. Killed when the file's tests end. */
 async function idleChild() {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  const child = spawn(process.execPath, [fixture('idle.js')]);
   running.add(child);
   child.on('exit', () => running.delete(child));
   await new Promise((r) => child.once('spawn', r));
@@ -159,25 +158,11 @@ async function idleChild() {
  * when the file's tests end. `uid`: run as that user.
  */
 async function sideFileHolder(template, content, { uid } = {}) {
-  const code = `const fs = require('fs');
-    const [t, c] = process.argv.slice(1).map((s) => s.replaceAll('%PID%', String(process.pid)));
-    const fd = fs.openSync(t, 'wx', 0o644);
-    fs.writeSync(fd, c);
-    process.stdout.write('ready ' + process.pid + ' ' + fd + '\\n');
-    setTimeout(() => {}, 60000);`;
-  const argv = [process.execPath, '-e', code, template, content];
-  const child =
-    uid === undefined ? spawn(argv[0], argv.slice(1)) : spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', ...argv]);
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const line = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(String(d)));
-    child.once('exit', (c) => reject(new Error(`side file holder exited (${c}): ${err}`)));
-  });
-  const pid = Number(line.split(' ')[1]);
-  return { pid, child, file: template.replaceAll('%PID%', String(pid)) };
+  // As another user, from the world-readable staged copy of the fixtures.
+  const script = uid === undefined ? fixture('side-file-holder.js') : stagePackage().fixture('side-file-holder.js');
+  const holder = startChild(script, [template, content], { uid });
+  const pid = Number((await holder.firstLine).split(' ')[1]);
+  return { pid, child: holder.child, file: template.replaceAll('%PID%', String(pid)) };
 }
 
 /**
@@ -186,18 +171,46 @@ async function sideFileHolder(template, content, { uid } = {}) {
  * that JS-backend runs can ask too.
  */
 function nativeKernelHeld(file) {
-  const code = `const { selected } = require(${JSON.stringify(path.join(root, 'dist', 'internal.js'))});
-    if (selected.backend.name !== 'native') throw new Error('no native backend: ' + selected.loadError);
-    process.stdout.write(JSON.stringify(selected.backend.inspect(process.argv[1]).kernelHeld));`;
-  const env = { ...process.env, PIDLOCK_NO_NATIVE: '' };
-  const r = spawnSync(process.execPath, ['-e', code, file], { env, encoding: 'utf8' });
+  const r = runChild(fixture('kernel-held.js'), [file], { env: { PIDLOCK_NO_NATIVE: '' } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
+// Put before each shim's own source: its constructor writes "loaded" into
+// <PIDLOCK_SHIM_DIR>/<pid>, and shim_hit(what) adds a line each time the shim
+// changes an answer, so a test can prove that the shim ran in its child and did
+// what the case is about (a shim that silently failed to load would leave the
+// child on the plain path, and many cases would pass anyway).
+const SHIM_PRELUDE = `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void shim_hit(const char* what) {
+  const char* dir = getenv("PIDLOCK_SHIM_DIR");
+  if (dir == NULL) return;
+  char name[4096];
+  snprintf(name, sizeof name, "%s/%d", dir, (int)getpid());
+  int fd = open(name, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return;
+  char line[256];
+  int n = snprintf(line, sizeof line, "%s\\n", what);
+  if (write(fd, line, (size_t)n) != n) {
+    // Best effort: the test then finds the line missing and fails.
+  }
+  close(fd);
+}
+__attribute__((constructor)) static void shim_loaded(void) { shim_hit("loaded"); }
+#line 1 "shim.c"
+`;
+
 /**
- * Compiles `source` (C) into an LD_PRELOAD shim and returns its path; null after
+ * Compiles `source` (C, after SHIM_PRELUDE) into an LD_PRELOAD shim; null after
  * skipping `t` where that cannot be done (off Linux; no C compiler outside CI).
+ * Returns { env, hits(pid) }: `env` preloads it into a child, and hits(pid) is
+ * what the shim wrote in process `pid` ("loaded", then each shim_hit()).
  */
 function buildPreload(t, source) {
   if (process.platform !== 'linux') {
@@ -213,10 +226,19 @@ function buildPreload(t, source) {
     return null;
   }
   const dir = tmpDir('pidlock-shim-');
-  fs.writeFileSync(path.join(dir, 'shim.c'), source);
+  const log = path.join(dir, 'hits');
+  fs.mkdirSync(log, { mode: 0o1777 });
+  fs.chmodSync(log, 0o1777);
+  fs.writeFileSync(path.join(dir, 'shim.c'), SHIM_PRELUDE + source);
   const so = path.join(dir, 'shim.so');
   const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, path.join(dir, 'shim.c'), '-ldl'], { encoding: 'utf8' });
-  if (r.status === 0) return so;
+  if (r.status === 0) {
+    const hits = (pid) => {
+      const file = path.join(log, String(pid));
+      return fs.existsSync(file) ? fs.readFileSync(file, 'latin1').split('\n').filter(Boolean) : [];
+    };
+    return { env: { LD_PRELOAD: so, PIDLOCK_SHIM_DIR: log }, hits };
+  }
   if (inCI) assert.fail(`CI has a C compiler (build-essential): ${r.error?.message ?? r.stderr}`);
   t.skip(`NEEDS a C compiler for the LD_PRELOAD shim: ${r.error?.message ?? r.stderr}`);
   return null;
@@ -274,6 +296,8 @@ module.exports = {
   root,
   tmpDir,
   fixture,
+  firstLine,
+  startProgram,
   startChild,
   runChild,
   idleChild,

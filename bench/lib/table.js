@@ -50,7 +50,7 @@ function render(r) {
     const stat = r.liveness.find((c) => c.id === 'floor-stat')?.median;
     for (const c of r.liveness) {
       // A liveness answer that knows zombies and thread ids needs the /proc read:
-      // the bar is the C program doing exactly that (issue 11), not a bare kill().
+      // the bar is the C program doing exactly that, not a bare kill().
       const target = c.id === 'native' && stat !== undefined ? `≤ 1.5x the C stat read: ${verdict(ratio(c.median, stat) <= 1.5)}` : '';
       let rel = c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`;
       if (stat !== undefined && c.backend) rel += `, ${x(ratio(c.median, stat))} the C stat read`;

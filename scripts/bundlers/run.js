@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// CI for issue 10: bundle a small app with each bundler the way apps ship it, move the
+// CI for bundled apps: bundle a small app with each bundler the way apps ship it, move the
 // output to a fresh directory away from any node_modules, copy the prebuilds next to
 // it as docs/electron.md says, run it, and check that the native backend is active
 // and that the lock refuses a second process. Uses the packed tarball, so what is

@@ -10,7 +10,8 @@
 //      prebuild names the table gives, and the names are the ones node-gyp-build
 //      loads and @electron/rebuild skips;
 //   3. the publish job needs the matrix and runs the publish guard
-//      (`npm run check:prebuilds`, issue 10) before `npm publish`;
+//      (`npm run check:prebuilds`: every platform of the support table has its
+//      prebuild, built for the right CPU) before `npm publish`;
 //   4. no job runs on a runner image GitHub has retired.
 // Usage: node scripts/release/check-workflows.js [--root <dir>]  (default: the repo)
 // Prints one line per problem and exits 1, or prints a summary and exits 0.

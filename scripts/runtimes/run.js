@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Bun and Deno as supported runtimes (issue 10): with the binaries the npm registry
+// Bun and Deno as supported runtimes: with the binaries the npm registry
 // ships, the package's lock life under each runtime, driven from Node.
 //   node scripts/runtimes/run.js bun  /path/to/bun
 //   node scripts/runtimes/run.js deno /path/to/deno
@@ -14,7 +14,7 @@ const path = require('node:path');
 
 const [kind, bin] = process.argv.slice(2);
 const root = path.join(__dirname, '..', '..');
-// Deno's flags per feature, as docs/runtimes.md lists them.
+// Deno's flags per feature, as the README's "Runtimes" section lists them.
 // --unstable-detect-cjs: these fixtures are CommonJS .js files outside node_modules.
 const DENO_ALL = ['run', '-A', '--unstable-detect-cjs'];
 const prefix = kind === 'deno' ? DENO_ALL : [];

@@ -1,3 +1,4 @@
+// This host as the rules see it: its name (for messages) and when it booted.
 import os = require('node:os');
 import { bootEpochMs } from './procfs';
 

@@ -1,3 +1,6 @@
+// Which backend this process uses: the native addon unless PIDLOCK_NO_NATIVE
+// says otherwise or it fails to load, then the pure-JS one; PIDLOCK_REQUIRE_NATIVE
+// turns that fallback into an error (requireFailure).
 import { askBackend } from './fsinfo';
 import { jsBackend } from './js';
 import { loadAddon, requireFailure } from './addon';

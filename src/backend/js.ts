@@ -1,3 +1,5 @@
+// The pure-JS backend: the Backend verbs (types.ts) with node:fs, and /proc
+// (procfs.ts) where Linux has the answers the addon would give.
 import fs = require('node:fs');
 import { MAX_CONTENT } from '../lockfile';
 import { tmpPath } from '../sidefiles';

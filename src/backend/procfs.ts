@@ -1,3 +1,6 @@
+// What Linux's /proc tells about processes and locks: liveness refinements,
+// which process has a file open, the boot id and PID namespace, /proc/locks.
+// Every answer is "cannot tell" (null) where /proc is not our namespace's.
 import fs = require('node:fs');
 import path = require('node:path');
 import { localFs } from './fsinfo';

@@ -1,3 +1,5 @@
+// The Backend interface: every question the lock algorithm asks the OS, as the
+// native and the JS backend both answer it.
 /** What one read of a lock path saw, all from one open file (so from one inode). */
 export interface FileState {
   type: 'file' | 'dir' | 'other';

@@ -1,3 +1,4 @@
+// `pidlock alive PID...`: whether each PID is a running process.
 import { isProcessAlive } from '../index';
 import { EXIT } from './exit';
 import { COMMON_OPTIONS, parse, UsageError } from './options';

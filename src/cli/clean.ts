@@ -1,13 +1,15 @@
+// `pidlock clean`: removes a stale lock (with --force, also one whose owner
+// cannot be checked from here) and says what it did.
 import { lockStatus, removeStaleLock } from '../index';
 import { EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockPathFrom, parse } from './options';
 import { err, json, out } from './output';
 
 type Action = 'removed' | 'none' | 'kept';
 
 export function clean(args: string[]): number {
   const { values } = parse('clean', { args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS, force: { type: 'boolean' } } });
-  const path = lockFrom(values).path;
+  const path = lockPathFrom(values);
   const force = values.force === true;
   const singleHost = values['single-host'] === true;
   const before = lockStatus({ path, singleHost });

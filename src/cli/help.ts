@@ -1,3 +1,4 @@
+// The text of `pidlock --help` and of each command's --help.
 const LOCK = `Lock (one of):
   --name NAME     the lock file .NAME_lock[_PORT].pid in the temp directory
   --port PORT     an integer 0-65535 appended to the name

@@ -1,3 +1,5 @@
+// The CLI's dispatcher: picks the command, and turns usage and lock errors into
+// one line on stderr (or --json) and the command's exit code.
 import { PidLockError, type AdviceWords } from '../index';
 import { alive } from './alive';
 import { clean } from './clean';

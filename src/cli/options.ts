@@ -1,3 +1,7 @@
+// Command-line parsing shared by the commands: the option tables, parseArgs
+// with one-line errors, the lock named by --name/--port/--dir or --path, and the
+// --wait, --lease and --conflict-exit-code values.
+import path = require('node:path');
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { lockFilePath, PidLock } from '../index';
 import { EXIT } from './exit';
@@ -123,8 +127,11 @@ export interface LockArgs {
   lease?: string;
 }
 
-/** Exactly one way to name the lock; the library's own checks give the messages for bad names and ports. */
-export function lockFrom(values: LockArgs): PidLock {
+/**
+ * Exactly one way to name the lock, resolved once to its absolute path; the
+ * library's own checks give the messages for bad names and ports.
+ */
+export function lockPathFrom(values: LockArgs): string {
   const byName = values.name !== undefined;
   const byPath = values.path !== undefined;
   if (byName && byPath) throw new UsageError('give either --name (with --port/--dir) or --path, not both');
@@ -132,18 +139,26 @@ export function lockFrom(values: LockArgs): PidLock {
   if (byPath && (values.port !== undefined || values.dir !== undefined)) {
     throw new UsageError('--port and --dir go with --name; with --path, put the whole file path in --path');
   }
-  // Only when given: an absent flag leaves the library's default.
-  const singleHost = values['single-host'] ? { singleHost: true } : {};
-  if (values.lease !== undefined) Object.assign(singleHost, { lease: parseLease(values.lease) });
+  if (byPath) {
+    // A command line cannot carry a NUL byte, so the empty path is the one bad one.
+    if (values.path === '') throw new UsageError("--path needs a file, as in '--path /tmp/job.pid'");
+    return path.resolve(values.path as string);
+  }
   try {
-    if (byPath) return new PidLock({ path: values.path as string, ...singleHost });
-    const options = { name: values.name as string, port: values.port, dir: values.dir, ...singleHost };
-    lockFilePath(options);
-    return new PidLock(options);
+    return lockFilePath({ name: values.name as string, port: values.port, dir: values.dir });
   } catch (e) {
     if ((e as { code?: string }).code?.startsWith('ERR_')) throw new UsageError((e as Error).message);
     throw e;
   }
+}
+
+/** The lock `run` takes: its path from lockPathFrom, and --single-host and --lease when given. */
+export function lockFrom(values: LockArgs): PidLock {
+  const lockPath = lockPathFrom(values);
+  // Only when given: an absent flag leaves the library's default.
+  const policy = values['single-host'] ? { singleHost: true } : {};
+  if (values.lease !== undefined) Object.assign(policy, { lease: parseLease(values.lease) });
+  return new PidLock({ path: lockPath, ...policy });
 }
 
 /**

@@ -1,3 +1,4 @@
+// How the CLI writes: plain or coloured lines, JSON, and the words for liveness.
 /** Colour only for a human at a terminal; pipes, files and --json get plain text. */
 function colourOn(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;

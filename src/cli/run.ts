@@ -1,3 +1,5 @@
+// `pidlock run`: takes the lock (waiting up to --wait), runs the command with
+// the lock held and signals forwarded, and releases when it ends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import os = require('node:os');
 import { lockStatus, type LockStatus, type PidLock } from '../index';

@@ -1,8 +1,9 @@
+// `pidlock status`: the lock's state as text or --json, with LSB exit codes.
 import fs = require('node:fs');
 import path = require('node:path');
 import { lockStatus, PidLockError, type LockStatus } from '../index';
 import { STATUS_EXIT } from './exit';
-import { COMMON_OPTIONS, LOCK_OPTIONS, lockFrom, parse } from './options';
+import { COMMON_OPTIONS, LOCK_OPTIONS, lockPathFrom, parse } from './options';
 import { aliveColour, aliveWord, json, out, paint } from './output';
 
 const STATE_COLOUR = { held: 'green', stale: 'yellow', free: 'dim' } as const;
@@ -20,7 +21,7 @@ function printReport(r: LockStatus): void {
 
 export function status(args: string[]): number {
   const { values } = parse('status', { args, options: { ...LOCK_OPTIONS, ...COMMON_OPTIONS } });
-  const lockPath = lockFrom(values).path;
+  const lockPath = lockPathFrom(values);
   const report = lockStatus({ path: lockPath, singleHost: values['single-host'] === true });
   if (report.state === 'free') directoryMustExist(lockPath);
   if (values.json) json(report);

@@ -1,3 +1,6 @@
+// Where the first instance listens: a Unix socket in a private directory beside
+// the lock, or a named pipe on Windows; and the ownership checks that make
+// sending to it safe.
 import type * as crypto from 'node:crypto';
 import fs = require('node:fs');
 import os = require('node:os');
@@ -113,23 +116,24 @@ export function isOurs(endpoint: Endpoint): boolean {
       'ERR_SINGLE_INSTANCE_UNSAFE_DIR',
       `${what}, not by this user (uid ${ownUid()}): refusing to send to it; remove it if it is left over`,
     );
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-  if (!st.isDirectory() || st.uid !== ownUid()) throw unsafe(`'${dir}' was made by uid ${st.uid}, or is not a directory`);
-  if ((st.mode & 0o077) !== 0) return false;
-  try {
-    st = fs.lstatSync(address);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-  if (!st.isSocket() || st.uid !== ownUid()) throw unsafe(`'${address}' was made by uid ${st.uid}, or is not a socket`);
+  const d = lstatIfThere(dir);
+  if (d === null) return false;
+  if (!d.isDirectory() || d.uid !== ownUid()) throw unsafe(`'${dir}' was made by uid ${d.uid}, or is not a directory`);
+  if ((d.mode & 0o077) !== 0) return false;
+  const s = lstatIfThere(address);
+  if (s === null) return false;
+  if (!s.isSocket() || s.uid !== ownUid()) throw unsafe(`'${address}' was made by uid ${s.uid}, or is not a socket`);
   return true;
+}
+
+/** lstat, or null when nothing is there (no first instance has made it yet). */
+function lstatIfThere(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 export function cleanup(endpoint: Endpoint): void {

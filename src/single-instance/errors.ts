@@ -1,3 +1,4 @@
+// SingleInstanceError and its codes.
 /** Why a second instance got no reply; the table in docs/electron.md explains each. */
 export type SingleInstanceErrorCode =
   | 'ERR_SINGLE_INSTANCE_TIMEOUT'

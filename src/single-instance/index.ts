@@ -1,3 +1,5 @@
+// requestSingleInstance(): take the lock and become the first instance, or send
+// this instance's argv and data to the first one and return its reply.
 import { lockStatus } from '../api';
 import { invalidArg } from '../errors';
 import { lockPathOf } from '../paths';
@@ -95,12 +97,7 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
     const remaining = deadline - performance.now();
     if (remaining <= 0) {
       throwIfElsewhere(lock.path);
-      let holder: number | null = null;
-      try {
-        holder = lock.owner()?.pid ?? null;
-      } catch {
-        // Only for the message.
-      }
+      const holder = ownerForMessage(lock);
       throw new SingleInstanceError(
         'ERR_SINGLE_INSTANCE_TIMEOUT',
         `the lock '${lock.path}' is held${holder === null ? '' : ` by PID ${holder}`}, but no first instance answered within ${timeout} ms` +
@@ -112,13 +109,17 @@ export async function requestSingleInstance<R = unknown, D = unknown>(
   }
 }
 
-function otherUser(lock: PidLock, uid: number): SingleInstanceError {
-  let pid: number | null = null;
+/** The holder's PID, for an error message only: a look that fails just leaves it out. */
+function ownerForMessage(lock: PidLock): number | null {
   try {
-    pid = lock.owner()?.pid ?? null;
+    return lock.owner()?.pid ?? null;
   } catch {
-    // Only for the message.
+    return null;
   }
+}
+
+function otherUser(lock: PidLock, uid: number): SingleInstanceError {
+  const pid = ownerForMessage(lock);
   return new SingleInstanceError(
     'ERR_SINGLE_INSTANCE_OTHER_USER',
     `the lock '${lock.path}' is held by${pid === null ? '' : ` PID ${pid} of`} another user (uid ${uid}, this is uid ${ownUid()}): ` +

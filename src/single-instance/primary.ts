@@ -1,3 +1,5 @@
+// PrimaryInstance: the first instance's server, which hands each second
+// instance's message to the app and sends back its reply.
 import events = require('node:events');
 import type * as net from 'node:net';
 import type { PidLock } from '../pidlock';

@@ -1,3 +1,5 @@
+// A second instance's side: connect to the first one, send the message, read
+// the reply.
 import type * as net from 'node:net';
 import { SingleInstanceError, type SingleInstanceErrorCode } from './errors';
 import { readLine } from './framing';

@@ -1,3 +1,4 @@
+// The public types of requestSingleInstance: options, messages, replies.
 import type { LockOptions } from '../paths';
 
 /** What the first instance learns about each second instance. */

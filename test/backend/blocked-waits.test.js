@@ -148,33 +148,7 @@ test('worker.terminate() of a worker blocked in acquireSync() returns within a s
 
 test('acquireSync() on a lock this thread holds through another PidLock or the singleton throws EDEADLK at once', async () => {
   const file = path.join(tmpDir('pidlock-deadlk-'), 'self.pid');
-  const script = `
-    const pkg = require(${JSON.stringify(require.resolve('../..'))});
-    const out = {};
-    const a = new pkg.PidLock({ path: ${JSON.stringify(file)} });
-    a.tryAcquire();
-    const t0 = performance.now();
-    try { new pkg.PidLock({ path: a.path }).acquireSync({ timeout: Infinity }); out.plain = 'returned'; }
-    catch (e) { out.plain = { code: e.code, name: e.name, path: e.path, message: e.message }; }
-    out.ms = performance.now() - t0;
-    a.release();
-    class App extends pkg.SingletonInstance {}
-    App.singletonLockDir = ${JSON.stringify(path.dirname(file))};
-    const app = new App();
-    app.acquireSingletonLock();
-    try { new pkg.PidLock({ path: app.getLockFilePath() }).acquireSync({ timeout: 5000 }); out.singleton = 'returned'; }
-    catch (e) { out.singleton = e.code; }
-    // acquire() keeps waiting: another task of this thread may release.
-    const b = new pkg.PidLock({ path: app.getLockFilePath() });
-    const pending = b.acquire({ timeout: 5000 });
-    setTimeout(() => app.releaseSingletonLock(), 100);
-    pending.then((got) => {
-      out.async = got;
-      b.release();
-      process.stdout.write(JSON.stringify(out) + '\\n');
-    });`;
-  const run = startChild('-e', [script]);
-  // startChild runs `node <script>`: pass the code through -e.
+  const run = startChild(fixture('self-deadlock.js'), [file]);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
   const end = await run.exited;
   clearTimeout(timer);

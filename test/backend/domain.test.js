@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, deadPid, needRoot, inCI, ballotOf, bindfsMount } = require('../helpers');
+const { pkg, root, tmpDir, firstLine, fixture, deadPid, needRoot, inCI, ballotOf, bindfsMount } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'PID namespaces, boot ids and bindfs are Linux-only' };
 const CLI = path.join(root, 'dist', 'cli.js');
@@ -21,14 +21,9 @@ const JS = { PIDLOCK_NO_NATIVE: '1', PIDLOCK_REQUIRE_NATIVE: '' };
  * lines, then the holder). Resolves once it holds the lock, with the holder's
  * host PID; kill() SIGKILLs the holder and waits until it is gone.
  */
-async function nsHolder(
-  t,
-  file,
-  { unshare = ['--pid', '--fork', '--mount-proc'], setup = '', env = NATIVE, pid1 = false, script: js } = {},
-) {
+async function nsHolder(t, file, { unshare = ['--pid', '--fork', '--mount-proc'], setup = '', env = NATIVE, pid1 = false } = {}) {
   const shq = (text) => `'${text.replace(/'/g, "'\\''")}'`;
-  const program = js === undefined ? shq(fixture('holder.js')) : `-e ${shq(js)}`;
-  const holder = `${JSON.stringify(process.execPath)} ${program} ${JSON.stringify(file)}`;
+  const holder = `${JSON.stringify(process.execPath)} ${shq(fixture('holder.js'))} ${JSON.stringify(file)}`;
   // As PID 1 the holder is the namespace's init (`exec`); otherwise sh stays PID 1 and the holder is its child.
   const script = `${setup}\n${pid1 ? `exec ${holder}` : `${holder}; :`}`;
   const child = spawn('unshare', [...unshare, 'sh', '-c', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -36,14 +31,7 @@ async function nsHolder(
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise((r) => child.once('exit', r));
   t.after(() => child.kill('SIGKILL'));
-  const line = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    child.once('exit', (c) => reject(new Error(`namespace holder exited (${c}) before reporting: ${err}`)));
-  });
+  const line = await firstLine(child, 'namespace holder');
   assert.match(line, /^acquired /, err);
   // unshare --fork waits for its child; the holder is that child (PID 1) or the child's child.
   const children = (pid) => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).map(Number);
@@ -256,10 +244,9 @@ test('a dead breaker of another boot left its ballot: a normal break waits for i
   assert.equal(fs.existsSync(file), false);
 });
 
-/** Runs `js` (with `pkg` bound to the JS backend build) in a new PID namespace; returns its stdout. */
-function inContainer(js, ...args) {
-  const code = `const pkg = require(${JSON.stringify(root)}); ${js}`;
-  const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, '-e', code, ...args], {
+/** Runs fixture `script` with `args` on the JS backend in a new PID namespace; returns its stdout. */
+function inContainer(script, ...args) {
+  const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, fixture(script), ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...JS },
   });
@@ -277,17 +264,11 @@ test(
     t.after(() => holder.kill('SIGKILL'));
     assert.match(String(await new Promise((r) => holder.stdout.once('data', r))), /^acquired /);
     assert.equal(fs.readFileSync(file, 'latin1'), `${holder.pid}\n`, 'a host process on a local disk writes the bare PID');
-    const out = JSON.parse(
-      inContainer(
-        `const f = process.argv[1]; const s = pkg.lockStatus(f);
-        console.log(JSON.stringify({ backend: pkg.backend, s, took: new pkg.PidLock({ path: f }).tryAcquire() }));`,
-        file,
-      ),
-    );
+    const out = JSON.parse(inContainer('try-once.js', file, 'look'));
     assert.equal(out.backend, 'js');
-    assert.equal(out.took, false, `the container took the host's live lock: ${JSON.stringify(out)}`);
-    assert.deepEqual([out.s.state, out.s.alive], ['held', null], out.s.reason);
-    assert.match(out.s.reason, /PID namespace other than the host's: owner \d+ may be a process of the host/);
+    assert.equal(out.tried, false, `the container took the host's live lock: ${JSON.stringify(out)}`);
+    assert.deepEqual([out.status.state, out.status.alive], ['held', null], out.status.reason);
+    assert.match(out.status.reason, /PID namespace other than the host's: owner \d+ may be a process of the host/);
     assert.equal(fs.readFileSync(file, 'latin1'), `${holder.pid}\n`);
     holder.stdin.end('release\n');
   },
@@ -302,14 +283,7 @@ test(
     const h = await nsHolder(t, file, { pid1: true });
     const content = fs.readFileSync(file, 'latin1');
     assert.match(content, /^1\n@\S+ K /);
-    const out = JSON.parse(
-      inContainer(
-        `const f = process.argv[1]; const said = [];
-        const removed = pkg.removeStaleLock(f, { force: true, onWarning: (w) => said.push(w.message) });
-        console.log(JSON.stringify({ backend: pkg.backend, removed, said }));`,
-        file,
-      ),
-    );
+    const out = JSON.parse(inContainer('force-clean.js', file));
     assert.equal(out.backend, 'js');
     assert.equal(out.removed, false, `forced away a live lock: ${JSON.stringify(out)}`);
     assert.equal(fs.readFileSync(file, 'latin1'), content);
@@ -448,9 +422,7 @@ test(
     if (!needRoot(t)) return;
     const dir = tmpDir();
     const file = path.join(dir, '.lease_lock.pid');
-    const js = `const l = new (require(${JSON.stringify(root)}).PidLock)({ path: process.argv[1], lease: 1500 });
-    console.log(l.tryAcquire() ? 'acquired ' + process.pid : 'refused'); setInterval(() => {}, 1000);`;
-    const h = await nsHolder(t, file, { ...otherHost(dir, 'build-7'), env: JS, script: js });
+    const h = await nsHolder(t, file, { ...otherHost(dir, 'build-7'), env: { ...JS, HOLDER_LEASE_MS: '1500' } });
     assert.match(
       fs.readFileSync(file, 'latin1'),
       /^\d+\n@[0-9a-f]{12}\.[0-9a-f]{8} L2 build-7\n$/,

@@ -6,11 +6,10 @@
 // each other for the app.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, startChild } = require('../helpers');
+const { root, checkBackend, tmpDir, fixture, startChild, runChild } = require('../helpers');
 
 const posixOnly = process.platform === 'win32' && 'Windows kill() terminates without running handlers';
 
@@ -44,8 +43,9 @@ test(
     assert.equal(end.signal, 'SIGTERM', `code ${end.code}: ${end.err}`);
     assert.equal(fs.existsSync(file), false, 'released on SIGTERM');
     // On the backend this run is about: the copy finds its addon by itself.
-    const r = spawnSync(process.execPath, ['-p', `require(${JSON.stringify(bare)}).backend`], { encoding: 'utf8', env: process.env });
-    assert.equal(r.stdout.trim(), pkg.backend, r.stderr);
+    const r = runChild(fixture('load.js'), [bare, bare]);
+    assert.equal(r.status, 0, r.stderr);
+    checkBackend(JSON.parse(r.stdout).backend, 'the copy');
   },
 );
 

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { test, before, after } = require('node:test');
-const { pkg, root, fixture, startChild, needRoot, inCI } = require('../helpers');
+const { pkg, fixture, startChild, runChild, needRoot, inCI } = require('../helpers');
 
 let mnt = null;
 let how = null;
@@ -71,10 +71,9 @@ function needFat(t) {
 }
 
 function tryElsewhere(file) {
-  const code = `const p = require(${JSON.stringify(root)}); process.stdout.write(String(new p.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire()))`;
-  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  const r = runChild(fixture('try-once.js'), [file]);
   assert.equal(r.status, 0, r.stderr);
-  return r.stdout === 'true';
+  return JSON.parse(r.stdout).tried === true;
 }
 
 test('a lock on FAT (no hard links): acquire, refuse a second process, take over from a SIGKILLed holder, release', async (t) => {

@@ -1,5 +1,5 @@
 'use strict';
-// Issue 9 item 11: never delete what is not a lock. A file of at most 64 bytes
+// Never delete what is not a lock. A file of at most 64 bytes
 // without a live PID on its first line can be an abandoned lock write: stale
 // after the 1 s grace period. A larger one is someone's data: never deleted,
 // PidLockError EFTYPE, `pidlock clean` exit 2, the singleton warns and starts.

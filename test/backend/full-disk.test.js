@@ -1,5 +1,5 @@
 'use strict';
-// Issue 9 item 2: a directory that has filled up, gone read-only or is closed
+// A directory that has filled up, gone read-only or is closed
 // to this user says nothing about the lock in it. A second process facing a
 // live first instance there must hear "held" from every entry point; only with
 // no live holder does the publish error surface (PidLockError, the singleton's

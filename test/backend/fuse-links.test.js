@@ -111,16 +111,8 @@ test("a live breaker's ballot on a filesystem that forces one owner (bindfs --fo
   // A root breaker at work: it has its round-1 ballot open; the ballot reads as 65534's.
   const breaker = await sideFileHolder(ballotOf(file), marked(999999).replace('999999', '%PID%'));
   const staged = stagePackage();
-  const code = `const pkg = require(${JSON.stringify(staged.root)});
-    let fd = 'readable';
-    try { require('fs').readdirSync('/proc/${breaker.pid}/fd'); } catch (e) { fd = e.code; }
-    process.stdout.write(JSON.stringify({ fd, state: pkg.lockStatus(${JSON.stringify(file)}).state, removed: pkg.removeStaleLock(${JSON.stringify(file)}) }));`;
-  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pidlock-owner-')), 'contender.js');
-  fs.writeFileSync(script, code);
-  fs.chmodSync(path.dirname(script), 0o755);
-  fs.chmodSync(script, 0o644);
   try {
-    const r = runChild(script, [], { uid: 65533 });
+    const r = runChild(staged.fixture('owner-look.js'), [file, String(breaker.pid)], { uid: 65533, env: { PIDLOCK_PKG: staged.root } });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(
       JSON.parse(r.stdout),

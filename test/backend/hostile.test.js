@@ -190,7 +190,7 @@ const cases = [
       fs.utimesSync(p, old(), old());
       return { protect: [p] };
     },
-    // Larger than any lock: someone's data, never deleted (see test/foreign-content.test.js).
+    // Larger than any lock: someone's data, never deleted (see test/backend/foreign-content.test.js).
     pidlock: { code: 'EFTYPE' },
     singleton: 'warn',
     check: (out) => assert.ok(out.maxRssKb < 200 * 1024, `read too much: max RSS ${out.maxRssKb} kB`),
@@ -314,9 +314,7 @@ const cases = [
     async setup({ dir }) {
       const p = path.join(dir, LOCK);
       // The writer creates the file empty at once, stays alive, and writes its own PID 0.5 s later.
-      const script = `const fs = require('node:fs'); const fd = fs.openSync(${JSON.stringify(p)}, 'w');
-        setTimeout(() => fs.writeSync(fd, process.pid + '\\n'), 500); setTimeout(() => {}, 30000);`;
-      const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+      const writer = spawn(process.execPath, [fixture('slow-writer.js'), p, '500'], { stdio: 'ignore' });
       for (let i = 0; i < 2000 && !fs.existsSync(p); i++) await sleep(5);
       return { writer, cleanup: () => writer.kill('SIGKILL') };
     },

@@ -2,7 +2,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
-const { pkg, deadPid, idleChild, sleep } = require('../helpers');
+const { pkg, fixture, deadPid, idleChild, sleep } = require('../helpers');
 
 test('own PID is alive', () => {
   assert.equal(pkg.isProcessAlive(process.pid), true);
@@ -56,18 +56,7 @@ test(
 
 test('a thread id of another process is not a process', { skip: process.platform !== 'linux' && 'Linux /proc only' }, async () => {
   // A worker thread has its own tid, which kill() accepts; it must not read as a live process.
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `
-    const { Worker } = require('worker_threads');
-    new Worker('setInterval(() => {}, 1000)', { eval: true })
-      .on('online', () => console.log(require('fs').readdirSync('/proc/self/task').join(' ')));
-    setTimeout(() => {}, 30000);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const child = spawn(process.execPath, [fixture('threads.js')], { stdio: ['ignore', 'pipe', 'ignore'] });
   const tids = (await new Promise((r) => child.stdout.once('data', (d) => r(String(d))))).trim().split(' ').map(Number);
   const tid = tids.find((t) => t !== child.pid);
   try {

@@ -171,7 +171,7 @@ test('own PID: a lock naming us that predates this process is stale; a fresh one
   fs.writeFileSync(file, `${process.pid}\n`);
   const lock = new pkg.PidLock({ path: file });
   if (process.platform === 'linux') {
-    // /proc/self/fd proves no thread of ours holds it, whatever its mtime (test/proc-proof.test.js).
+    // /proc/self/fd proves no thread of ours holds it, whatever its mtime (test/backend/proc-proof.test.js).
     assert.equal(lock.tryAcquire(), true, 'not open by any thread of ours');
     lock.release();
     return;

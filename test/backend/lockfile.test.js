@@ -4,7 +4,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { pkg, tmpDir } = require('../helpers');
+const { execFileSync } = require('node:child_process');
+const { pkg, tmpDir, fixture, runChild } = require('../helpers');
 
 const INVALID = {
   empty: '',
@@ -57,7 +58,7 @@ test('readLockFilePid on a missing file, a directory and a FIFO fails cleanly', 
   assert.deepEqual(pkg.readLockFilePid(dir), { pid: null, success: false });
   if (process.platform !== 'win32') {
     const fifo = path.join(dir, 'fifo');
-    require('node:child_process').execFileSync('mkfifo', [fifo]);
+    execFileSync('mkfifo', [fifo]);
     assert.deepEqual(pkg.readLockFilePid(fifo), { pid: null, success: false });
   }
 });
@@ -92,18 +93,12 @@ test('lockFilePath rejects names and ports that could leave the directory', () =
 
 test('lockFilePath falls back to ~/.cache (the home directory on Windows) when the temp dir is unusable', () => {
   const home = tmpDir();
-  const script = `
-    const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
-    process.stdout.write(pkg.lockFilePath({ name: 'fb', port: 9 }));`;
   const win = process.platform === 'win32';
   const fallback = win ? home : path.join(home, '.cache');
   for (const tmp of [path.join(home, 'missing'), __filename]) {
     // os.tmpdir() and os.homedir() read TEMP/TMP and USERPROFILE on Windows.
     const env = win ? { TEMP: tmp, TMP: tmp, USERPROFILE: home } : { TMPDIR: tmp, HOME: home };
-    const r = require('node:child_process').spawnSync(process.execPath, ['-e', script], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
+    const r = runChild(fixture('lock-path.js'), ['fb', '9'], { env });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, path.join(fallback, '.fb_lock_9.pid'), `temp dir ${tmp}`);
     assert.ok(fs.statSync(fallback).isDirectory());

@@ -1,5 +1,5 @@
 'use strict';
-// Issue 9 item 9: a lock name is either refused up front with ENAMETOOLONG, or
+// A lock name is either refused up front with ENAMETOOLONG, or
 // its whole life works: acquire, a SIGKILLed holder, takeover (which creates
 // break ballots beside the lock, named after it). Limits are counted the way
 // the filesystem counts: UTF-8 bytes on POSIX, UTF-16 units on Windows.

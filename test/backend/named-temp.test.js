@@ -6,22 +6,19 @@
 // extra open, fstat and flock on each publish is waste.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, tmpDir, needRoot, buildPreload, bindfsMount } = require('../helpers');
+const { tmpDir, fixture, startChild, needRoot, buildPreload, bindfsMount } = require('../helpers');
 
-const SHIM = `#define _GNU_SOURCE
-#include <dlfcn.h>
+// After test/helpers.js SHIM_PRELUDE: shim_hit() records each refused
+// O_TMPFILE, the link of the lock's name, and each open of that name after it.
+const SHIM = `#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/types.h>
 
-static int linked, opens;
+static int linked;
 static int is_lock(const char* p) {
   const char* want = getenv("COUNT_PATH");
   return want != NULL && strcmp(p, want) == 0;
@@ -32,27 +29,22 @@ int open64(const char* path, int flags, ...) {
   mode_t mode = va_arg(ap, mode_t);
   va_end(ap);
   if ((flags & O_TMPFILE) == O_TMPFILE) {
+    shim_hit("no-tmpfile");
     errno = EOPNOTSUPP;
     return -1;
   }
-  if (linked && is_lock(path)) opens++;
+  if (linked && is_lock(path)) shim_hit("reopen");
   int (*real)(const char*, int, ...) = (int (*)(const char*, int, ...))dlsym(RTLD_NEXT, "open64");
   return real(path, flags, mode);
 }
 int link(const char* from, const char* to) {
   int (*real)(const char*, const char*) = (int (*)(const char*, const char*))dlsym(RTLD_NEXT, "link");
   int r = real(from, to);
-  if (r == 0 && is_lock(to)) linked = 1;
-  return r;
-}
-__attribute__((destructor)) static void report(void) {
-  const char* out = getenv("COUNT_OUT");
-  if (out == NULL || !linked) return;
-  FILE* f = fopen(out, "w");
-  if (f) {
-    fprintf(f, "%d", opens);
-    fclose(f);
+  if (r == 0 && is_lock(to)) {
+    linked = 1;
+    shim_hit("linked");
   }
+  return r;
 }
 `;
 
@@ -62,20 +54,18 @@ __attribute__((destructor)) static void report(void) {
  * opened the name after linking it, and whether `flock -n` was refused.
  */
 async function holdNamed(shim, file) {
-  const count = `${file}.count`;
-  const js = `const p = require(${JSON.stringify(root)}); const l = new p.PidLock({ path: process.argv[1] });
-    console.log(l.tryAcquire() + ' ' + p.backend); process.stdin.once('data', () => { l.release(); process.exit(0); });`;
-  const child = spawn(process.execPath, ['-e', js, file], {
-    env: { ...process.env, LD_PRELOAD: shim, COUNT_PATH: file, COUNT_OUT: count, PIDLOCK_REQUIRE_NATIVE: '1', PIDLOCK_NO_NATIVE: '' },
-    stdio: ['pipe', 'pipe', 'inherit'],
+  const holder = startChild(fixture('holder.js'), [file], {
+    env: { ...shim.env, COUNT_PATH: file, PIDLOCK_REQUIRE_NATIVE: '1', PIDLOCK_NO_NATIVE: '' },
   });
-  const exited = new Promise((r) => child.once('exit', r));
-  assert.equal(String(await new Promise((r) => child.stdout.once('data', r))).trim(), 'true native');
+  assert.match(await holder.firstLine, /^acquired \d+ native$/);
   assert.equal(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.tmp')).length, 0, 'the temp name is gone');
   const flock = spawnSync('flock', ['-n', file, 'true']);
-  child.stdin.write('release\n');
-  assert.equal(await exited, 0);
-  return { opens: Number(fs.readFileSync(count, 'latin1')), flockRefused: flock.status === 1 };
+  holder.child.stdin.write('release\n');
+  assert.equal((await holder.exited).code, 0);
+  const hits = shim.hits(holder.child.pid);
+  // Without them the holder took another path (O_TMPFILE after all, or no shim) and the count below proves nothing.
+  assert.deepEqual(hits.slice(0, 3), ['loaded', 'no-tmpfile', 'linked'], 'the shim refused O_TMPFILE and saw the link');
+  return { opens: hits.filter((h) => h === 'reopen').length, flockRefused: flock.status === 1 };
 }
 
 test("a named-temp publish on a local disk keeps the temp inode's kernel lock: no second open of the name", async (t) => {

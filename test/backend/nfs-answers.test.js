@@ -14,20 +14,19 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, checkBackend, nativeKernelHeld, tmpDir, fixture, startChild, buildPreload } = require('../helpers');
+const { pkg, checkBackend, nativeKernelHeld, tmpDir, fixture, startChild, buildPreload } = require('../helpers');
 
-const SHIM = `#define _GNU_SOURCE
-#include <dlfcn.h>
+// After test/helpers.js SHIM_PRELUDE: shim_hit() records each changed answer.
+const SHIM = `#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/types.h>
-#include <stdlib.h>
-#include <string.h>
 
 static int lost_reply(const char* to, int r) {
   const char* suffix = getenv("LOST_LINK_SUFFIX");
   size_t n = suffix ? strlen(suffix) : 0, m = strlen(to);
   if (r == 0 && n > 0 && m >= n && strcmp(to + m - n, suffix) == 0) {
+    shim_hit("lost-reply");
     errno = EEXIST;
     return -1;
   }
@@ -36,13 +35,16 @@ static int lost_reply(const char* to, int r) {
 static int taken(const char* to) {
   const char* suffix = getenv("TAKEN_LINK_SUFFIX");
   size_t n = suffix ? strlen(suffix) : 0, m = strlen(to);
-  return n > 0 && m >= n && strcmp(to + m - n, suffix) == 0;
+  if (!(n > 0 && m >= n && strcmp(to + m - n, suffix) == 0)) return 0;
+  shim_hit("taken");
+  return 1;
 }
 static int stale_opens;
 static int stale_once(const char* path) {
   const char* suffix = getenv("STALE_OPEN_SUFFIX");
   size_t n = suffix ? strlen(suffix) : 0, m = strlen(path);
   if (n > 0 && m >= n && strcmp(path + m - n, suffix) == 0 && stale_opens++ == 0) {
+    shim_hit("stale");
     errno = ESTALE;
     return 1;
   }
@@ -79,9 +81,10 @@ test('a publish whose link() reported EEXIST although it succeeded is recognised
   const shim = buildPreload(t, SHIM);
   if (shim === null) return;
   const file = path.join(tmpDir(), 'lost.pid');
-  const holder = startChild(fixture('holder.js'), [file], { env: { LD_PRELOAD: shim, LOST_LINK_SUFFIX: '/lost.pid' } });
+  const holder = startChild(fixture('holder.js'), [file], { env: { ...shim.env, LOST_LINK_SUFFIX: '/lost.pid' } });
   const [state, pid] = (await holder.firstLine).split(' ');
   assert.equal(state, 'acquired', `the holder was refused by its own lock: ${holder.stderr()}`);
+  assert.deepEqual(shim.hits(pid), ['loaded', 'lost-reply'], 'the shim answered EEXIST to the successful link');
   assert.equal(fs.readFileSync(file, 'latin1'), `${pid}\n`);
   // It holds it as any holder does: others are refused, and native judges see its kernel lock.
   assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false);
@@ -100,17 +103,14 @@ test('EEXIST stays "taken" when the holder is gone before the publisher looks at
   const shim = buildPreload(t, SHIM);
   if (shim === null) return;
   const file = path.join(tmpDir(), 'taken.pid');
-  const code = `const pkg = require(${JSON.stringify(root)});
-    let tried;
-    try { tried = new pkg.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire(); } catch (e) { tried = e.code; }
-    process.stdout.write(JSON.stringify({ backend: pkg.backend, tried }));`;
-  const r = spawnSync(process.execPath, ['-e', code], {
+  const r = spawnSync(process.execPath, [fixture('try-once.js'), file], {
     encoding: 'utf8',
-    env: { ...process.env, LD_PRELOAD: shim, TAKEN_LINK_SUFFIX: '/taken.pid' },
+    env: { ...process.env, ...shim.env, TAKEN_LINK_SUFFIX: '/taken.pid' },
   });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   checkBackend(out.backend, 'the publisher');
+  assert.deepEqual(new Set(shim.hits(out.pid)), new Set(['loaded', 'taken']), 'the shim failed the link with EEXIST');
   // Before: the native publish reported the look's ENOENT as the link's error.
   assert.equal(out.tried, false);
   assert.deepEqual(fs.readdirSync(path.dirname(file)), [], 'no lock, no temp file left');
@@ -122,16 +122,18 @@ test('ESTALE on a look means look again: a live holder is reported, not an error
   const file = path.join(tmpDir(), 'stale.pid');
   const holder = startChild(fixture('holder.js'), [file]);
   assert.match(await holder.firstLine, /^acquired /);
-  const code = `const pkg = require(${JSON.stringify(root)});
-    const file = ${JSON.stringify(file)};
-    const status = pkg.lockStatus(file);
-    process.stdout.write(JSON.stringify({ state: status.state, pid: status.pid, tried: new pkg.PidLock({ path: file }).tryAcquire() }));`;
-  const r = spawnSync(process.execPath, ['-e', code], {
+  const r = spawnSync(process.execPath, [fixture('try-once.js'), file, 'look'], {
     encoding: 'utf8',
-    env: { ...process.env, LD_PRELOAD: shim, STALE_OPEN_SUFFIX: '/stale.pid' },
+    env: { ...process.env, ...shim.env, STALE_OPEN_SUFFIX: '/stale.pid' },
   });
   assert.equal(r.status, 0, `a stale handle failed the look: ${r.stderr}`);
-  assert.deepEqual(JSON.parse(r.stdout), { state: 'held', pid: holder.child.pid, tried: false });
+  const out = JSON.parse(r.stdout);
+  checkBackend(out.backend, 'the looker');
+  assert.deepEqual(shim.hits(out.pid), ['loaded', 'stale'], "the shim failed the look's first open with ESTALE");
+  assert.deepEqual(
+    { state: out.status.state, pid: out.status.pid, tried: out.tried },
+    { state: 'held', pid: holder.child.pid, tried: false },
+  );
   holder.child.kill('SIGKILL');
   await holder.exited;
 });

@@ -10,8 +10,20 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
-const { pkg, tmpDir, needRoot, stagePackage, startChild, runChild, idleChild, sideFileHolder, ballotOf, sleep } = require('../helpers');
+const { spawn } = require('node:child_process');
+const {
+  pkg,
+  checkBackend,
+  tmpDir,
+  needRoot,
+  stagePackage,
+  startChild,
+  runChild,
+  idleChild,
+  sideFileHolder,
+  ballotOf,
+  sleep,
+} = require('../helpers');
 
 const ATTACKER = 65534;
 const VICTIM = 65533; // the lock's owner, whose app crashed and starts again
@@ -32,22 +44,7 @@ async function crashedLock() {
 /** The attacker creates the ballots of rounds 1, 2, ... naming `pids`, and leaves. */
 function plant(file, pids) {
   const ballots = pids.map((_, i) => ballotOf(file, i + 1));
-  const code = `const fs = require('fs'); const [list, pids] = process.argv.slice(1).map(JSON.parse);
-    list.forEach((b, i) => fs.writeFileSync(b, pids[i] + '\\n', { flag: 'wx' }));`;
-  const r = spawnSync(
-    'setpriv',
-    [
-      `--reuid=${ATTACKER}`,
-      `--regid=${ATTACKER}`,
-      '--clear-groups',
-      process.execPath,
-      '-e',
-      code,
-      JSON.stringify(ballots),
-      JSON.stringify(pids),
-    ],
-    { encoding: 'utf8' },
-  );
+  const r = runChild(stagePackage().fixture('plant-ballots.js'), [JSON.stringify(ballots), JSON.stringify(pids)], { uid: ATTACKER });
   assert.equal(r.status, 0, r.stderr);
   for (const b of ballots) assert.equal(fs.statSync(b).uid, ATTACKER);
   return ballots;
@@ -120,7 +117,7 @@ test("the victim itself, unprivileged and unable to list the named processes' de
   try {
     const ballots = plant(file, [1, stranger.pid]);
     const seen = victimTries(file, stranger.pid);
-    assert.equal(seen.backend, pkg.backend);
+    checkBackend(seen.backend, 'the victim');
     assert.equal(seen.fdList, 'EACCES', 'the victim cannot see which files that process has open');
     assert.deepEqual(
       { state: seen.state, removed: seen.removed, acquired: seen.acquired, mine: seen.mine },

@@ -1,5 +1,5 @@
 'use strict';
-// Issue 11 item 1: after a refusal, polls only look. A waiter facing a live
+// After a refusal, polls only look. A waiter facing a live
 // holder reads the lock and creates nothing: no temp file appears in the
 // directory however often it polls. Once the holder is gone it takes the lock.
 const test = require('node:test');

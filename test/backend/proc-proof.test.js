@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
-const { checkBackend, pkg, root, tmpDir, fixture, needRoot, stagePackage } = require('../helpers');
+const { checkBackend, pkg, tmpDir, fixture, needRoot, stagePackage } = require('../helpers');
 
 const linuxOnly = { skip: process.platform !== 'linux' && 'Linux /proc only' };
 
@@ -83,18 +83,7 @@ test('our /proc refuses the read (hidepid=1, a checker with CAP_KILL as nobody):
 
 /** A worker thread of this process that holds `file` until told to release. */
 async function workerHolder(file) {
-  const w = new Worker(
-    `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const pkg = require(workerData.root);
-    const lock = new pkg.PidLock({ path: workerData.file });
-    parentPort.postMessage({ ok: lock.tryAcquire(), backend: pkg.backend });
-    parentPort.once('message', () => parentPort.postMessage({ released: lock.release() }));`,
-    {
-      eval: true,
-      workerData: { root, file },
-    },
-  );
+  const w = new Worker(fixture('thread-holder.js'), { workerData: { file } });
   const next = () =>
     new Promise((resolve, reject) => {
       w.once('message', resolve);
@@ -118,7 +107,7 @@ test('own PID held by a worker thread, mtime before this process started (clock 
   const w = await workerHolder(file);
   try {
     assert.equal(w.ok, true, 'the worker acquires');
-    assert.equal(w.backend, pkg.backend);
+    checkBackend(w.backend, 'the worker');
     const old = (Date.now() - process.uptime() * 1000) / 1000 - 3600;
     fs.utimesSync(file, old, old);
     const lock = new pkg.PidLock({ path: file });

@@ -111,20 +111,10 @@ test(
     assert.deepEqual(r.events, ['running', 'stopped']);
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing was written');
     // The strict API refuses with a typed error instead.
-    const code = `
-    const pkg = require(process.env.PIDLOCK_PKG);
-    try { new pkg.PidLock({ dir: ${JSON.stringify(dir)}, name: 'x' }).tryAcquire(); console.log('no error'); }
-    catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, path: e.path })); }`;
-    const s = require('node:child_process').spawnSync(
-      'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', code],
-      {
-        env: { ...process.env, ...env },
-        encoding: 'utf8',
-        cwd: staged.root,
-      },
-    );
-    assert.deepEqual(JSON.parse(s.stdout), { name: 'PidLockError', code: 'EACCES', path: path.join(dir, '.x_lock.pid') });
+    const lockPath = path.join(dir, '.x_lock.pid');
+    const s = runChild(staged.fixture('try-once.js'), [lockPath], { uid: 65534, env });
+    assert.equal(s.status, 0, s.stderr);
+    assert.deepEqual(JSON.parse(s.stdout).error, { name: 'PidLockError', code: 'EACCES', path: lockPath });
   },
 );
 

@@ -7,20 +7,16 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { pkg, root, tmpDir, fixture, startChild, needRoot, stagePackage } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, needRoot, stagePackage } = require('../helpers');
 
 const NOBODY = 65534;
 
-/** One tryAcquire() in a fresh process; the lock is released when it exits. */
-function tryElsewhere(file, { uid, pkgRoot = root } = {}) {
-  const code = `const p = require(${JSON.stringify(pkgRoot)}); process.stdout.write(String(new p.PidLock({ path: ${JSON.stringify(file)} }).tryAcquire()))`;
-  const argv = ['-e', code];
-  const r =
-    uid === undefined
-      ? spawnSync(process.execPath, argv, { encoding: 'utf8' })
-      : spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv], { encoding: 'utf8' });
+/** One tryAcquire() in a fresh process; the lock is released when it exits. `staged`: run that staged copy. */
+function tryElsewhere(file, { uid, staged } = {}) {
+  const script = staged ? staged.fixture('try-once.js') : fixture('try-once.js');
+  const r = runChild(script, [file], { uid, env: staged ? { PIDLOCK_PKG: staged.root } : {} });
   assert.equal(r.status, 0, r.stderr);
-  return r.stdout === 'true';
+  return JSON.parse(r.stdout).tried === true;
 }
 
 function ownDir() {
@@ -39,7 +35,7 @@ test('a release that fails (its directory made unwritable) keeps the lock held; 
   assert.deepEqual(r, { failure: 'EACCES', heldAfterFailure: true, retried: true, heldAfterRetry: false });
   assert.equal(fs.existsSync(path.join(dir, 'app.lock')), false, 'the retried release deleted the lock file');
   // The first process still lives: only a real release lets this one in.
-  assert.equal(tryElsewhere(path.join(dir, 'app.lock'), { uid: NOBODY, pkgRoot: staged.root }), true);
+  assert.equal(tryElsewhere(path.join(dir, 'app.lock'), { uid: NOBODY, staged }), true);
   holder.child.stdin.end('bye\n');
   await holder.exited;
 });

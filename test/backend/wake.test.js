@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { pkg, tmpDir, fixture, startChild, runChild, sleep, ballotOf } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, runChild, sideFileHolder, deadPid, sleep, ballotOf } = require('../helpers');
 
 const native = pkg.backend === 'native';
 const SLOW = '60000'; // retryInterval: far past the bound below
@@ -153,14 +153,7 @@ test('a refused acquire() installs the exit hook, so the takeover that follows d
   await holder.firstLine;
   try {
     for (const call of ['acquire', 'acquireSync']) {
-      const script = `
-        const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
-        const before = process.listenerCount('SIGTERM');
-        Promise.resolve(new pkg.PidLock({ path: ${JSON.stringify(file)} }).${call}({ timeout: ${300 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1)}, retryInterval: 10 }))
-          .then((ok) => process.stdout.write(JSON.stringify({ ok, before, after: process.listenerCount('SIGTERM') })));`;
-      const tmp = path.join(tmpDir(), 'hook.js');
-      fs.writeFileSync(tmp, script);
-      const r = runChild(tmp);
+      const r = runChild(fixture('hook-count.js'), [file, call, String(300 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1))]);
       assert.equal(r.status, 0, r.stderr);
       const { ok, before, after } = JSON.parse(r.stdout);
       assert.equal(ok, false, 'the lock stayed held');
@@ -181,19 +174,7 @@ test('a refused acquire() installs the exit hook, so the takeover that follows d
  * spinning waiter makes thousands.
  */
 function busyWait(file, call) {
-  const script = `
-    const fs = require('node:fs');
-    const pkg = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
-    const syscr = () => Number(/^syscr: (\\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'latin1'))[1]);
-    const lock = new pkg.PidLock({ path: ${JSON.stringify(file)} });
-    (async () => {
-      const before = syscr();
-      const ok = await lock.${call}({ timeout: 1000, retryInterval: 50 });
-      process.stdout.write(JSON.stringify({ ok, reads: syscr() - before }));
-    })();`;
-  const tmp = path.join(tmpDir(), 'busy-waiter.js');
-  fs.writeFileSync(tmp, script);
-  const r = runChild(tmp);
+  const r = runChild(fixture('busy-waiter.js'), [file, call]);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -202,7 +183,6 @@ test(
   'a waiter on a stale lock that a live breaker is working on waits on its timer instead of spinning',
   { skip: process.platform !== 'linux' && 'counts read syscalls in /proc/self/io' },
   async () => {
-    const { sideFileHolder, deadPid } = require('../helpers');
     const dir = tmpDir();
     const file = path.join(dir, 'busy.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
@@ -224,7 +204,6 @@ test(
   'a waiter on a kernel-held lock whose PID names no process here (another PID namespace) waits on its timer instead of spinning',
   { skip: (!native && 'the JS backend sees no kernel lock') || (process.platform !== 'linux' && 'needs flock(1) and /proc/self/io') },
   async () => {
-    const { deadPid } = require('../helpers');
     const file = path.join(tmpDir(), 'ns.pid');
     fs.writeFileSync(file, `${deadPid()}\n`);
     // A holder in another PID namespace: its kernel lock is here, its PID is not.
@@ -248,25 +227,7 @@ test('worker.terminate() on a worker waiting in acquire() returns, and its proce
   const holder = startChild(fixture('holder.js'), [file]);
   t.after(() => holder.child.kill('SIGKILL'));
   assert.match(await holder.firstLine, /^acquired /);
-  // The exit watch is armed inside acquire()'s first wait, before the worker
-  // posts "waiting"; terminate() then tears down the worker's environment with
-  // the watch armed (Node 24+ finalizes the thread-safe function first).
-  const script = `
-    const { Worker } = require('node:worker_threads');
-    const w = new Worker(\`
-      const { parentPort } = require('node:worker_threads');
-      const pkg = require(\${JSON.stringify(${JSON.stringify(path.join(__dirname, '..', '..'))})});
-      const lock = new pkg.PidLock({ path: \${JSON.stringify(${JSON.stringify(file)})} });
-      lock.acquire({ timeout: 60000 }).catch(() => {});
-      parentPort.postMessage('waiting');
-    \`, { eval: true });
-    w.once('message', async () => {
-      await w.terminate();
-      process.stdout.write('terminated\\n');
-    });`;
-  const tmp = path.join(tmpDir(), 'terminate-waiter.js');
-  fs.writeFileSync(tmp, script);
-  const r = runChild(tmp, [], { timeout: 30000 });
+  const r = runChild(fixture('terminate-waiter.js'), [file], { timeout: 30000 });
   assert.equal(r.signal, null, `the process hung after terminate() and was killed; stdout: ${r.stdout} stderr: ${r.stderr}`);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'terminated\n');
@@ -276,7 +237,6 @@ test(
   "a waiter held off by a live breaker's ballot is woken when that breaker dies",
   { skip: !native && 'the JS backend has no exit watch' },
   async () => {
-    const { sideFileHolder, deadPid } = require('../helpers');
     for (const mode of ['async', 'sync']) {
       const file = path.join(tmpDir(), 'breaker.pid');
       fs.writeFileSync(file, `${deadPid()}\n`);

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, root, tmpDir, fixture, startChild, runChild, deadPid, inCI } = require('../helpers');
+const { pkg, root, tmpDir, firstLine, fixture, startChild, runChild, deadPid, inCI } = require('../helpers');
 
 const skip = process.platform !== 'win32' && 'Windows only (run under Wine by scripts/cross/ci.sh)';
 const native = pkg.backend === 'native';
@@ -36,15 +36,8 @@ function needWinProcs(t) {
 /** Starts win-procs and resolves with the numbers on its first line. */
 async function winProcsLine(args) {
   const child = spawn(winProcs, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.once('close', (code) => reject(new Error(`win-procs ${args.join(' ')} exited ${code} before reporting`)));
-  });
-  return { child, numbers: line.split(' ').map(Number) };
+  const line = await firstLine(child, `win-procs ${args.join(' ')}`);
+  return { child, numbers: line.trim().split(' ').map(Number) };
 }
 
 async function finish(child) {

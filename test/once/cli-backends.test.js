@@ -39,8 +39,7 @@ for (const [holderOn, cliOn] of [
 
     h.child.kill('SIGKILL');
     await h.exited;
-    const report = `process.stdout.write(require(${JSON.stringify(root)}).backend + ' ' + require('fs').readFileSync(${JSON.stringify(lock)}, 'latin1'))`;
-    const took = cli(cliOn, ['run', '--path', lock, '--', process.execPath, '-e', report]);
+    const took = cli(cliOn, ['run', '--path', lock, '--', process.execPath, fixture('lock-reader.js'), lock]);
     assert.equal(took.status, 0, took.stderr);
     const [backend, pid] = took.stdout.trim().split(' ');
     assert.equal(backend, cliOn, "the command inherits the CLI's backend choice");

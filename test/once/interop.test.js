@@ -4,10 +4,10 @@
 // start-stop-daemon --pidfile. README "Interoperability" lists the same.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, runChild } = require('../helpers');
+const { pkg, tmpDir, fixture, startProgram, startChild, runChild } = require('../helpers');
 
 /** flock(1) is util-linux, lockfile-progs and start-stop-daemon are Debian's: Linux tools. */
 const linuxTools = process.platform !== 'linux' && 'util-linux, lockfile-progs and dpkg tools (Linux)';
@@ -19,26 +19,7 @@ function sh(cmd, args) {
   return r;
 }
 
-/** Starts a program and resolves `firstLine` with its first line of output; killed when the test ends. */
-function start(t, cmd, args) {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const firstLine = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-    child.on('exit', (code, sig) => reject(new Error(`${cmd} exited (${code ?? sig}) before a line: ${out} ${err}`)));
-  });
-  firstLine.catch(() => {});
-  return { child, firstLine, exited };
-}
-
-const python = (t, dir, mode, port = '8080') => start(t, 'python3', [fixture('mixin.py'), dir, 'phologtolabstreaminglayer', port, mode]);
+const python = (dir, mode, port = '8080') => startProgram('python3', [fixture('mixin.py'), dir, 'phologtolabstreaminglayer', port, mode]);
 /** The Node app on this package's mixin (test/fixtures/singleton-app.js): one JSON report. */
 const nodeApp = (dir, port = '8080') => JSON.parse(runChild(fixture('singleton-app.js'), [dir, port]).stdout);
 
@@ -55,12 +36,12 @@ test(
     const node = startChild(fixture('singleton-app.js'), [dir, '8080', 'hold']);
     t.after(() => node.child.kill('SIGKILL'));
     assert.equal(JSON.parse(await node.firstLine).acquired, true);
-    assert.equal(await python(t, dir, 'check').firstLine, 'running');
-    assert.match(await python(t, dir, 'hold').firstLine, /^refused /);
+    assert.equal(await python(dir, 'check').firstLine, 'running');
+    assert.match(await python(dir, 'hold').firstLine, /^refused /);
     node.child.kill('SIGKILL');
     await node.exited;
     // Node died holding it: Python takes it over, and then Node is refused.
-    const py = python(t, dir, 'hold');
+    const py = python(dir, 'hold');
     assert.equal(await py.firstLine, `acquired ${py.child.pid}`);
     const refused = nodeApp(dir);
     assert.equal(refused.acquired, false);
@@ -70,7 +51,7 @@ test(
     await py.exited;
     assert.equal(nodeApp(dir).acquired, true);
     // A clean Python release leaves nothing behind for Node either.
-    const py2 = python(t, dir, 'hold');
+    const py2 = python(dir, 'hold');
     assert.match(await py2.firstLine, /^acquired /);
     py2.child.stdin.write('\n');
     await py2.exited;
@@ -78,14 +59,14 @@ test(
   },
 );
 
-test('flock -n (util-linux): refused while this package holds the lock, and its holder refuses us', { skip: linuxTools }, async (t) => {
+test('flock -n (util-linux): refused while this package holds the lock, and its holder refuses us', { skip: linuxTools }, async () => {
   const file = path.join(tmpDir(), 'job.pid');
   const lock = new pkg.PidLock({ path: file });
   assert.equal(lock.tryAcquire(), true);
   assert.equal(sh('flock', ['-n', file, 'true']).status, 1, 'flock -n is refused');
   assert.equal(lock.release(), true);
   // flock(1) holding the file (empty, as it creates it): a live holder for us.
-  const held = start(t, 'flock', ['-n', file, 'sh', '-c', 'echo locked; exec sleep 60']);
+  const held = startProgram('flock', ['-n', file, 'sh', '-c', 'echo locked; exec sleep 60']);
   assert.equal(await held.firstLine, 'locked');
   assert.equal(new pkg.PidLock({ path: file }).tryAcquire(), false);
   assert.equal(pkg.lockStatus(file).state, 'held');
@@ -99,7 +80,7 @@ test('flock -n (util-linux): refused while this package holds the lock, and its 
 test(
   'lockfile-progs --use-pid: our lock is valid to lockfile-check and refused by lockfile-create; its lock refuses us until its owner dies',
   { skip: linuxTools },
-  async (t) => {
+  async () => {
     const file = path.join(tmpDir(), 'job.pid');
     const lock = new pkg.PidLock({ path: file });
     assert.equal(lock.tryAcquire(), true);
@@ -110,7 +91,7 @@ test(
     assert.equal(lock.release(), true);
     assert.notEqual(sh('lockfile-check', ['--use-pid', '--lock-name', file]).status, 0, 'no lock after release');
     // --use-pid writes the PID of lockfile-create's parent: this shell, which then stays.
-    const holder = start(t, 'sh', ['-c', 'lockfile-create --use-pid --lock-name "$0" && echo locked && exec sleep 60', file]);
+    const holder = startProgram('sh', ['-c', 'lockfile-create --use-pid --lock-name "$0" && echo locked && exec sleep 60', file]);
     assert.equal(await holder.firstLine, 'locked');
     const theirs = new pkg.PidLock({ path: file });
     assert.equal(theirs.tryAcquire(), false);

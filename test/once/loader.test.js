@@ -9,27 +9,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { root, tmpDir, runChild, fixture } = require('../helpers');
 
-/** Loads the package (`from`: a path or a package name) in a fresh process with `env`; what it saw, as JSON. */
-function load(env, after = '', { dir = tmpDir(), from = root } = {}) {
-  const script = path.join(dir, 'load.js');
-  fs.writeFileSync(
-    script,
-    `let out;
-    try {
-      const pkg = require(${JSON.stringify(from)});
-      ${after}
-      out = { backend: pkg.backend, loadError: pkg.loadError && { code: pkg.loadError.code, message: pkg.loadError.message } };
-    } catch (err) {
-      out = { threw: { code: err.code, message: err.message } };
-    }
-    process.stdout.write(JSON.stringify(out));`,
-  );
-  // The suite's own backend choice must not leak into these children.
-  return run(script, env);
+/** Loads the package (`from`: a path, or a package name found from `dir`) in a fresh process with `env`; what it saw. */
+function load(env, { requireNative = false, dir = tmpDir(), from = root } = {}) {
+  return run(fixture('load.js'), env, [from, dir, ...(requireNative ? ['requireNative'] : [])]);
 }
 
-function run(script, env = {}) {
-  const r = runChild(script, [], { env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_EXPECT_BACKEND: '', ...env } });
+function run(script, env = {}, args = []) {
+  // The suite's own backend choice must not leak into these children.
+  const r = runChild(script, args, { env: { PIDLOCK_NO_NATIVE: '', PIDLOCK_EXPECT_BACKEND: '', ...env } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -58,7 +45,7 @@ test('an addon that cannot be found: the JS backend, and a loadError that names 
 
 test('an installed package with no binary for this machine: the advice is to build one or use a platform with a prebuild', () => {
   const app = installWithoutBinary();
-  const r = load({}, '', { dir: app, from: 'pidlock-native' });
+  const r = load({}, { dir: app, from: 'pidlock-native' });
   assert.equal(r.backend, 'js');
   assert.equal(r.loadError.code, 'PIDLOCK_NO_ADDON');
   assert.match(r.loadError.message, INSTALL_ADVICE);
@@ -77,10 +64,7 @@ test('a bundle without the copied prebuilds: the advice is the copy recipe', asy
     return t.skip(`esbuild cannot run on this platform from this node_modules: ${err.message.split('\n')[0]}`);
   }
   const app = installWithoutBinary();
-  fs.writeFileSync(
-    path.join(app, 'entry.js'),
-    "const pkg = require('pidlock-native');\nprocess.stdout.write(JSON.stringify({ backend: pkg.backend, loadError: { code: pkg.loadError.code, message: pkg.loadError.message } }));\n",
-  );
+  fs.copyFileSync(fixture('bundle-entry.js'), path.join(app, 'entry.js'));
   const out = path.join(tmpDir('pidlock-bundle-'), 'app.js');
   await esbuild.build({
     entryPoints: [path.join(app, 'entry.js')],
@@ -113,8 +97,8 @@ test('PIDLOCK_REQUIRE_NATIVE=1: a failed load throws PIDLOCK_NATIVE_REQUIRED wit
 });
 
 test('requireNative(): silent with the addon loaded, PIDLOCK_NATIVE_REQUIRED on the JS backend', () => {
-  assert.deepEqual(load({}, 'pkg.requireNative();'), { backend: 'native' });
-  const r = load({ PIDLOCK_NO_NATIVE: '1' }, 'pkg.requireNative();');
+  assert.deepEqual(load({}, { requireNative: true }), { backend: 'native' });
+  const r = load({ PIDLOCK_NO_NATIVE: '1' }, { requireNative: true });
   assert.equal(r.threw.code, 'PIDLOCK_NATIVE_REQUIRED');
 });
 

@@ -227,8 +227,7 @@ test('another user cannot connect to the first instance', { skip: process.platfo
   assert.equal(first.lines().filter((l) => l.role === 'got').length, 0, 'nothing reached the handler');
   // And the socket's private directory would have refused it anyway.
   const address = first.lines().find((l) => l.role === 'primary').address;
-  const connect = `require('node:net').connect(${JSON.stringify(address)}).on('connect', () => { console.log('connected'); process.exit(); }).on('error', (e) => console.log(e.code))`;
-  const direct = runChild('-e', [connect], { uid: 65534 });
+  const direct = runChild(staged.fixture('connect.js'), [address], { uid: 65534 });
   assert.equal(direct.stdout.trim(), 'EACCES', direct.stderr);
   // The same request from this user does get through, so the refusal was about the user.
   const own = await app(t, { dir, env, script: staged.fixture('si-app.js') }).final();
