@@ -35,9 +35,9 @@ export interface Seen {
    * st_dev in it: each NFS client numbers a mount its own way, and the breakers
    * of one file on several hosts must meet in one election.
    */
-  id: string;
+  readonly id: string;
   /** The file's identity in the registry (src/registry.ts). */
-  key: string;
+  readonly key: string;
   dev: bigint;
   ino: bigint;
   /** The PID on the first line: the owner, also of a multi-line pidfile. */
@@ -59,26 +59,52 @@ export interface Assessment {
   verdict: Verdict;
 }
 
-function seenOf(st: FileState, file: string, policy: Policy): Seen {
-  const marker = parseMarker(st.head, st.size);
-  const dir = path.dirname(file);
-  const shared = policy.singleHost ? null : sharedFs(dir);
-  const own = ownDomain();
-  const origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
-  return {
-    id: `${st.ino.toString(36)}-${st.mtimeNs.toString(36)}-${st.ctimeNs.toString(36)}`,
-    key: fileKey(st.dev, st.ino),
-    dev: st.dev,
-    ino: st.ino,
-    pid: firstLinePid(st.head, st.size),
-    size: st.size,
-    mtimeMs: Number(st.mtimeNs / 1000000n),
-    kernelHeld: st.kernelHeld,
-    marker,
-    origin,
-    shared,
-    local: policy.singleHost || localFs(dir).local,
-  };
+/**
+ * A Seen whose id and registry key (BigInt to string conversions) are built
+ * when first asked for: a refused poll at a live holder needs neither.
+ */
+class SeenFile implements Seen {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly pid: number | null;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly kernelHeld: boolean | null;
+  readonly marker: Marker | null;
+  readonly origin: Origin;
+  readonly shared: string | null;
+  readonly local: boolean;
+  readonly #mtimeNs: bigint;
+  readonly #ctimeNs: bigint;
+  #id: string | undefined;
+  #key: string | undefined;
+
+  constructor(st: FileState, file: string, policy: Policy) {
+    const marker = parseMarker(st.head, st.size);
+    const dir = path.dirname(file);
+    const shared = policy.singleHost ? null : sharedFs(dir);
+    const own = ownDomain();
+    this.dev = st.dev;
+    this.ino = st.ino;
+    this.pid = firstLinePid(st.head, st.size);
+    this.size = st.size;
+    this.mtimeMs = Number(st.mtimeNs / 1000000n);
+    this.kernelHeld = st.kernelHeld;
+    this.marker = marker;
+    this.origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
+    this.shared = shared;
+    this.local = policy.singleHost || localFs(dir).local;
+    this.#mtimeNs = st.mtimeNs;
+    this.#ctimeNs = st.ctimeNs;
+  }
+
+  get id(): string {
+    return (this.#id ??= `${this.ino.toString(36)}-${this.#mtimeNs.toString(36)}-${this.#ctimeNs.toString(36)}`);
+  }
+
+  get key(): string {
+    return (this.#key ??= fileKey(this.dev, this.ino));
+  }
 }
 
 /**
@@ -100,7 +126,7 @@ export function read(backend: Backend, file: string, policy: Policy = DEFAULT_PO
   if (st === null) return null;
   if (st.type === 'dir') throw new PidLockError('EISDIR', 'open', file);
   if (st.type !== 'file') throw new PidLockError('EINVAL', 'open', file, 'not a regular file');
-  return seenOf(st, file, policy);
+  return new SeenFile(st, file, policy);
 }
 
 /**
