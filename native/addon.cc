@@ -90,16 +90,24 @@ struct EnvLocks {
 
 EnvLocks* Locks(const Napi::CallbackInfo& info) { return static_cast<EnvLocks*>(info.Data()); }
 
-// The caller's array that an answer's 64-bit numbers are written into, so
-// that the lock's hot paths allocate nothing here. BigUint64Array only: each
-// slot is read in JS as the same 64 bits (times through a BigInt64Array view).
-uint64_t* WordsArg(const Napi::CallbackInfo& info, size_t i, size_t n) {
-  if (info.Length() <= i || !info[i].IsTypedArray() ||
-      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array ||
-      info[i].As<Napi::TypedArray>().ElementLength() < n) {
-    throw Napi::TypeError::New(info.Env(), "expected a BigUint64Array for the answer");
+// The memory of the caller's typed array (of `type`, at least `n` elements)
+// that an answer is written into, so that the lock's hot paths allocate nothing
+// here; one napi_get_typedarray_info call checks it and finds its data.
+void* ArrayArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, size_t n) {
+  napi_typedarray_type got;
+  size_t length = 0;
+  void* data = nullptr;
+  if (info.Length() <= i ||
+      napi_get_typedarray_info(info.Env(), info[i], &got, &length, &data, nullptr, nullptr) != napi_ok || got != type ||
+      length < n) {
+    throw Napi::TypeError::New(info.Env(), "expected a typed array of the answer's type and size");
   }
-  return info[i].As<Napi::TypedArrayOf<uint64_t>>().Data();
+  return data;
+}
+
+// 64-bit answers: each slot is read in JS as the same 64 bits (times through a BigInt64Array view).
+uint64_t* WordsArg(const Napi::CallbackInfo& info, size_t i, size_t n) {
+  return static_cast<uint64_t*>(ArrayArg(info, i, napi_biguint64_array, n));
 }
 
 // (path, tmp, content, ids) -> handle, with [dev, ino] written into ids; null
@@ -151,11 +159,7 @@ Napi::Value Inspect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = StringArg(info, 0);
   uint64_t* words = WordsArg(info, 1, 5);
-  if (info.Length() < 3 || !info[2].IsTypedArray() ||
-      info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
-      info[2].As<Napi::TypedArray>().ElementLength() < pidlock::kHeadBytes) {
-    throw Napi::TypeError::New(env, "inspect needs a Uint8Array of headBytes for the head");
-  }
+  void* head = ArrayArg(info, 2, napi_uint8_array, pidlock::kHeadBytes);
   std::optional<pidlock::FileState> found;
   SysError err;
   if (!pidlock::Inspect(path, &found, &err)) throw SysErrorToJs(env, err, path);
@@ -166,7 +170,7 @@ Napi::Value Inspect(const Napi::CallbackInfo& info) {
   words[2] = st.size;
   words[3] = static_cast<uint64_t>(st.mtime_sec * 1000000000LL + st.mtime_nsec);
   words[4] = static_cast<uint64_t>(st.ctime_sec * 1000000000LL + st.ctime_nsec);
-  memcpy(info[2].As<Napi::Uint8Array>().Data(), st.head, st.head_len);
+  memcpy(head, st.head, st.head_len);
   int kernel = st.kernel_held.has_value() ? (*st.kernel_held ? 1 : 0) : 2;
   return Napi::Number::New(env, static_cast<int>(st.type) | kernel << 2 | static_cast<int>(st.head_len) << 4);
 }
