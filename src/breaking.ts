@@ -48,7 +48,7 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen, polic
       if (isErrno(err, 'ENOENT')) return 'changed';
       throw PidLockError.from(err, 'unlink', lockPath);
     }
-    collectLitter(backend, lockPath, deadBallots, policy);
+    collectLitter(backend, lockPath, deadBallots, policy, vote.ballot);
     return 'broken';
   } finally {
     removeOwn(backend, vote.ballot, vote.held);
@@ -127,7 +127,7 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  * huge one such litter stays, harmless: no lock operation ever reads it, and
  * each crash leaves at most one such file.
  */
-function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy): void {
+function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy, ownBallot: string): void {
   const dir = path.dirname(lockPath);
   let entries: readonly string[] = known.map((f) => path.basename(f));
   try {
@@ -146,7 +146,8 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
   const shared = policy.singleHost ? null : sharedFs(dir);
   for (const entry of entries) {
     const side = classify(lockPath, entry);
-    if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
+    // Our own ballot is removed right after; judging it would only prove it ours.
+    if (side === null || (side.kind === 'ballot' && side.lockId === currentId) || entry === path.basename(ownBallot)) continue;
     const file = path.join(dir, entry);
     try {
       let stale: boolean | undefined;
