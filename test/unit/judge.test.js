@@ -104,7 +104,7 @@ const ROWS = [
     { stale: false, alive: true, reason: /kernel lock/ },
   ],
   [
-    '1 known held (the native backend\'s test lock): decided before any fact of the owner or the content',
+    "1 known held (the native backend's test lock): decided before any fact of the owner or the content",
     { kernelHeld: true, kernelKnown: true, pid: null, size: 0, mtimeMs: NOW - 60_000 },
     [...OWNER, 'now', 'heldHere', 'marker', 'shared', 'bootMs', 'initialPidNs'],
     { stale: false, alive: true, reason: /kernel lock/ },
