@@ -12,6 +12,12 @@
  *   floor look FILE ITERS BATCHES   open, statx, pread, flock(LOCK_SH|LOCK_NB), close:
  *                                   everything a refused poll needs to see a live
  *                                   holder's lock (FILE is held with LOCK_EX)
+ *   floor publish DIR ITERS BATCHES the native backend's calls for tryAcquire()+release():
+ *                                   open(DIR, O_TMPFILE), flock(LOCK_EX|LOCK_NB), write,
+ *                                   statx, linkat; statx(path), unlink, close
+ *   floor jslook FILE ITERS BATCHES the JS backend's calls for a refused poll, which has
+ *                                   no kernel lock to look at: open, statx, pread, close,
+ *                                   then the owner's kill(pid, 0) + /proc/<pid>/stat read
  *
  * Prints one JSON line: nanoseconds per operation for each batch.
  */
@@ -94,19 +100,76 @@ static int look_once(const char *path) {
   return rc;
 }
 
+/* The native backend's publish (an unnamed inode, locked, written, then named)
+ * and release (is the name still our inode? unlink, close). Linux only. */
+static int publish_once(const char *dir, const char *path, const char *content, size_t len) {
+#ifdef O_TMPFILE
+  struct statx sx;
+  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0 || write(fd, content, len) != (ssize_t)len ||
+      statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
+    close(fd);
+    return -1;
+  }
+  /* The addon falls back to /proc/self/fd/N where AT_EMPTY_PATH needs a privilege (Linux < 6.10). */
+  if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) != 0) {
+    char proc[40];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) != 0) {
+      close(fd);
+      return -1;
+    }
+  }
+  struct statx now;
+  if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &now) != 0 ||
+      now.stx_ino != sx.stx_ino || unlink(path) != 0) {
+    close(fd);
+    return -1;
+  }
+  return close(fd);
+#else
+  (void)dir, (void)path, (void)content, (void)len;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+/* The JS backend's refused poll: read the lock (no flock: Node has none), then
+ * judge its owner with kill() and one /proc/<pid>/stat read, as probe() does. */
+static int jslook_once(const char *path) {
+  char head[64];
+  struct statx sx;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int rc = statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx);
+  ssize_t n = rc == 0 ? pread(fd, head, sizeof head - 1, 0) : -1;
+  close(fd);
+  if (n <= 0) return -1;
+  head[n] = '\0';
+  pid_t pid = (pid_t)atol(head);
+  char proc[48];
+  snprintf(proc, sizeof proc, "/proc/%d/stat", (int)pid);
+  return pid > 0 ? stat_once(pid, proc) : -1;
+}
+
+static const char *dir;
+
 static int once(int which, pid_t pid, const char *path, const char *content, size_t len) {
   switch (which) {
     case 0: return cycle_once(path, content, len);
     case 1: return alive_once(pid);
     case 2: return status_once(pid, path);
     case 3: return stat_once(pid, path);
-    default: return look_once(path);
+    case 4: return look_once(path);
+    case 5: return publish_once(dir, path, content, len);
+    default: return jslook_once(path);
   }
 }
 
 int main(int argc, char **argv) {
   if (argc != 5) {
-    fprintf(stderr, "usage: floor cycle|alive|status|stat|look DIR|PID|FILE ITERS BATCHES\n");
+    fprintf(stderr, "usage: floor cycle|publish|alive|status|stat|look|jslook DIR|PID|FILE ITERS BATCHES\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -124,9 +187,13 @@ int main(int argc, char **argv) {
     which = mode[0] == 'a' ? 1 : strcmp(mode, "status") == 0 ? 2 : 3;
     pid = (pid_t)atol(argv[2]);
     snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, which == 3 ? "stat" : "status");
-  } else if (strcmp(mode, "look") == 0) {
-    which = 4;
+  } else if (strcmp(mode, "look") == 0 || strcmp(mode, "jslook") == 0) {
+    which = mode[0] == 'l' ? 4 : 6;
     snprintf(path, sizeof path, "%s", argv[2]);
+  } else if (strcmp(mode, "publish") == 0) {
+    which = 5;
+    dir = argv[2];
+    snprintf(path, sizeof path, "%s/floor.lock", argv[2]);
   } else {
     fprintf(stderr, "unknown mode %s\n", mode);
     return 2;

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 #include <utility>
@@ -91,20 +92,44 @@ struct EnvLocks {
 
 EnvLocks* Locks(const Napi::CallbackInfo& info) { return static_cast<EnvLocks*>(info.Data()); }
 
+// The memory of the caller's typed array (of `type`, at least `n` elements)
+// that an answer is written into, so that the lock's hot paths allocate nothing
+// here; one napi_get_typedarray_info call checks it and finds its data.
+void* ArrayArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, size_t n) {
+  napi_typedarray_type got;
+  size_t length = 0;
+  void* data = nullptr;
+  if (info.Length() <= i ||
+      napi_get_typedarray_info(info.Env(), info[i], &got, &length, &data, nullptr, nullptr) != napi_ok || got != type ||
+      length < n) {
+    throw Napi::TypeError::New(info.Env(), "expected a typed array of the answer's type and size");
+  }
+  return data;
+}
+
+// 64-bit answers: each slot is read in JS as the same 64 bits (times through a BigInt64Array view).
+uint64_t* WordsArg(const Napi::CallbackInfo& info, size_t i, size_t n) {
+  return static_cast<uint64_t*>(ArrayArg(info, i, napi_biguint64_array, n));
+}
+
+// (path, tmp, content, ids) -> handle, with [dev, ino] written into ids; null
+// when this filesystem needs a temp name and tmp was '' (call again with one).
 Napi::Value Publish(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = StringArg(info, 0);
   std::string tmp = StringArg(info, 1);
   std::string content = StringArg(info, 2);
+  uint64_t* ids = WordsArg(info, 3, 2);
   pidlock::Held held;
   SysError err;
-  if (!pidlock::Publish(path, tmp, content, &held, &err)) throw SysErrorToJs(env, err, path);
+  if (!pidlock::Publish(path, tmp, content, &held, &err)) {
+    if (err.code == pidlock::kNeedsTempName) return env.Null();
+    throw SysErrorToJs(env, err, path);
+  }
   Locks(info)->held[held.handle] = {path, held};
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("handle", Napi::Number::New(env, static_cast<double>(held.handle)));
-  out.Set("dev", Napi::BigInt::New(env, held.dev));
-  out.Set("ino", Napi::BigInt::New(env, held.ino));
-  return out;
+  ids[0] = held.dev;
+  ids[1] = held.ino;
+  return Napi::Number::New(env, static_cast<double>(held.handle));
 }
 
 // Looks a handle up among this environment's locks; JS never hands us another's.
@@ -128,25 +153,28 @@ Napi::Value Remove(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, kHow[static_cast<int>(how)]);
 }
 
+// (path, words, head) -> -1 when there is no such file; else type (0 file,
+// 1 dir, 2 other) | kernel lock (0 free, 1 held, 2 cannot tell) << 2 | bytes
+// read << 4, with [dev, ino, size, mtime ns, ctime ns] written into words and
+// the first bytes into head. src/backend/native.ts builds the FileState.
 Napi::Value Inspect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = StringArg(info, 0);
+  uint64_t* words = WordsArg(info, 1, 5);
+  void* head = ArrayArg(info, 2, napi_uint8_array, pidlock::kHeadBytes);
   std::optional<pidlock::FileState> found;
   SysError err;
   if (!pidlock::Inspect(path, &found, &err)) throw SysErrorToJs(env, err, path);
-  if (!found.has_value()) return env.Null();
+  if (!found.has_value()) return Napi::Number::New(env, -1);
   const pidlock::FileState& st = *found;
-  static const char* kTypes[] = {"file", "dir", "other"};
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("type", Napi::String::New(env, kTypes[static_cast<int>(st.type)]));
-  out.Set("dev", Napi::BigInt::New(env, st.dev));
-  out.Set("ino", Napi::BigInt::New(env, st.ino));
-  out.Set("size", Napi::Number::New(env, static_cast<double>(st.size)));
-  out.Set("mtimeNs", Napi::BigInt::New(env, static_cast<int64_t>(st.mtime_sec * 1000000000LL + st.mtime_nsec)));
-  out.Set("ctimeNs", Napi::BigInt::New(env, static_cast<int64_t>(st.ctime_sec * 1000000000LL + st.ctime_nsec)));
-  out.Set("head", Napi::Buffer<char>::Copy(env, st.head, st.head_len));
-  out.Set("kernelHeld", st.kernel_held.has_value() ? Napi::Boolean::New(env, *st.kernel_held) : env.Null());
-  return out;
+  words[0] = st.dev;
+  words[1] = st.ino;
+  words[2] = st.size;
+  words[3] = static_cast<uint64_t>(st.mtime_sec * 1000000000LL + st.mtime_nsec);
+  words[4] = static_cast<uint64_t>(st.ctime_sec * 1000000000LL + st.ctime_nsec);
+  memcpy(head, st.head, st.head_len);
+  int kernel = st.kernel_held.has_value() ? (*st.kernel_held ? 1 : 0) : 2;
+  return Napi::Number::New(env, static_cast<int>(st.type) | kernel << 2 | static_cast<int>(st.head_len) << 4);
 }
 
 Napi::Value Close(const Napi::CallbackInfo& info) {

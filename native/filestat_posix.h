@@ -11,6 +11,7 @@
 #endif
 
 #include <cstdint>
+#include <cstring>
 
 namespace pidlock {
 
@@ -19,6 +20,8 @@ struct FileStat {
   mode_t kind = 0;  // the S_IFMT bits: S_IFSOCK, S_IFIFO, ...
   uint64_t dev = 0, ino = 0, size = 0;
   int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
+  // The mount's ID that Linux (6.8+) never hands out again; 0: not known.
+  uint64_t mount = 0;
 };
 
 // statx's timestamps and struct stat's timespecs both have tv_sec and tv_nsec.
@@ -38,10 +41,19 @@ int Fill(mode_t mode, uint64_t dev, uint64_t ino, uint64_t size, const Time& mti
 }
 
 #ifdef __linux__
+// STATX_MNT_ID_UNIQUE (Linux 6.8); older kernels ignore the request and leave
+// it out of stx_mask. Its answer sits in stx_mnt_id, at offset 0x90 in the
+// kernel's struct, which older glibc headers still call padding.
+constexpr unsigned kStatxMntIdUnique = 0x4000U;
+constexpr size_t kStatxMntIdOffset = 0x90;
+static_assert(sizeof(struct statx) >= kStatxMntIdOffset + sizeof(uint64_t), "struct statx has room for stx_mnt_id");
+
 inline int Statx(int dirfd, const char* path, int flags, FileStat* out) {
   struct statx sx;
-  if (statx(dirfd, path, flags, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
-    return -1;
+  const unsigned mask = STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME | kStatxMntIdUnique;
+  if (statx(dirfd, path, flags, mask, &sx) != 0) return -1;
+  if (sx.stx_mask & kStatxMntIdUnique) {
+    memcpy(&out->mount, reinterpret_cast<const char*>(&sx) + kStatxMntIdOffset, sizeof out->mount);
   }
   // makedev: the same device encoding Node reports.
   return Fill(sx.stx_mode, makedev(sx.stx_dev_major, sx.stx_dev_minor), sx.stx_ino, sx.stx_size, sx.stx_mtime,

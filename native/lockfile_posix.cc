@@ -24,6 +24,7 @@
 
 #include "filestat_posix.h"
 #include "platform.h"
+#include "unique.h"
 
 namespace pidlock {
 
@@ -101,32 +102,48 @@ bool LinkedAnyway(const std::string& path, const FileStat& ours) {
 // Only FUSE keeps a node per name; the check spares every other publish the
 // second open. Where the filesystem cannot be told (an fstatfs failure, a
 // system without a FUSE check here), it may be FUSE.
-bool OnFuse(int fd) {
+// Linux 6.8+ names each mount with an ID it never hands out again, so the
+// last mount found not to be FUSE is remembered and a publish there needs no
+// fstatfs; a mount over the directory later has another ID and is asked anew.
 #if defined(__linux__)
+std::atomic<uint64_t> last_non_fuse_mount{0};
+#endif
+
+bool OnFuse(int fd, const FileStat& st) {
+#if defined(__linux__)
+  if (st.mount != 0 && st.mount == last_non_fuse_mount.load(std::memory_order_relaxed)) return false;
   struct statfs fs;
-  return fstatfs(fd, &fs) != 0 || fs.f_type == FUSE_SUPER_MAGIC;
+  if (fstatfs(fd, &fs) != 0 || fs.f_type == FUSE_SUPER_MAGIC) return true;
+  if (st.mount != 0) last_non_fuse_mount.store(st.mount, std::memory_order_relaxed);
+  return false;
 #elif defined(__APPLE__)
   // macFUSE's type names ("macfuse", formerly "osxfuse"); FUSE-T serves NFS, which keeps one node per file.
+  (void)st;
   struct statfs fs;
   if (fstatfs(fd, &fs) != 0) return true;
   return strncmp(fs.f_fstypename, "macfuse", 7) == 0 || strncmp(fs.f_fstypename, "osxfuse", 7) == 0;
 #else
+  (void)st;
   return true;
 #endif
 }
 
-int LockName(const std::string& path, int fd, const FileStat& ours) {
-  int named = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (named < 0) return fd;
+UniqueFd LockName(const std::string& path, UniqueFd fd, const FileStat& ours) {
+  UniqueFd named(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!named) return fd;
   FileStat st;
   // Only the file we linked: the name may have been removed and reused meanwhile.
-  bool same = StatFd(named, &st) == 0 && st.dev == ours.dev && st.ino == ours.ino;
-  if (!same || flock(named, LOCK_SH | LOCK_NB) != 0 || LockExclusive(named) != 1) {
-    close(named);
-    return fd;
-  }
-  close(fd);
+  bool same = StatFd(named.get(), &st) == 0 && st.dev == ours.dev && st.ino == ours.ino;
+  if (!same || flock(named.get(), LOCK_SH | LOCK_NB) != 0 || LockExclusive(named.get()) != 1) return fd;
   return named;
+}
+
+// Hands the published descriptor (the one whose kernel lock guards the name) to *out.
+void Keep(const std::string& path, UniqueFd fd, const FileStat& st, Held* out) {
+  if (OnFuse(fd.get(), st)) fd = LockName(path, std::move(fd), st);
+  out->handle = fd.release();
+  out->dev = st.dev;
+  out->ino = st.ino;
 }
 
 #ifdef __linux__
@@ -168,29 +185,21 @@ int LinkUnnamed(int fd, const std::string& path) {
 int PublishUnnamed(const std::string& path, const std::string& content, Held* out, SysError* err) {
   std::string dir = path.substr(0, path.find_last_of('/') + 1);
   if (dir.empty()) dir = ".";
-  int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  UniqueFd fd(open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644));
+  if (!fd) {
     // EOPNOTSUPP: the filesystem lacks it; EISDIR/EINVAL: the kernel predates it.
     if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return 0;
     Fail(err, "open");
     return -1;
   }
   FileStat st;
-  if (!LockAndWrite(fd, content, &st, err)) {
-    close(fd);
-    return -1;
-  }
-  if (LinkUnnamed(fd, path) != 0 && !(errno == EEXIST && LinkedAnyway(path, st))) {
-    int e = errno;
-    close(fd);
-    if (e == ENOENT || NoHardLinks(e)) return 0;
-    errno = e;
+  if (!LockAndWrite(fd.get(), content, &st, err)) return -1;
+  if (LinkUnnamed(fd.get(), path) != 0 && !(errno == EEXIST && LinkedAnyway(path, st))) {
+    if (errno == ENOENT || NoHardLinks(errno)) return 0;
     Fail(err, "link");
     return -1;
   }
-  out->handle = OnFuse(fd) ? LockName(path, fd, st) : fd;
-  out->dev = st.dev;
-  out->ino = st.ino;
+  Keep(path, std::move(fd), st, out);
   return 1;
 }
 #endif
@@ -199,15 +208,14 @@ int PublishUnnamed(const std::string& path, const std::string& content, Held* ou
 // It is empty for the moment before the write; judges read an empty lock as a
 // writer at work for the invalid-content grace period (1 s).
 bool PublishInPlace(const std::string& path, const std::string& content, Held* out, SysError* err) {
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) return Fail(err, "open");
+  UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd) return Fail(err, "open");
   FileStat st;
-  if (!LockAndWrite(fd, content, &st, err)) {
+  if (!LockAndWrite(fd.get(), content, &st, err)) {
     unlink(path.c_str());  // ours: nobody breaks a young empty lock
-    close(fd);
     return false;
   }
-  out->handle = fd;
+  out->handle = fd.release();
   out->dev = st.dev;
   out->ino = st.ino;
   return true;
@@ -241,14 +249,22 @@ bool FailOpen(const std::string& path, SysError* err) {
 // name turns out to be ours (LinkedAnyway).
 bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out, SysError* err) {
 #ifdef __linux__
-  int done = PublishUnnamed(path, content, out, err);
-  if (done != 0) return done == 1;
+  // A temp name comes only after an unnamed publish found no O_TMPFILE here.
+  if (tmp.empty()) {
+    int done = PublishUnnamed(path, content, out, err);
+    if (done != 0) return done == 1;
+  }
 #endif
+  if (tmp.empty()) {
+    err->code = kNeedsTempName;
+    err->syscall = "open";
+    return false;
+  }
   for (int fresh = 0;; fresh++) {
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) return Fail(err, "open");
+    UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd) return Fail(err, "open");
     FileStat st;
-    bool ok = LockAndWrite(fd, content, &st, err);
+    bool ok = LockAndWrite(fd.get(), content, &st, err);
     bool lock_refused = !ok && errno == EWOULDBLOCK;
     int link_errno = 0;
     if (ok && link(tmp.c_str(), path.c_str()) != 0 && !(errno == EEXIST && LinkedAnyway(path, st))) {
@@ -257,12 +273,10 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
     }
     unlink(tmp.c_str());
     if (ok) {
-      out->handle = OnFuse(fd) ? LockName(path, fd, st) : fd;
-      out->dev = st.dev;
-      out->ino = st.ino;
+      Keep(path, std::move(fd), st, out);
       return true;
     }
-    close(fd);
+    fd.reset();
     // Litter collection probes temp files too; a fresh inode under the same
     // private name cannot be the one it holds.
     if (lock_refused && fresh < 3) continue;
@@ -273,17 +287,13 @@ bool Publish(const std::string& path, const std::string& tmp, const std::string&
 
 bool Inspect(const std::string& path, std::optional<FileState>* found, SysError* err) {
   // O_NONBLOCK: a FIFO at the lock path must not hang the open.
-  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) {
     if (errno == ENOENT) return true;
     return FailOpen(path, err);
   }
   FileStat st;
-  if (StatFd(fd, &st) != 0) {
-    Fail(err, "fstat");
-    close(fd);
-    return false;
-  }
+  if (StatFd(fd.get(), &st) != 0) return Fail(err, "fstat");
   FileState* out = &found->emplace();
   out->type = st.regular ? FileType::kRegular : st.directory ? FileType::kDirectory : FileType::kOther;
   out->dev = st.dev;
@@ -294,18 +304,17 @@ bool Inspect(const std::string& path, std::optional<FileState>* found, SysError*
   out->ctime_sec = st.ctime_sec;
   out->ctime_nsec = st.ctime_nsec;
   if (out->type == FileType::kRegular) {
-    ssize_t n = pread(fd, out->head, kHeadBytes, 0);
+    ssize_t n = pread(fd.get(), out->head, kHeadBytes, 0);
     out->head_len = n > 0 ? static_cast<size_t>(n) : 0;
     // A shared probe never conflicts with other probes, only with a holder's
     // exclusive lock (ours, or `flock -n file` from util-linux and friends).
-    if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    if (flock(fd.get(), LOCK_SH | LOCK_NB) == 0) {
       out->kernel_held = false;
     } else if (errno == EWOULDBLOCK) {
       out->kernel_held = true;
     }
   }
-  close(fd);  // also drops the probe's shared lock
-  return true;
+  return true;  // the close drops the probe's shared lock
 }
 
 void Close(int64_t handle) {

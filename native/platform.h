@@ -51,9 +51,13 @@ struct ProcessInfo {
 // Our own PID is always alive.
 ProcessInfo ProbeProcess(uint32_t pid);
 
+// SysError code of a Publish that needs a temp name and was given none.
+constexpr long kNeedsTempName = -1;
+
 // Makes `path` hold `content`, never visible half-written, and keeps it locked
 // in the kernel until Close(). Returns false with *err set; EEXIST-like errors
-// mean the lock is taken.
+// mean the lock is taken. `tmp` may be empty: most publishes need no temp name
+// (Linux's O_TMPFILE, Windows), and one that does fails with kNeedsTempName.
 bool Publish(const std::string& path, const std::string& tmp, const std::string& content, Held* out, SysError* err);
 // false: error in *err. Otherwise *out is empty when there is no such file.
 bool Inspect(const std::string& path, std::optional<FileState>* out, SysError* err);

@@ -31,10 +31,14 @@ export type Origin = 'here' | 'other' | 'unknown';
 
 /** One read of a lock file, as the rules and the election need it. */
 export interface Seen {
-  /** What its ballots carry (fileId in src/sidefiles.ts): another one whenever the file changes. */
-  id: string;
+  /**
+   * What its ballots carry (fileId in src/sidefiles.ts). Changes whenever the path names another file or the file is rewritten. No
+   * st_dev in it: each NFS client numbers a mount its own way, and the breakers
+   * of one file on several hosts must meet in one election.
+   */
+  readonly id: string;
   /** The file's identity in the registry (src/registry.ts). */
-  key: string;
+  readonly key: string;
   dev: bigint;
   ino: bigint;
   /** The PID on the first line: the owner, also of a multi-line pidfile. */
@@ -56,26 +60,52 @@ export interface Assessment {
   verdict: Verdict;
 }
 
-function seenOf(st: FileState, file: string, policy: Policy): Seen {
-  const marker = parseMarker(st.head, st.size);
-  const dir = path.dirname(file);
-  const shared = policy.singleHost ? null : sharedFs(dir);
-  const own = ownDomain();
-  const origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
-  return {
-    id: fileId(st),
-    key: fileKey(st.dev, st.ino),
-    dev: st.dev,
-    ino: st.ino,
-    pid: firstLinePid(st.head, st.size),
-    size: st.size,
-    mtimeMs: Number(st.mtimeNs / 1000000n),
-    kernelHeld: st.kernelHeld,
-    marker,
-    origin,
-    shared,
-    local: policy.singleHost || localFs(dir).local,
-  };
+/**
+ * A Seen whose id and registry key (BigInt to string conversions) are built
+ * when first asked for: a refused poll at a live holder needs neither.
+ */
+class SeenFile implements Seen {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly pid: number | null;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly kernelHeld: boolean | null;
+  readonly marker: Marker | null;
+  readonly origin: Origin;
+  readonly shared: string | null;
+  readonly local: boolean;
+  readonly #mtimeNs: bigint;
+  readonly #ctimeNs: bigint;
+  #id: string | undefined;
+  #key: string | undefined;
+
+  constructor(st: FileState, file: string, policy: Policy) {
+    const marker = parseMarker(st.head, st.size);
+    const dir = path.dirname(file);
+    const shared = policy.singleHost ? null : sharedFs(dir);
+    const own = ownDomain();
+    this.dev = st.dev;
+    this.ino = st.ino;
+    this.pid = firstLinePid(st.head, st.size);
+    this.size = st.size;
+    this.mtimeMs = Number(st.mtimeNs / 1000000n);
+    this.kernelHeld = st.kernelHeld;
+    this.marker = marker;
+    this.origin = marker !== null ? (own !== null && marker.tag === own.tag ? 'here' : 'other') : shared === null ? 'here' : 'unknown';
+    this.shared = shared;
+    this.local = policy.singleHost || localFs(dir).local;
+    this.#mtimeNs = st.mtimeNs;
+    this.#ctimeNs = st.ctimeNs;
+  }
+
+  get id(): string {
+    return (this.#id ??= fileId({ ino: this.ino, mtimeNs: this.#mtimeNs, ctimeNs: this.#ctimeNs }));
+  }
+
+  get key(): string {
+    return (this.#key ??= fileKey(this.dev, this.ino));
+  }
 }
 
 /**
@@ -97,7 +127,7 @@ export function read(backend: Backend, file: string, policy: Policy = DEFAULT_PO
   if (st === null) return null;
   if (st.type === 'dir') throw new PidLockError('EISDIR', 'open', file);
   if (st.type !== 'file') throw new PidLockError('EINVAL', 'open', file, 'not a regular file');
-  return seenOf(st, file, policy);
+  return new SeenFile(st, file, policy);
 }
 
 /**

@@ -50,7 +50,7 @@ export function breakStale(backend: Backend, lockPath: string, seen: Seen, polic
     // could still see and be elected for (Backend.unlink). Nothing of anyone's
     // was deleted and the publish that follows is exclusive: "changed" is safe.
     if (!removed) return 'changed';
-    collectLitter(backend, lockPath, deadBallots, policy);
+    collectLitter(backend, lockPath, deadBallots, policy, vote.ballot);
     return 'broken';
   } finally {
     removeOwn(backend, vote.ballot, vote.held);
@@ -129,7 +129,7 @@ const SWEEP_MAX_DIR_BYTES = 64 * 1024;
  * huge one such litter stays, harmless: no lock operation ever reads it, and
  * each crash leaves at most one such file.
  */
-function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy): void {
+function collectLitter(backend: Backend, lockPath: string, known: readonly string[], policy: Policy, ownBallot: string): void {
   const dir = path.dirname(lockPath);
   // Unlisted (too large, or unreadable): collecting only what we know is still right.
   const entries = backend.list(dir, SWEEP_MAX_DIR_BYTES) ?? known.map((f) => path.basename(f));
@@ -143,7 +143,8 @@ function collectLitter(backend: Backend, lockPath: string, known: readonly strin
   const shared = policy.singleHost ? null : sharedFs(dir);
   for (const entry of entries) {
     const side = classify(lockPath, entry);
-    if (side === null || (side.kind === 'ballot' && side.lockId === currentId)) continue;
+    // Our own ballot is removed right after; judging it would only prove it ours.
+    if (side === null || (side.kind === 'ballot' && side.lockId === currentId) || entry === path.basename(ownBallot)) continue;
     const file = path.join(dir, entry);
     try {
       const creator = side.kind === 'tmp' ? { pid: side.pid, here: tmpCreatorHere(side.domain, ownTag, shared) } : undefined;

@@ -120,13 +120,16 @@ function cannotCheck(reason: string): Verdict {
  * is someone's data (a config file passed as the path by mistake, a daemon's
  * multi-line pidfile), not an abandoned lock.
  *
- * A held kernel lock proves a live holder whatever the rest says; it is asked
- * last, and only when the answer would otherwise free the lock (also by an
- * operator's force), since the JS backend pays a /proc/locks read for it. An
- * uncheckable lock is held either way: without force it is asked only where
- * the answer is free, for the reason's sake.
+ * A held kernel lock proves a live holder whatever the rest says. Where the
+ * look at the file already told (kernelKnown: the native backend's test lock)
+ * it is the first rule, so that a refused poll at a live native holder costs
+ * no /proc read. Otherwise it is asked last, and only when the answer would
+ * otherwise free the lock (also by an operator's force), since the JS backend
+ * pays a /proc/locks read for it. An uncheckable lock is held either way:
+ * without force it is asked only where the answer is free, for the reason's sake.
  */
 export function judge(f: Facts): Verdict {
+  if (f.kernelKnown && f.kernelHeld === true) return KERNEL_HELD;
   const big = f.size > MAX_CONTENT;
   const v: Verdict = big && f.pid === null ? { stale: true, alive: null, reason: 'no PID on its first line' } : judgeContent(f);
   if (!v.stale && !v.uncheckable) return v;
@@ -279,6 +282,8 @@ function judgeOwner(f: Facts): Verdict {
  * the named process does not run as is not that process's either.
  */
 export function judgeSideFile(f: SideFacts): Verdict {
+  // As for a lock: a test lock that saw it held spares the listing of the creator's descriptors.
+  if (f.kernelKnown && f.kernelHeld === true) return KERNEL_HELD;
   // Another domain's temp file is empty or names a PID that means nothing here: only its age tells it is abandoned.
   if (!f.here && f.tmp) {
     const old = f.now - f.mtimeMs > FOREIGN_SIDE_MS;

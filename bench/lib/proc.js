@@ -5,12 +5,30 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..', '..');
 const WORKERS = path.join(__dirname, '..', 'workers');
 
-/** The child's environment for one pidlock backend; competitors ignore the variable. */
-function envFor(backend) {
+/**
+ * The child's environment for one pidlock backend; competitors ignore the
+ * variable. `pkg`: another build of the package (PIDLOCK_BENCH_BASELINE) to load instead.
+ */
+function envFor(backend, pkg) {
   const env = { ...process.env };
   delete env.PIDLOCK_NO_NATIVE;
   if (backend === 'js') env.PIDLOCK_NO_NATIVE = '1';
+  if (pkg) env.PIDLOCK_BENCH_PKG = pkg;
   return env;
+}
+
+/**
+ * PIDLOCK_BENCH_BASELINE=<dir of another build of the package>: the sections
+ * run `competitors` (copies labelled as the baseline's) in the same rounds too,
+ * for before/after ratios.
+ */
+function withBaseline(list, ids) {
+  const base = process.env.PIDLOCK_BENCH_BASELINE;
+  if (!base) return list;
+  const copies = list
+    .filter((c) => ids.includes(c.id))
+    .map((c) => ({ ...c, id: `baseline-${c.id}`, label: `baseline build (${base}): ${c.label}`, pkg: base }));
+  return [...list, ...copies];
 }
 
 /**
@@ -111,4 +129,4 @@ async function killAll(...procs) {
   await Promise.all(live.map((p) => p.exit));
 }
 
-module.exports = { ROOT, envFor, start, runWorker, worker, sleep, killAll };
+module.exports = { ROOT, envFor, withBaseline, start, runWorker, worker, sleep, killAll };

@@ -2,6 +2,7 @@
 // (5) 8 processes share one lock for a fixed time; every acquisition is
 // checked for exclusion. Reports throughput and the busiest/least busy spread.
 const { median } = require('../lib/stats');
+const { x } = require('../lib/format');
 const { envFor, worker } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 
@@ -79,4 +80,15 @@ async function run(cfg, log) {
   return results;
 }
 
-module.exports = { run, PROCS };
+const title = '5 contention (8 procs)';
+
+function rows(r) {
+  return r.map((c) => ({
+    what: c.label,
+    value: `${Math.round(c.perSec)} acq/s`,
+    rel: `busiest/least busy: ${Math.round(c.max)}/${Math.round(c.min)} = ${c.min > 0 ? x(c.max / c.min) : '∞ (least busy: 0)'}`,
+    target: `exclusion violations: ${c.violations}${c.violations ? ' **FAILURE**' : ''}${c.timeouts ? `; waits timed out: ${c.timeouts}` : ''}`,
+  }));
+}
+
+module.exports = { run, rows, title, PROCS };

@@ -1,8 +1,9 @@
 'use strict';
 // (3) A holder is SIGKILLed while a waiter waits: time from the kill to the
 // waiter holding the lock. Holder and waiter use the same library and options.
-const { median } = require('../lib/stats');
-const { envFor, worker, start, sleep, killAll } = require('../lib/proc');
+const { median, ratio } = require('../lib/stats');
+const { ms, x, by, target } = require('../lib/format');
+const { envFor, withBaseline, worker, start, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 const { buildFloor } = require('../lib/floor');
 
@@ -10,75 +11,78 @@ const { buildFloor } = require('../lib/floor');
 const DEFAULT_BACKOFF = 20;
 const EVERY_20MS = { retries: 5000, factor: 1, minTimeout: 20, maxTimeout: 20 };
 
-const CONFIGS = [
-  {
-    id: 'floor',
-    label: "floor: the holder's teardown, as a C waiter's pidfd sees it (bench/floor-wake.c)",
-    lib: 'floor',
-    backend: 'native',
-    opts: {},
-  },
-  {
-    id: 'native-sync',
-    label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)',
-    lib: 'pidlock',
-    backend: 'native',
-    opts: { timeout: 30000 },
-  },
-  {
-    id: 'native-async',
-    label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)',
-    lib: 'pidlock',
-    backend: 'native',
-    opts: { timeout: 30000, async: true },
-  },
-  {
-    id: 'js-sync',
-    label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)',
-    lib: 'pidlock',
-    backend: 'js',
-    opts: { timeout: 30000 },
-  },
-  {
-    id: 'js-async',
-    label: 'pidlock-native, JS, await acquire() (default retryInterval 20 ms)',
-    lib: 'pidlock',
-    backend: 'js',
-    opts: { timeout: 30000, async: true },
-  },
-  {
-    id: 'proper-default',
-    label: 'proper-lockfile, stale 10000 (default), retries: 20 (default backoff)',
-    lib: 'proper-lockfile',
-    opts: { retries: DEFAULT_BACKOFF },
-    slow: true,
-  },
-  {
-    id: 'proper-min',
-    label: 'proper-lockfile, stale 2000 (its minimum), retries: 20 (default backoff)',
-    lib: 'proper-lockfile',
-    opts: { stale: 2000, retries: DEFAULT_BACKOFF },
-    slow: true,
-  },
-  {
-    id: 'proper-min-fast',
-    label: 'proper-lockfile, stale 2000 (its minimum), retry every 20 ms',
-    lib: 'proper-lockfile',
-    opts: { stale: 2000, retries: EVERY_20MS },
-    slow: true,
-  },
-  {
-    id: 'lockfile',
-    label: 'lockfile, { wait: 30000, stale: 2000 } (default pollPeriod 100 ms)',
-    lib: 'lockfile',
-    opts: { timeout: 30000, stale: 2000 },
-    slow: true,
-  },
-];
+const CONFIGS = withBaseline(
+  [
+    {
+      id: 'floor',
+      label: "floor: the holder's teardown, as a C waiter's pidfd sees it (bench/floor-wake.c)",
+      lib: 'floor',
+      backend: 'native',
+      opts: {},
+    },
+    {
+      id: 'native-sync',
+      label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)',
+      lib: 'pidlock',
+      backend: 'native',
+      opts: { timeout: 30000 },
+    },
+    {
+      id: 'native-async',
+      label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)',
+      lib: 'pidlock',
+      backend: 'native',
+      opts: { timeout: 30000, async: true },
+    },
+    {
+      id: 'js-sync',
+      label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)',
+      lib: 'pidlock',
+      backend: 'js',
+      opts: { timeout: 30000 },
+    },
+    {
+      id: 'js-async',
+      label: 'pidlock-native, JS, await acquire() (default retryInterval 20 ms)',
+      lib: 'pidlock',
+      backend: 'js',
+      opts: { timeout: 30000, async: true },
+    },
+    {
+      id: 'proper-default',
+      label: 'proper-lockfile, stale 10000 (default), retries: 20 (default backoff)',
+      lib: 'proper-lockfile',
+      opts: { retries: DEFAULT_BACKOFF },
+      slow: true,
+    },
+    {
+      id: 'proper-min',
+      label: 'proper-lockfile, stale 2000 (its minimum), retries: 20 (default backoff)',
+      lib: 'proper-lockfile',
+      opts: { stale: 2000, retries: DEFAULT_BACKOFF },
+      slow: true,
+    },
+    {
+      id: 'proper-min-fast',
+      label: 'proper-lockfile, stale 2000 (its minimum), retry every 20 ms',
+      lib: 'proper-lockfile',
+      opts: { stale: 2000, retries: EVERY_20MS },
+      slow: true,
+    },
+    {
+      id: 'lockfile',
+      label: 'lockfile, { wait: 30000, stale: 2000 } (default pollPeriod 100 ms)',
+      lib: 'lockfile',
+      opts: { timeout: 30000, stale: 2000 },
+      slow: true,
+    },
+  ],
+  ['native-sync', 'native-async'],
+);
 
 async function once(c, cfg) {
   const dir = freshDir(`crash-${c.id}`);
-  const env = envFor(c.backend);
+  const env = envFor(c.backend, c.pkg);
   const json = JSON.stringify(c.opts);
   // The floor's holder is pidlock's (native), so the teardown is the same process's.
   const holder = worker('holder.js', [c.lib === 'floor' ? 'pidlock' : c.lib, dir, json], { env });
@@ -114,4 +118,26 @@ async function run(cfg, log) {
   return CONFIGS.map((c) => ({ ...c, samples: samples.get(c), median: median(samples.get(c)) }));
 }
 
-module.exports = { run };
+const title = '3 crash recovery';
+
+function rows(r) {
+  const proper = by(r, 'proper-default').median;
+  const floor = by(r, 'floor').median;
+  return r.map((c) => {
+    let rel = '';
+    if (c.id === 'floor') rel = 'floor';
+    else if (c.lib === 'pidlock') {
+      rel = `+${ms(c.median - floor)} over floor (${x(ratio(c.median, floor))}); proper-lockfile (default) is ${x(ratio(proper, c.median))} this`;
+    }
+    // Only the native backend can watch a holder's exit; the JS one waits for its timer.
+    let goal = '';
+    if (c.pkg) goal = '';
+    else if (c.lib === 'pidlock' && c.backend === 'native')
+      goal = target('holder gone → held ≤ 1.5 ms over floor', c.median - floor <= 1.5);
+    else if (c.lib === 'pidlock') goal = target('≤ 50 ms (timer)', c.median <= 50);
+    else if (c.lib === 'proper-lockfile') goal = `≥ 2000 ms expected: ${c.median >= 2000 ? 'yes' : 'no'}`;
+    return { what: `${c.label} (n=${c.samples.length})`, value: ms(c.median), rel, target: goal };
+  });
+}
+
+module.exports = { run, rows, title };

@@ -3,6 +3,7 @@
 // A live (only frozen) holder's lock taken by the waiter is a stolen lock: a failure.
 const { envFor, worker, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
+const { target } = require('../lib/format');
 
 const FREEZE_MS = 5000;
 const WAIT_MS = 4000;
@@ -88,4 +89,18 @@ async function run(cfg, log) {
   }));
 }
 
-module.exports = { run, FREEZE_MS, WAIT_MS };
+const title = '4 frozen holder (5 s stop, 4 s wait)';
+
+function rows(r) {
+  return r.map((c) => {
+    const n = c.trials.length;
+    return {
+      what: c.label,
+      value: c.stolen ? `**STOLEN** ${c.stolen}/${n}` : `kept ${n}/${n}`,
+      rel: c.noticed ? `resumed holder saw ECOMPROMISED ${c.noticed}/${n}` : '',
+      target: target('no stolen lock', c.stolen === 0),
+    };
+  });
+}
+
+module.exports = { run, rows, title, FREEZE_MS, WAIT_MS };

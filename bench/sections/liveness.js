@@ -2,7 +2,8 @@
 // (2) isProcessAlive(pid) of a live process (this runner) against kill(pid, 0),
 // and against one /proc/<pid>/stat read: all that judging an owner needs, and
 // what isProcessAlive (and the judge's single probe) now costs on Linux.
-const { median, rotatedRounds } = require('../lib/stats');
+const { median, ratio, rotatedRounds } = require('../lib/stats');
+const { us, x, by, target } = require('../lib/format');
 const { envFor, runWorker, start } = require('../lib/proc');
 
 const COMPETITORS = [
@@ -32,4 +33,19 @@ function run(cfg, floorBin, log) {
   return rotatedRounds(COMPETITORS, cfg.rounds, (c) => runOne(c, cfg, floorBin), log, 'liveness', 2);
 }
 
-module.exports = { run };
+const title = '2 liveness';
+
+function rows(r) {
+  const floor = by(r, 'floor').median;
+  const stat = by(r, 'floor-stat').median;
+  return r.map((c) => {
+    // A liveness answer that knows zombies and thread ids needs the /proc read:
+    // the bar is the C program doing exactly that, not a bare kill().
+    let rel = c.id === 'floor' ? 'floor' : `${x(ratio(c.median, floor))} floor`;
+    if (c.backend) rel += `, ${x(ratio(c.median, stat))} the C stat read`;
+    const goal = c.id === 'native' ? target('≤ 1.5x the C stat read', ratio(c.median, stat) <= 1.5) : '';
+    return { what: c.label, value: us(c.median), rel, target: goal };
+  });
+}
+
+module.exports = { run, rows, title };

@@ -12,6 +12,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { median } = require('../lib/stats');
+const { ms, by, target } = require('../lib/format');
 const { ROOT, envFor } = require('../lib/proc');
 const { buildFloorAddon } = require('../lib/floor');
 const { freshDir } = require('../lib/tmp');
@@ -93,4 +94,20 @@ async function run(cfg, log) {
   return results;
 }
 
-module.exports = { run };
+const title = '6 cold load';
+
+function rows(r) {
+  const empty = by(r, 'empty').wallMs;
+  const floor = by(r, 'floor').requireMs;
+  return r.map((c) => {
+    const extra = c.wallMs - empty;
+    const vsFloor = Number.isFinite(floor) && c.id !== 'floor' ? `, ${(c.requireMs / floor).toFixed(2)}x the floor's` : '';
+    const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}`;
+    let goal = '';
+    if (c.id === 'native') goal = target("require() ≤ 2x the floor's", c.requireMs <= 2 * floor);
+    else if (c.id === 'js') goal = target('≤ +10 ms', extra <= 10);
+    return { what: c.label, value: ms(c.wallMs), rel, target: goal };
+  });
+}
+
+module.exports = { run, rows, title };

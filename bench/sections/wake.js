@@ -1,23 +1,28 @@
 'use strict';
 // (3b) Release hand-off: the holder calls release() while a waiter waits; time
-// from the start of release() to the waiter holding the lock. Floor: a C
-// process's inotify watch seeing the same release (bench/floor-wake.c).
+// from release() returning to the waiter holding the lock, and how long
+// release() itself took. Floor: a C process's inotify watch seeing the same
+// release (bench/floor-wake.c).
 // (3c) Waiter CPU: processes blocked in a wait for a lock that stays held, CPU
 // time of all their threads over `cpuWindowMs`, beside a floor: the same worker
 // idle on a timer, whose CPU is Node's own (a GC some seconds after start-up).
 const fs = require('node:fs');
 const { median } = require('../lib/stats');
-const { envFor, worker, start, sleep, killAll } = require('../lib/proc');
+const { ms, target } = require('../lib/format');
+const { envFor, withBaseline, worker, start, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 const { buildFloor } = require('../lib/floor');
 
-const HANDOFF = [
-  { id: 'floor', label: "floor: a C waiter's inotify sees the lock file go (bench/floor-wake.c)", backend: 'native' },
-  { id: 'native-async', label: 'pidlock-native, native, await acquire()', backend: 'native', opts: { async: true } },
-  { id: 'native-sync', label: 'pidlock-native, native, acquireSync()', backend: 'native', opts: {} },
-  { id: 'js-async', label: 'pidlock-native, JS, await acquire()', backend: 'js', opts: { async: true } },
-  { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (timer only)', backend: 'js', opts: {} },
-];
+const HANDOFF = withBaseline(
+  [
+    { id: 'floor', label: "floor: a C waiter's inotify sees the lock file go (bench/floor-wake.c)", backend: 'native' },
+    { id: 'native-async', label: 'pidlock-native, native, await acquire()', backend: 'native', opts: { async: true } },
+    { id: 'native-sync', label: 'pidlock-native, native, acquireSync()', backend: 'native', opts: {} },
+    { id: 'js-async', label: 'pidlock-native, JS, await acquire()', backend: 'js', opts: { async: true } },
+    { id: 'js-sync', label: 'pidlock-native, JS, acquireSync() (timer only)', backend: 'js', opts: {} },
+  ],
+  ['native-async', 'native-sync'],
+);
 
 const CPU = [
   { id: 'idle', label: 'floor: the same worker process, package loaded, idle on a timer', backend: 'native', opts: { idle: true } },
@@ -34,7 +39,7 @@ const CPU = [
 
 async function handoff(c, cfg) {
   const dir = freshDir(`handoff-${c.id}`);
-  const env = envFor(c.backend);
+  const env = envFor(c.backend, c.pkg);
   const holder = worker('holder.js', ['pidlock', dir, '{}'], { env });
   let waiter = null;
   try {
@@ -48,7 +53,10 @@ async function handoff(c, cfg) {
     holder.kill('SIGUSR2');
     const released = await holder.next('released');
     const got = await waiter.next('acquired');
-    return Number(BigInt(got.at) - BigInt(released.at)) / 1e6;
+    return {
+      ms: Number(BigInt(got.at) - BigInt(released.done)) / 1e6,
+      releaseMs: Number(BigInt(released.done) - BigInt(released.at)) / 1e6,
+    };
   } finally {
     await killAll(holder, waiter);
   }
@@ -95,16 +103,59 @@ async function waiterCpu(cfg, backend) {
 
 async function run(cfg, log) {
   const samples = new Map(HANDOFF.map((c) => [c, []]));
+  const releases = new Map(HANDOFF.map((c) => [c, []]));
   for (let i = 0; i < cfg.repeats; i++) {
     for (const c of HANDOFF) {
-      const ms = await handoff(c, cfg);
-      samples.get(c).push(ms);
-      log(`handoff ${c.id} ${i + 1}/${cfg.repeats}: ${ms.toFixed(2)} ms`);
+      const got = await handoff(c, cfg);
+      samples.get(c).push(got.ms);
+      releases.get(c).push(got.releaseMs);
+      log(`handoff ${c.id} ${i + 1}/${cfg.repeats}: ${got.ms.toFixed(2)} ms after release(), which took ${got.releaseMs.toFixed(2)} ms`);
     }
   }
   const cpu = process.platform === 'linux' ? [...(await waiterCpu(cfg, 'native')), ...(await waiterCpu(cfg, 'js'))] : [];
   for (const c of cpu) log(`waiter cpu ${c.id}: ${c.cpuMs.toFixed(2)} ms over ${c.windowMs} ms`);
-  return { handoff: HANDOFF.map((c) => ({ ...c, samples: samples.get(c), median: median(samples.get(c)) })), cpu };
+  return {
+    handoff: HANDOFF.map((c) => ({ ...c, samples: samples.get(c), median: median(samples.get(c)), releaseMs: median(releases.get(c)) })),
+    cpu,
+  };
 }
 
-module.exports = { run };
+const title = '3b release hand-off';
+
+function handoffTarget(c) {
+  if (c.id === 'js-sync') return 'timer only: half the retryInterval expected';
+  if (c.backend === 'native') return `${target('≤ 1.0 ms', c.median <= 1)}; ${target('release() ≤ 0.3 ms', c.releaseMs <= 0.3)}`;
+  return target('≤ 3 ms', c.median <= 3);
+}
+
+function rows(r) {
+  const floor = r.handoff.find((c) => c.id === 'floor');
+  const out = r.handoff.map((c) => ({
+    what: `${c.label}, from release() returned (n=${c.samples.length})`,
+    value: ms(c.median),
+    rel: c === floor ? 'floor' : `+${ms(c.median - floor.median)} over floor; release() took ${ms(c.releaseMs)}`,
+    target: c === floor || c.pkg ? '' : handoffTarget(c),
+  }));
+  const idle = r.cpu.find((c) => c.id === 'idle');
+  for (const c of r.cpu) {
+    // What the wait itself costs: the waiter's CPU over the idle floor's.
+    const own = idle ? c.cpuMs - idle.cpuMs : c.cpuMs;
+    let rel = 'floor';
+    if (c !== idle)
+      rel = `${idle ? `${own >= 0 ? '+' : ''}${ms(own)} over the floor; ` : ''}${((100 * c.cpuMs) / c.windowMs).toFixed(3)} % of one core`;
+    let goal = '';
+    if (c !== idle && c.backend === 'native')
+      goal = target('no CPU between events (≤ 1 ms per 10 s over the floor)', own <= c.windowMs / 10000);
+    else if (c !== idle) goal = 'polls on its timer';
+    out.push({
+      section: '3c waiter CPU',
+      what: `${c.label}, over ${c.windowMs / 1000} s of waiting`,
+      value: ms(c.cpuMs),
+      rel,
+      target: goal,
+    });
+  }
+  return out;
+}
+
+module.exports = { run, rows, title };

@@ -14,11 +14,12 @@ waiters[lib](dir, opts).then(
       process.exit(3);
     }
     process.stdout.write(`${JSON.stringify({ event: 'held', pid: process.pid })}\n`);
-    // The release hand-off run: the clock is read before release() starts.
+    // The release hand-off run: the clock is read before release() starts and after it returned.
     process.on('SIGUSR2', async () => {
       const at = process.hrtime.bigint().toString();
       await release();
-      process.stdout.write(`${JSON.stringify({ event: 'released', at })}\n`);
+      const done = process.hrtime.bigint().toString();
+      process.stdout.write(`${JSON.stringify({ event: 'released', at, done })}\n`);
     });
     // Stay alive (and keep proper-lockfile's refresh timer running) until killed.
     setInterval(() => {}, 1 << 30);

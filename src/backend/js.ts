@@ -51,19 +51,39 @@ function probe(pid: number): Probe {
     return { alive: self || (gone ? false : null), startMs: null };
   }
   // The command name may contain spaces and ')'; fields are counted after the last ')'.
-  // fields[0] is field 3 (state), [19] field 22 (starttime), [35] field 38 (exit_signal).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 36);
-  const ticks = Number(fields[19]);
-  const exitSignal = Number(fields[35]);
-  if (fields.length < 36 || !Number.isFinite(ticks) || !Number.isFinite(exitSignal)) {
+  // Field 3 (state) follows it; 22 (starttime) and 38 (exit_signal) are found by
+  // walking the spaces, without splitting the line into 36 strings per probe.
+  const at3 = stat.lastIndexOf(')') + 2;
+  const at22 = fieldAt(stat, at3, 19);
+  const at38 = fieldAt(stat, at22, 16);
+  const ticks = fieldNumber(stat, at22);
+  const exitSignal = fieldNumber(stat, at38);
+  if (at3 < 2 || !Number.isFinite(ticks) || !Number.isFinite(exitSignal)) {
     return { alive: self || null, startMs: null };
   }
   const epoch = bootEpochMs();
   const startMs = epoch === null ? null : epoch + (ticks * 1000) / CLOCK_TICKS;
-  const state = fields[0];
+  const state = stat[at3];
   // exit_signal -1: see the why in native/liveness_linux.cc (a thread of another process).
   const alive = self ? true : state === 'Z' || state === 'X' || exitSignal === -1 ? false : byKill;
   return { alive, startMs };
+}
+
+/** Where the field `n` fields after the one at `from` starts in a /proc stat line; -1: the line ends first. */
+function fieldAt(line: string, from: number, n: number): number {
+  let at = from;
+  for (let i = 0; i < n && at >= 0; i++) {
+    at = line.indexOf(' ', at);
+    if (at >= 0) at++;
+  }
+  return at;
+}
+
+/** The number in the field at `at` (NaN for -1). */
+function fieldNumber(line: string, at: number): number {
+  if (at < 0) return NaN;
+  const end = line.indexOf(' ', at);
+  return Number(line.slice(at, end < 0 ? line.length : end));
 }
 
 /**
@@ -207,7 +227,8 @@ function inspect(path: string): FileState | null {
     const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
     let head = Buffer.alloc(0);
     if (type === 'file') {
-      head = Buffer.alloc(MAX_CONTENT);
+      // From the pool, unfilled: only the bytes read are kept.
+      head = Buffer.allocUnsafe(MAX_CONTENT);
       head = head.subarray(0, fs.readSync(fd, head, 0, MAX_CONTENT, 0));
     }
     return {

@@ -101,6 +101,12 @@ const ROWS = [
     { stale: false, alive: true, reason: /kernel lock/ },
   ],
   [
+    "1 known held (the native backend's test lock): decided before any fact of the owner or the content",
+    { kernelHeld: true, kernelKnown: true, pid: null, size: 0, mtimeMs: NOW - 60_000 },
+    [...OWNER, 'now', 'heldHere', 'marker', 'shared', 'bootMs', 'initialPidNs'],
+    { stale: false, alive: true, reason: /kernel lock/ },
+  ],
+  [
     '1 free and not held, "cannot be checked" without force: still held, never forced',
     { marker: ELSEWHERE, kernelHeld: false, kernelKnown: true },
     OWNER,
@@ -608,6 +614,12 @@ const SIDE_ROWS = [
     { kernelHeld: true, holdsOpen: false },
     [],
     { stale: false, reason: /kernel lock/ },
+  ],
+  [
+    "side: known held (the native backend's test lock): decided before the creator's descriptors are listed",
+    { pid: OWN, kernelHeld: true, kernelKnown: true },
+    [...OWNER, 'sameUser', 'heldHere', 'now'],
+    { stale: false, alive: true, reason: /kernel lock/ },
   ],
   ['side: creator dead: stale', { alive: false }, ['holdsOpen', 'sameUser'], { stale: true, alive: false }],
   ['side: creator alive with it open: counts', { holdsOpen: true }, ['sameUser', 'now', 'kernelHeld'], { stale: false, alive: true }],
