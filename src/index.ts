@@ -8,23 +8,25 @@
  *   assess.ts           "read the lock, then judge it", once: read(), assess()
  *   rules.ts            judge(): the stale rules, a pure function of plain facts
  *   breaking.ts         the election that removes a stale lock, and litter collection
- *   wake.ts             what a waiter waits on: the owner's exit, the directory, a timer
+ *   wake.ts             what a waiter waits on (the owner's exit, the lock file, a timer) and how long;
+ *                       wake-async.ts acquire()'s waits on the event loop, sync-wait.ts
+ *                       acquireSync()'s waits that block the thread (and its signal care)
  *   registry.ts         the locks this process holds, and the release-on-exit hook
  *   lockfile.ts         the content "<PID>\n" (+ the marker line): format and parse
  *   domain.ts           where a PID means something (boot + PID namespace), the marker
  *   paths.ts            lock options -> path, and the default lock directory (the OS choice here)
  *   pid.ts              the PID range and its check
- *   errors.ts, wait.ts  PidLockError and its advice; wait options, sleeping, AbortError
+ *   errors.ts, wait.ts  PidLockError and its advice; wait options and AbortError
  *   singleton.ts        the original design's SingletonInstanceMixin
  *   single-instance/    requestSingleInstance (endpoint.ts: socket or pipe, the OS choice there)
  *   cli/, cli.ts        the `pidlock` command (cli/signals.ts: which signals, the OS choice there)
  *   backend/            everything that asks the OS: types.ts the verbs (publish, inspect,
- *                       remove, close, touch, probe, holdsOpen); js.ts and native.ts (+ addon.ts
+ *                       remove, close, touch, probe, holdsOpen, watchLock); js.ts and native.ts (+ addon.ts
  *                       the loader) implement them; format.ts the 64-byte limit,
  *                       sidefiles.ts temp and ballot names, names.ts name lengths
  *                       (bytes or UTF-16), syserror.ts platform errors as Node codes,
  *                       procfs.ts /proc (liveness refinements, open-file proof,
- *                       boot id and PID namespace, /proc/locks), fsinfo.ts shared filesystems
+ *                       boot id and PID namespace, /proc/locks), watch.ts fs.watch on a lock, fsinfo.ts shared filesystems
  *                       (statfs here, the backend's dirKind on macOS and Windows), host.ts
  *                       host name and boot time
  *   internal.ts         test-only entry (dist/internal/index.js), never shipped

@@ -3,6 +3,7 @@ import { MAX_CONTENT } from './format';
 import { bootEpochMs, holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
+import { watchLock } from './watch';
 
 const isLinux = process.platform === 'linux';
 const isWindows = process.platform === 'win32';
@@ -240,6 +241,7 @@ export const jsBackend: Backend = {
   descriptor: () => null,
   holdsOpen,
   sameUser,
+  watchLock,
   // Holders of the native backend, `flock -n` and a killed `pidlock run`'s command hold kernel locks.
   kernelHeld: isLinux ? kernelHeldByProcLocks : undefined,
 };

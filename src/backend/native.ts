@@ -4,6 +4,7 @@ import { holdsOpen, sameUser } from './procfs';
 import { tmpPath } from './sidefiles';
 import { codeOf, errnoOf } from './syserror';
 import type { Backend, DirKind, FileState, Held, Removed, WakeApi } from './types';
+import { watchLock } from './watch';
 
 /** The addon's exports (native/addon.cc). Errors carry the platform's raw number as `sysErrno`. */
 interface Addon extends WakeApi {
@@ -23,9 +24,9 @@ interface Addon extends WakeApi {
 const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close', 'touch', 'dirKind'] as const;
 const WAKE_EXPORTS = [
   'watchExit',
-  'watchDir',
+  'watchFile',
   'closeExitWatch',
-  'closeDirWatch',
+  'closeFileWatch',
   'waitWatches',
   'trapSignals',
   'untrapSignals',
@@ -166,6 +167,7 @@ export function loadNativeBackend(env: NodeJS.ProcessEnv = process.env): Backend
     // /proc/<pid>/fd, read the same way for both backends.
     holdsOpen,
     sameUser,
+    watchLock,
     // An older binary without them still locks correctly; its waiters only poll.
     wake: WAKE_EXPORTS.every((name) => typeof a[name] === 'function') ? a : undefined,
   };
