@@ -62,6 +62,15 @@ void DrainTrapPipe() {
 bool TrapSignals() {
   std::lock_guard<std::mutex> lock(trap_mu);
   if (trapping) return false;
+  // No handler (the default action, or ignored): what happens then needs no JS,
+  // and no pipe: its two descriptors, kept for good, could cost a try its answer
+  // at a tight descriptor limit.
+  bool wanted = false;
+  for (int sig : kTrappable) {
+    struct sigaction cur;
+    if (sigaction(sig, nullptr, &cur) == 0 && !IsDefault(cur)) wanted = true;
+  }
+  if (!wanted) return false;
   if (trap_pipe[0] == -1) {
     int p[2];
     if (pipe(p) != 0) return false;
@@ -83,7 +92,6 @@ bool TrapSignals() {
   for (int i = 0; i < kTrappableCount; i++) {
     replaced[i] = false;
     if (sigaction(kTrappable[i], &sa, &saved[i]) != 0) continue;
-    // No handler (the default action, or ignored): what happens then needs no JS.
     if (IsDefault(saved[i])) {
       sigaction(kTrappable[i], &saved[i], nullptr);
       continue;
