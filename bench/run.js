@@ -31,6 +31,7 @@ const CONFIG = quick
       frozen: { repeats: 1 },
       contention: { repeats: 1, durationMs: 1000, startDelayMs: 2500 },
       load: { repeats: 5 },
+      waiters: { count: 30, holdMs: 50, idleWindowMs: 1000, churnPerSec: 5000, churnMs: 1000, handoffRepeats: 5 },
     }
   : {
       cycle: { rounds: 5, iters: 500, floorIters: 5000, batches: 5 },
@@ -42,6 +43,7 @@ const CONFIG = quick
       frozen: { repeats: 2 },
       contention: { repeats: 3, durationMs: 3000, startDelayMs: 4000 },
       load: { repeats: 30 },
+      waiters: { count: 200, holdMs: 50, idleWindowMs: 3000, churnPerSec: 5000, churnMs: 3000, handoffRepeats: 15 },
     };
 
 const DOCS = path.join(__dirname, '..', 'docs');
@@ -113,13 +115,15 @@ async function main() {
   if (want('frozen')) results.frozen = await require('./sections/frozen').run(CONFIG.frozen, log);
   if (want('contention')) results.contention = await require('./sections/contention').run(CONFIG.contention, log);
   if (want('load')) results.load = await require('./sections/load').run(CONFIG.load, log);
+  if (want('waiters')) results.waiters = await require('./sections/waiters').run(CONFIG.waiters, log);
   if (want('hugedir')) results.hugedir = await require('./sections/hugedir').run(CONFIG.hugedir, log);
   m.loadAfter = os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
 
-  const table = render(results);
+  // The many-waiters section renders its own rows, beside its targets.
+  const table = [render(results), require('./sections/waiters').render(results.waiters)].filter(Boolean).join('\n\n');
   const generated = `${header(m)}\n\n${table}`;
   console.log(generated);
 

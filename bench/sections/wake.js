@@ -107,4 +107,4 @@ async function run(cfg, log) {
   return { handoff: HANDOFF.map((c) => ({ ...c, samples: samples.get(c), median: median(samples.get(c)) })), cpu };
 }
 
-module.exports = { run };
+module.exports = { run, handoff, cpuNs };
