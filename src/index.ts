@@ -9,8 +9,9 @@
  *   rules.ts            judge(): the stale rules, a pure function of plain facts
  *   breaking.ts         the election that removes a stale lock, and litter collection
  *   wake.ts             what a waiter waits on (the owner's exit, the lock file, a timer) and how long;
- *                       wake-async.ts acquire()'s waits on the event loop, sync-wait.ts
- *                       acquireSync()'s waits that block the thread (and its signal care)
+ *                       wake-async.ts acquire()'s waits on the event loop, wake-sync.ts
+ *                       acquireSync()'s, which block the thread; sync-wait.ts what such a
+ *                       blocked thread is owed (signals, no waiting for itself)
  *   registry.ts         the locks this process holds, and the release-on-exit hook
  *   lockfile.ts         the content "<PID>\n" (+ the marker line): format and parse
  *   domain.ts           where a PID means something (boot + PID namespace), the marker

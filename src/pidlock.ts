@@ -10,10 +10,11 @@ import { markerFor, type Policy } from './domain';
 import { formatContent } from './lockfile';
 import { leaseOf, lockPathOf, policyOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
-import { refuseSelfDeadlock, SyncWaiter } from './sync-wait';
+import { refuseSelfDeadlock } from './sync-wait';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { isFdExhaustion, type Waiter } from './wake';
 import { AsyncWaiter } from './wake-async';
+import { SyncWaiter } from './wake-sync';
 
 export type PidLockOptions = LockOptions & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */

@@ -39,7 +39,7 @@ export function isFdExhaustion(err: unknown): boolean {
  * This class is what both kinds of wait share: the look before each wait, whose
  * exit to watch, and how long the timer runs. How the watches are held and
  * waited on is the one seam between them: AsyncWaiter (src/wake-async.ts, on
- * the event loop) and SyncWaiter (src/sync-wait.ts, blocking the thread).
+ * the event loop) and SyncWaiter (src/wake-sync.ts, blocking the thread).
  */
 export abstract class Waiter {
   protected readonly backend: Backend;
