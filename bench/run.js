@@ -34,6 +34,7 @@ const CONFIG = quick
       frozen: { repeats: 1 },
       contention: { repeats: 1, durationMs: 1000, startDelayMs: 2500 },
       load: { repeats: 5 },
+      waiters: { count: 30, holdMs: 50, idleWindowMs: 1000, churnPerSec: 5000, churnMs: 1000, handoffRepeats: 5 },
     }
   : {
       cycle: { rounds: 5, iters: 500, floorIters: 5000, batches: 5 },
@@ -45,6 +46,7 @@ const CONFIG = quick
       frozen: { repeats: 2 },
       contention: { repeats: 3, durationMs: 3000, startDelayMs: 4000 },
       load: { repeats: 30 },
+      waiters: { count: 200, holdMs: 50, idleWindowMs: 3000, churnPerSec: 5000, churnMs: 3000, handoffRepeats: 15 },
     };
 
 if (rounds > 0) for (const name of ['cycle', 'poll', 'liveness']) CONFIG[name].rounds = rounds;
@@ -118,6 +120,7 @@ async function main() {
   if (want('frozen')) results.frozen = await require('./sections/frozen').run(CONFIG.frozen, log);
   if (want('contention')) results.contention = await require('./sections/contention').run(CONFIG.contention, log);
   if (want('load')) results.load = await require('./sections/load').run(CONFIG.load, log);
+  if (want('waiters')) results.waiters = await require('./sections/waiters').run(CONFIG.waiters, log);
   if (want('hugedir')) results.hugedir = await require('./sections/hugedir').run(CONFIG.hugedir, log);
   m.loadAfter = os
     .loadavg()

@@ -220,9 +220,12 @@ Napi::Value WatchExit(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(w));
 }
 
-Napi::Value WatchDir(const Napi::CallbackInfo& info) {
+// A number, false when the path names nothing now, null when it cannot be watched.
+Napi::Value WatchFile(const Napi::CallbackInfo& info) {
   int64_t w = pidlock::kNoWatch;
-  if (pidlock::OpenDirWatch(StringArg(info, 0), &w) < 0) return info.Env().Null();
+  int rc = pidlock::OpenFileWatch(StringArg(info, 0), &w);
+  if (rc == 0) return Napi::Boolean::New(info.Env(), false);
+  if (rc < 0) return info.Env().Null();
   return Napi::Number::New(info.Env(), static_cast<double>(w));
 }
 
@@ -231,20 +234,19 @@ Napi::Value CloseExitWatch(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value CloseDirWatch(const Napi::CallbackInfo& info) {
-  pidlock::CloseDirWatch(WatchArg(info, 0));
+Napi::Value CloseFileWatch(const Napi::CallbackInfo& info) {
+  pidlock::CloseFileWatch(WatchArg(info, 0), info.Length() > 1 && info[1].ToBoolean().Value());
   return info.Env().Undefined();
 }
 
-// (exitWatch | -1, dirWatch | -1, name, ms) -> 'exit' | 'dir' | 'signal' | 'timeout'; blocks the thread.
+// (exitWatch | -1, fileWatch | -1, ms) -> 'exit' | 'file' | 'signal' | 'timeout'; blocks the thread.
 Napi::Value WaitWatches(const Napi::CallbackInfo& info) {
-  double ms = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+  double ms = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
   if (!(ms >= 0)) ms = 0;
   if (ms > 2147483647.0) ms = 2147483647.0;
-  pidlock::Woken w =
-      pidlock::WaitWatches(WatchArg(info, 0), WatchArg(info, 1), StringArg(info, 2), static_cast<int>(std::ceil(ms)));
+  pidlock::Woken w = pidlock::WaitWatches(WatchArg(info, 0), WatchArg(info, 1), static_cast<int>(std::ceil(ms)));
   const char* what = w == pidlock::Woken::kExit     ? "exit"
-                     : w == pidlock::Woken::kDir    ? "dir"
+                     : w == pidlock::Woken::kFile   ? "file"
                      : w == pidlock::Woken::kSignal ? "signal"
                                                     : "timeout";
   return Napi::String::New(info.Env(), what);
@@ -339,9 +341,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("touch", Napi::Function::New(env, Touch, "touch", locks));
   exports.Set("dirKind", Napi::Function::New(env, DirKind));
   exports.Set("watchExit", Napi::Function::New(env, WatchExit));
-  exports.Set("watchDir", Napi::Function::New(env, WatchDir));
+  exports.Set("watchFile", Napi::Function::New(env, WatchFile));
   exports.Set("closeExitWatch", Napi::Function::New(env, CloseExitWatch));
-  exports.Set("closeDirWatch", Napi::Function::New(env, CloseDirWatch));
+  exports.Set("closeFileWatch", Napi::Function::New(env, CloseFileWatch));
   exports.Set("waitWatches", Napi::Function::New(env, WaitWatches));
   exports.Set("trapSignals", Napi::Function::New(env, TrapSignals));
   exports.Set("untrapSignals", Napi::Function::New(env, UntrapSignals));

@@ -1,5 +1,7 @@
 // Waiting on the watches on POSIX: poll() on their descriptors, a timeout, and
 // SIGINT/SIGTERM/SIGHUP trapped so that a blocked acquireSync() can return.
+#include "wake_posix.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,10 +10,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
 
+#include "unique.h"
 #include "wake.h"
 
 namespace pidlock {
@@ -60,6 +64,15 @@ void DrainTrapPipe() {
 bool TrapSignals() {
   std::lock_guard<std::mutex> lock(trap_mu);
   if (trapping) return false;
+  // No handler (the default action, or ignored): what happens then needs no JS,
+  // and no pipe: its two descriptors, kept for good, could cost a try its answer
+  // at a tight descriptor limit.
+  bool wanted = false;
+  for (int sig : kTrappable) {
+    struct sigaction cur;
+    if (sigaction(sig, nullptr, &cur) == 0 && !IsDefault(cur)) wanted = true;
+  }
+  if (!wanted) return false;
   if (trap_pipe[0] == -1) {
     int p[2];
     if (pipe(p) != 0) return false;
@@ -81,7 +94,6 @@ bool TrapSignals() {
   for (int i = 0; i < kTrappableCount; i++) {
     replaced[i] = false;
     if (sigaction(kTrappable[i], &sa, &saved[i]) != 0) continue;
-    // No handler (the default action, or ignored): what happens then needs no JS.
     if (IsDefault(saved[i])) {
       sigaction(kTrappable[i], &saved[i], nullptr);
       continue;
@@ -110,20 +122,25 @@ int UntrapSignals() {
   return got;
 }
 
-Woken WaitWatches(int64_t exit_w, int64_t dir_w, const std::string& name, int ms) {
+Woken WaitWatches(int64_t exit_w, int64_t file_w, int ms) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(ms);
+  const int feed = file_w == kNoWatch ? -1 : FileWatchFeed(file_w);
   for (;;) {
-    pollfd fds[3];
+    pollfd fds[4];
     nfds_t n = 0;
-    int exit_i = -1, dir_i = -1, trap_i = -1;
+    int exit_i = -1, file_i = -1, feed_i = -1, trap_i = -1;
     if (exit_w != kNoWatch) {
       exit_i = static_cast<int>(n);
       fds[n++] = {static_cast<int>(exit_w), POLLIN, 0};
     }
-    if (dir_w != kNoWatch) {
-      dir_i = static_cast<int>(n);
-      fds[n++] = {static_cast<int>(dir_w), POLLIN, 0};
+    if (file_w != kNoWatch) {
+      file_i = static_cast<int>(n);
+      fds[n++] = {static_cast<int>(file_w & 0xffffffff), POLLIN, 0};
+    }
+    if (feed != -1) {
+      feed_i = static_cast<int>(n);
+      fds[n++] = {feed, POLLIN, 0};
     }
     if (trapping && std::this_thread::get_id() == trap_owner) {
       trap_i = static_cast<int>(n);
@@ -136,28 +153,33 @@ Woken WaitWatches(int64_t exit_w, int64_t dir_w, const std::string& name, int ms
     if (rc <= 0) return Woken::kTimeout;
     if (trap_i >= 0 && fds[trap_i].revents != 0) return Woken::kSignal;
     if (exit_i >= 0 && fds[exit_i].revents != 0) return Woken::kExit;
-    // Other entries of the directory changing is no reason to look again.
-    if (dir_i >= 0 && fds[dir_i].revents != 0 && DirEventMatches(static_cast<int>(dir_w), name)) return Woken::kDir;
+    // Readiness of the shared feed may concern other waiters' files only; then
+    // this one polls again (and another thread may have emptied the feed first:
+    // what it found for this watch is in this watch's own descriptor by then).
+    bool fed = feed_i >= 0 && fds[feed_i].revents != 0;
+    bool own = file_i >= 0 && fds[file_i].revents != 0;
+    if ((fed || own) && TakeFileWatch(file_w, fed)) return Woken::kFile;
   }
 }
 
 // One thread per armed watch, blocked in poll(): it costs no CPU while it waits,
 // and it keeps the addon free of libuv, whose headers the cross builds lack.
 struct ExitWait {
-  int wake_pipe[2] = {-1, -1};
+  UniqueFd cancel_read;
+  UniqueFd cancel_write;
   std::thread thread;
 };
 
 ExitWait* StartExitWait(int64_t exit_w, void (*fire)(void*), void* arg) {
-  auto* w = new ExitWait();
-  if (pipe(w->wake_pipe) != 0) {
-    delete w;
-    return nullptr;
-  }
-  fcntl(w->wake_pipe[0], F_SETFD, FD_CLOEXEC);
-  fcntl(w->wake_pipe[1], F_SETFD, FD_CLOEXEC);
+  int p[2];
+  if (pipe(p) != 0) return nullptr;
+  auto w = std::make_unique<ExitWait>();
+  w->cancel_read.reset(p[0]);
+  w->cancel_write.reset(p[1]);
+  fcntl(p[0], F_SETFD, FD_CLOEXEC);
+  fcntl(p[1], F_SETFD, FD_CLOEXEC);
   int fd = static_cast<int>(exit_w);
-  int cancel = w->wake_pipe[0];
+  int cancel = p[0];
   try {
     w->thread = std::thread([fd, cancel, fire, arg] {
       for (;;) {
@@ -170,40 +192,22 @@ ExitWait* StartExitWait(int64_t exit_w, void (*fire)(void*), void* arg) {
     });
   } catch (const std::system_error&) {
     // Out of threads (RLIMIT_NPROC): no wake, the caller's timer remains.
-    close(w->wake_pipe[0]);
-    close(w->wake_pipe[1]);
-    delete w;
     return nullptr;
   }
-  return w;
+  return w.release();
 }
 
 void CancelExitWait(ExitWait* w) {
   if (w == nullptr) return;
+  std::unique_ptr<ExitWait> owned(w);
   char b = 1;
-  while (write(w->wake_pipe[1], &b, 1) < 0 && errno == EINTR) {
+  while (write(w->cancel_write.get(), &b, 1) < 0 && errno == EINTR) {
   }
   if (w->thread.joinable()) w->thread.join();
-  close(w->wake_pipe[0]);
-  close(w->wake_pipe[1]);
-  delete w;
 }
 
 void CloseExitWatch(int64_t w) {
-  if (w != kNoWatch) close(static_cast<int>(w));
-}
-
-void CloseDirWatch(int64_t w) {
-  if (w == kNoWatch) return;
-  // Closing an inotify instance waits for an SRCU grace period in the kernel,
-  // 10-20 ms, which would come right after the waiter got the lock. Nothing
-  // depends on the close, so another thread waits for it.
-  int fd = static_cast<int>(w);
-  try {
-    std::thread([fd] { close(fd); }).detach();
-  } catch (...) {
-    close(fd);
-  }
+  if (w != kNoWatch) UniqueFd(static_cast<int>(w)).reset();
 }
 
 }  // namespace pidlock

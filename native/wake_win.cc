@@ -22,18 +22,19 @@ int OpenExitWatch(uint32_t pid, int64_t* out) {
   return 1;
 }
 
-// Not here: a change notification names no file, so the waiter's own temp files
-// and ballots would wake it at once, every time. (acquire() uses fs.watch, which
+// Not here: a file cannot be watched by itself, and a directory's change
+// notification names no file, so the waiter's own temp files and ballots would
+// wake it at once, every time. (acquire() uses fs.watch on the directory, which
 // does name the file; a synchronous waiter sees a release at its next timed look.)
-int OpenDirWatch(const std::string&, int64_t*) { return -1; }
+int OpenFileWatch(const std::string&, int64_t*) { return -1; }
 
 void CloseExitWatch(int64_t w) {
   if (w != kNoWatch) CloseHandle(H(w));
 }
 
-void CloseDirWatch(int64_t) {}
+void CloseFileWatch(int64_t, bool) {}
 
-Woken WaitWatches(int64_t exit_w, int64_t, const std::string&, int ms) {
+Woken WaitWatches(int64_t exit_w, int64_t, int ms) {
   if (exit_w == kNoWatch) {
     Sleep(static_cast<DWORD>(ms));
     return Woken::kTimeout;

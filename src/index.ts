@@ -14,22 +14,25 @@
  *   breaking.ts         the election that removes a stale lock, and litter collection
  *   sidefiles.ts        names of temp files and break ballots, and the lock id a ballot carries
  *   names.ts            file name lengths (bytes or UTF-16) and the name-length rule
- *   wake.ts             what a waiter waits on: the owner's exit, the directory, a timer
+ *   wake.ts             what a waiter waits on (the owner's exit, the lock file, a timer) and how long;
+ *                       wake-async.ts acquire()'s waits on the event loop, wake-sync.ts
+ *                       acquireSync()'s, which block the thread; sync-wait.ts what such a
+ *                       blocked thread is owed (signals, no waiting for itself)
  *   registry.ts         the locks this process holds, and the release-on-exit hook
  *   lockfile.ts         the content "<PID>\n" (+ the marker line): format, parse, the 64-byte limit
  *   domain.ts           where a PID means something (boot + PID namespace), what a marker says
  *   paths.ts            lock options -> path, and the default lock directory (the OS choice here)
  *   pid.ts              the PID range and its check
- *   errors.ts, wait.ts  PidLockError and its advice; wait options, sleeping, AbortError
+ *   errors.ts, wait.ts  PidLockError and its advice; wait options and AbortError
  *   singleton.ts        the original design's SingletonInstanceMixin
  *   single-instance/    requestSingleInstance (endpoint.ts: socket or pipe, the OS choice there)
  *   cli/, cli.ts        the `pidlock` command (cli/signals.ts: which signals, the OS choice there)
  *   backend/            everything that asks the OS: types.ts the verbs (publish, inspect,
- *                       remove, close, touch, unlink, list, probe, holdsOpen); js.ts and
- *                       native.ts (+ addon.ts the loader, entries.ts the names beside a lock)
- *                       implement them; syserror.ts platform errors as Node codes,
+ *                       remove, close, touch, unlink, list, probe, holdsOpen, watchLock); js.ts and
+ *                       native.ts (+ addon.ts the loader, entries.ts the names beside a lock,
+ *                       watch.ts the lock's watch) implement them; syserror.ts platform errors as Node codes,
  *                       procfs.ts /proc (liveness refinements, open-file proof,
- *                       boot id and PID namespace, /proc/locks), fsinfo.ts shared filesystems
+ *                       boot id and PID namespace, /proc/locks), watch.ts fs.watch on a lock, fsinfo.ts shared filesystems
  *                       (statfs here, the backend's dirKind on macOS and Windows), host.ts
  *                       host name and boot time
  *   internal.ts         the repo's one way into internals (dist/internal.js), never shipped

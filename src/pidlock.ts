@@ -14,7 +14,9 @@ import { leaseOf, lockPathOf, policyOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
 import { refuseSelfDeadlock } from './sync-wait';
 import { AbortError, checkWait, type WaitOptions } from './wait';
-import { Waiter } from './wake';
+import { isFdExhaustion, type Waiter } from './wake';
+import { AsyncWaiter } from './wake-async';
+import { SyncWaiter } from './wake-sync';
 
 export type PidLockOptions = LockOptions & {
   /** Receives non-fatal problems (a lock that vanished or was replaced); default: process.emitWarning. */
@@ -236,18 +238,14 @@ export class PidLock {
   /** Waits (blocking the thread) until the lock is taken or `timeout` ms pass. */
   acquireSync(opts?: WaitOptions): boolean {
     const { timeout, retryInterval, signal } = checkWait(opts);
-    const deadline = performance.now() + timeout;
-    let waiter: Waiter | null = null;
+    let waiter: SyncWaiter | null = null;
+    const loop = this.#attempts(timeout, signal, () => waiter);
     try {
-      for (;;) {
-        // Nothing can abort a blocked thread; a signal aborted before the call still counts.
-        if (signal?.aborted) throw new AbortError(signal.reason);
-        if (this.tryAcquire()) return true;
-        const left = deadline - performance.now();
-        if (left <= 0) return false;
+      for (let step = loop.next(); ; step = loop.next()) {
+        if (step.done) return step.value;
         if (waiter === null) refuseSelfDeadlock(this.#backend, this.path);
-        waiter ??= new Waiter(this.#backend, this.path, retryInterval, false);
-        waiter.waitSync(left);
+        waiter ??= new SyncWaiter(this.#backend, this.path, retryInterval);
+        waiter.waitSync(step.value);
       }
     } finally {
       waiter?.close();
@@ -257,19 +255,47 @@ export class PidLock {
   /** Like acquireSync without blocking the event loop. Resolves false on timeout; rejects with AbortError on abort. */
   async acquire(opts?: WaitOptions): Promise<boolean> {
     const { timeout, retryInterval, signal } = checkWait(opts);
-    const deadline = performance.now() + timeout;
-    let waiter: Waiter | null = null;
+    let waiter: AsyncWaiter | null = null;
+    const loop = this.#attempts(timeout, signal, () => waiter);
     try {
-      for (;;) {
-        if (signal?.aborted) throw new AbortError(signal.reason);
-        if (this.tryAcquire()) return true;
-        const left = deadline - performance.now();
-        if (left <= 0) return false;
-        waiter ??= new Waiter(this.#backend, this.path, retryInterval, true);
-        await waiter.wait(left, signal);
+      for (let step = loop.next(); ; step = loop.next()) {
+        if (step.done) return step.value;
+        waiter ??= new AsyncWaiter(this.#backend, this.path, retryInterval);
+        await waiter.wait(step.value, signal);
       }
     } finally {
       waiter?.close();
+    }
+  }
+
+  /**
+   * The loop of acquire() and acquireSync(): attempts until one takes the lock
+   * (true) or the time is up (false). Each value it yields is a wait of at most
+   * that many ms, which the caller does its own way: that is the whole
+   * difference between the two.
+   */
+  *#attempts(timeout: number, signal: AbortSignal | undefined, waiter: () => Waiter | null): Generator<number, boolean> {
+    const deadline = performance.now() + timeout;
+    for (;;) {
+      // Nothing can abort a blocked thread; a signal aborted before the call still counts.
+      if (signal?.aborted) throw new AbortError(signal.reason);
+      if (this.#tryUnwatched(waiter())) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      yield left;
+    }
+  }
+
+  /**
+   * tryAcquire(), whose answer the waiter's own watches never cost: a try that
+   * ran out of descriptors while they held some is tried again without them.
+   */
+  #tryUnwatched(waiter: Waiter | null): boolean {
+    try {
+      return this.tryAcquire();
+    } catch (err) {
+      if (waiter === null || !isFdExhaustion(err) || !waiter.shed()) throw err;
+      return this.tryAcquire();
     }
   }
 

@@ -69,12 +69,12 @@ export class SignalGuard {
   }
 
   /** Blocks on the watches (-1: none) for up to `ms`, a chunk at a time; throws EINTR or ends the process on a signal. */
-  waitWatches(wake: WakeApi, exitWatch: number, dirWatch: number, name: string, ms: number): 'exit' | 'dir' | 'timeout' {
+  waitWatches(wake: WakeApi, exitWatch: number, fileWatch: number, ms: number): 'exit' | 'file' | 'timeout' {
     const end = performance.now() + ms;
     for (;;) {
       const left = end - performance.now();
       if (left <= 0) return 'timeout';
-      const woken = wake.waitWatches(exitWatch, dirWatch, name, Math.min(left, SYNC_CHUNK_MS));
+      const woken = wake.waitWatches(exitWatch, fileWatch, Math.min(left, SYNC_CHUNK_MS));
       if (woken === 'signal') {
         const signal = this.end();
         if (signal !== null) {

@@ -63,18 +63,6 @@ export function checkWait(opts: unknown): { timeout: number; retryInterval: numb
   return { timeout, retryInterval, signal: checkSignal(signal) };
 }
 
-/** Up to +-25 % so that waiters started together do not retry in lockstep. */
-export function jitter(ms: number): number {
-  return ms * (0.75 + Math.random() * 0.5);
-}
-
-const cell = new Int32Array(new SharedArrayBuffer(4));
-
-/** Blocks the thread without spinning. */
-export function sleepSync(ms: number): void {
-  Atomics.wait(cell, 0, 0, ms);
-}
-
 export class AbortError extends Error {
   readonly code = 'ABORT_ERR';
   constructor(cause?: unknown) {

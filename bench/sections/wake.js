@@ -158,4 +158,4 @@ function rows(r) {
   return out;
 }
 
-module.exports = { run, rows, title };
+module.exports = { run, rows, title, handoff, cpuNs };

@@ -6,6 +6,7 @@ import { tmpPath } from '../sidefiles';
 import { list, unlink } from './entries';
 import { bootEpochMs, holdsOpen, kernelHeldByProcLocks, procIsOurs, readProcHead, sameUser } from './procfs';
 import type { Backend, FileState, Held, Probe, Removed } from './types';
+import { watchLock } from './watch';
 
 const isLinux = process.platform === 'linux';
 const isWindows = process.platform === 'win32';
@@ -266,6 +267,7 @@ export const jsBackend: Backend = {
   descriptor: () => null,
   holdsOpen,
   sameUser,
+  watchLock,
   // Holders of the native backend, `flock -n` and a killed `pidlock run`'s command hold kernel locks.
   kernelHeld: isLinux ? kernelHeldByProcLocks : undefined,
 };

@@ -10,6 +10,7 @@ import { list, unlink } from './entries';
 import { holdsOpen, sameUser } from './procfs';
 import { codeOf, errnoOf } from './syserror';
 import type { Backend, DirKind, Removed, WakeApi } from './types';
+import { watchLock } from './watch';
 
 /** The addon's exports (native/addon.cc). Errors carry the platform's raw number as `sysErrno`. */
 interface Addon extends WakeApi {
@@ -38,9 +39,9 @@ interface Addon extends WakeApi {
 const EXPORTS = ['probe', 'publish', 'inspect', 'remove', 'close', 'touch', 'dirKind'] as const;
 const WAKE_EXPORTS = [
   'watchExit',
-  'watchDir',
+  'watchFile',
   'closeExitWatch',
-  'closeDirWatch',
+  'closeFileWatch',
   'waitWatches',
   'trapSignals',
   'untrapSignals',
@@ -160,6 +161,7 @@ export function nativeBackend(a: Addon): Backend {
     // /proc/<pid>/fd, read the same way for both backends.
     holdsOpen,
     sameUser,
+    watchLock,
     // An older binary without them still locks correctly; its waiters only poll.
     wake: WAKE_EXPORTS.every((name) => typeof a[name] === 'function') ? a : undefined,
   };

@@ -100,23 +100,38 @@ export interface Backend {
    * letters). null or absent: cannot tell here.
    */
   dirKind?(dir: string): DirKind | null;
-  /** Kernel wake-ups for waiters (src/wake.ts); absent where only the timer exists. */
+  /**
+   * A watch for acquire() (on the event loop): `onChange` runs, on this
+   * thread, once the lock file may have been removed or replaced. 'gone':
+   * nothing has the lock's name now; null: cannot watch. A hint only.
+   */
+  watchLock(lockPath: string, onChange: () => void): LockWatch | 'gone' | null;
+  /** Kernel wake-ups for acquireSync() and dead owners (src/wake.ts); absent where only the timer exists. */
   readonly wake?: WakeApi;
 }
 
+export interface LockWatch {
+  close(): void;
+}
+
 /**
- * Watches are plain numbers (a pidfd, a kqueue, a process HANDLE, an inotify fd).
- * Every one of them is only a hint to look again; none decides anything.
+ * Watches are plain numbers (a pidfd, a kqueue, a process HANDLE, an eventfd fed
+ * by the process's one inotify instance). Every one of them is only a hint to
+ * look again; none decides anything.
  */
 export interface WakeApi {
   /** A watch that becomes ready when `pid` exits; false: no such process now; null: cannot watch. */
   watchExit(pid: number): number | false | null;
-  /** A watch on removals and renames in `dir`, for waitWatches; null: cannot watch. */
-  watchDir(dir: string): number | null;
+  /**
+   * A watch, for waitWatches, on the file `path` names now: ready once it is
+   * unlinked, renamed over or moved; false: `path` names nothing now; null: cannot watch.
+   */
+  watchFile(path: string): number | false | null;
   closeExitWatch(watch: number): void;
-  closeDirWatch(watch: number): void;
-  /** Blocks the thread; -1 stands for "no such watch". `name` filters directory events; 'signal': see trapSignals. */
-  waitWatches(exitWatch: number, dirWatch: number, name: string, ms: number): 'exit' | 'dir' | 'signal' | 'timeout';
+  /** `now`: close before returning (the descriptors are needed at once), else off this thread. */
+  closeFileWatch(watch: number, now?: boolean): void;
+  /** Blocks the thread; -1 stands for "no such watch". 'signal': see trapSignals. */
+  waitWatches(exitWatch: number, fileWatch: number, ms: number): 'exit' | 'file' | 'signal' | 'timeout';
   /**
    * Until untrapSignals(), SIGINT, SIGTERM and SIGHUP, where Node has a handler
    * for them, wake waitWatches with 'signal' instead of reaching Node. false:

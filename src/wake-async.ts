@@ -1,0 +1,93 @@
+// acquire()'s waits on the event loop (fs.watch on the lock, an armed exit watch, a timer).
+import type { Backend, LockWatch } from './backend/types';
+import { installExitHook } from './registry';
+import { AbortError } from './wait';
+import { Waiter } from './wake';
+
+/**
+ * acquire()'s waits, on the event loop: the lock file through the backend's
+ * watchLock (fs.watch), the owner's exit through an armed exit watch whose
+ * callback comes back to this thread, and a timer.
+ */
+export class AsyncWaiter extends Waiter {
+  #watch: LockWatch | null = null;
+  /** The watch fired: it may watch an inode the lock no longer has, so the next wait makes a new one. */
+  #fired = false;
+  #armed: object | null = null;
+  #pending = false; // an event came while nobody waited
+  #wakeUp: (() => void) | null = null;
+
+  constructor(backend: Backend, lockPath: string, retryInterval: number) {
+    super(backend, lockPath, retryInterval);
+    installExitHook();
+  }
+
+  /** Resolves when the lock may have changed, or after the timer; rejects on abort. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (!this.prepare() || this.#takePending()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const finish = (err?: Error) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#wakeUp = null;
+        if (err) reject(err);
+        else resolve();
+      };
+      const onAbort = () => finish(new AbortError(signal?.reason));
+      const timer = setTimeout(finish, this.timer(ms));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#wakeUp = () => finish();
+    });
+  }
+
+  override close(): void {
+    super.close();
+    this.#wakeUp = null;
+  }
+
+  protected watchFile(): 'watching' | 'gone' | 'none' {
+    if (this.#watch !== null && !this.#fired) return 'watching';
+    // The new one first: the old one may share its inode, whose kernel watch then stays.
+    const watch = this.backend.watchLock(this.path, () => {
+      if (this.#watch === watch) this.#fired = true;
+      this.#signal();
+    });
+    this.dropFile();
+    if (watch === 'gone' || watch === null) return watch ?? 'none';
+    this.#watch = watch;
+    this.#fired = false;
+    return 'watching';
+  }
+
+  protected dropFile(): void {
+    this.#watch?.close();
+    this.#watch = null;
+  }
+
+  protected armExit(watch: number): boolean {
+    // Delivered to this thread while it waits on the event loop.
+    this.#armed =
+      this.wake?.armExitWatch(watch, () => {
+        this.dropExit();
+        this.#signal();
+      }) ?? null;
+    return this.#armed !== null;
+  }
+
+  protected disarmExit(): void {
+    if (this.#armed !== null) this.wake?.disarmExitWatch(this.#armed);
+    this.#armed = null;
+  }
+
+  #takePending(): boolean {
+    const p = this.#pending;
+    this.#pending = false;
+    return p;
+  }
+
+  #signal(): void {
+    if (this.#wakeUp !== null) this.#wakeUp();
+    else this.#pending = true;
+  }
+}
