@@ -102,10 +102,11 @@ for (const mode of ['async', 'sync']) {
   );
 
   test(
-    `${call} with a 60 s retryInterval gets the lock as soon as the holder releases (directory watch)`,
+    `${call} with a 60 s retryInterval gets the lock as soon as the holder releases (lock file watch)`,
     { skip: mode === 'sync' && !native && 'acquireSync() on the JS backend has only its timer: see below' },
     async (t) => {
-      if (mode === 'sync' && process.platform !== 'linux') return t.skip('acquireSync() watches the directory on Linux only (inotify)');
+      if (mode === 'sync' && process.platform !== 'linux')
+        return t.skip('acquireSync() is proven to watch the lock file on Linux only (inotify; the kqueue watch has never run on a Mac)');
       const { file, holder, waiter, waiterPid, holderPid } = await holderAndWaiter(mode);
       await blocked(waiterPid, holderPid, 'dir');
       holder.child.stdin.write('release\n');
@@ -135,7 +136,7 @@ test(
 
 test(
   'acquireSync() on the JS backend sees a release only at its next timed look',
-  { skip: native && 'the native backend watches the directory' },
+  { skip: native && 'the native backend watches the lock file' },
   async () => {
     const { file, holder, waiter } = await holderAndWaiter('sync', SLOW, '1500');
     await sleep(200);

@@ -33,7 +33,7 @@ function ownsFile(why) {
 }
 
 // A third of the waits poll only every 2 s, so they get the lock through a wake:
-// the holder's exit (native) or its release (the directory watch; for JS only
+// the holder's exit (native) or its release (the lock file's watch; for JS only
 // in acquire(), so a JS acquireSync() keeps polling fast).
 const WAKE_RETRY_MS = 2000;
 
