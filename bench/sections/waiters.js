@@ -37,7 +37,8 @@ const CHURN = [
 
 async function queue(q, cfg, log) {
   const dir = freshDir(`queue-${q.id}`);
-  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native') });
+  // As long as the waiters may take to start: 200 polling JS waiters fill both cores.
+  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: 600_000 });
   const waiters = [];
   try {
     await holder.next('held');
@@ -95,7 +96,8 @@ function churn(dir, perSec, ms) {
 
 async function churnCpu(c, cfg, log) {
   const dir = freshDir(`churn-${c.id}`);
-  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native') });
+  // As long as the waiters may take to start: 200 polling JS waiters fill both cores.
+  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: 600_000 });
   let waiter = null;
   try {
     await holder.next('held');
