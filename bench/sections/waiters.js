@@ -96,7 +96,7 @@ function churn(dir, perSec, ms) {
 
 async function churnCpu(c, cfg, log) {
   const dir = freshDir(`churn-${c.id}`);
-  // As long as the waiters may take to start: 200 polling JS waiters fill both cores.
+  // A churn run outlasts no default either: the holder stays for the whole section.
   const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: 600_000 });
   let waiter = null;
   try {
@@ -129,7 +129,7 @@ async function run(cfg, log) {
   for (const c of CHURN) churned.push(await churnCpu(c, cfg, log));
   const hand = { id: 'js-async', backend: 'js', opts: { async: true } };
   const samples = [];
-  for (let i = 0; i < cfg.handoffRepeats; i++) samples.push(await handoff(hand, { releaseAfterMs: 200 }));
+  for (let i = 0; i < cfg.handoffRepeats; i++) samples.push((await handoff(hand, { releaseAfterMs: 200 })).ms);
   log(`js async hand-off: ${samples.map((s) => s.toFixed(2)).join(' ')} ms`);
   return { queues, churn: churned, jsHandoff: { samples, median: median(samples) } };
 }
