@@ -11,6 +11,18 @@ const { buildFloor } = require('../lib/floor');
 const DEFAULT_BACKOFF = 20;
 const EVERY_20MS = { retries: 5000, factor: 1, minTimeout: 20, maxTimeout: 20 };
 
+/** A pidlock waiter of one backend, acquireSync() or await acquire(), on the default retryInterval. */
+function pidlockCase(backend, async) {
+  const call = async ? 'await acquire()' : 'acquireSync()';
+  return {
+    id: `${backend}-${async ? 'async' : 'sync'}`,
+    label: `pidlock-native, ${backend === 'js' ? 'JS' : backend}, ${call} (default retryInterval 20 ms)`,
+    lib: 'pidlock',
+    backend,
+    opts: async ? { timeout: 30000, async: true } : { timeout: 30000 },
+  };
+}
+
 const CONFIGS = withBaseline(
   [
     {
@@ -20,34 +32,7 @@ const CONFIGS = withBaseline(
       backend: 'native',
       opts: {},
     },
-    {
-      id: 'native-sync',
-      label: 'pidlock-native, native, acquireSync() (default retryInterval 20 ms)',
-      lib: 'pidlock',
-      backend: 'native',
-      opts: { timeout: 30000 },
-    },
-    {
-      id: 'native-async',
-      label: 'pidlock-native, native, await acquire() (default retryInterval 20 ms)',
-      lib: 'pidlock',
-      backend: 'native',
-      opts: { timeout: 30000, async: true },
-    },
-    {
-      id: 'js-sync',
-      label: 'pidlock-native, JS, acquireSync() (default retryInterval 20 ms)',
-      lib: 'pidlock',
-      backend: 'js',
-      opts: { timeout: 30000 },
-    },
-    {
-      id: 'js-async',
-      label: 'pidlock-native, JS, await acquire() (default retryInterval 20 ms)',
-      lib: 'pidlock',
-      backend: 'js',
-      opts: { timeout: 30000, async: true },
-    },
+    ...['native', 'js'].flatMap((backend) => [pidlockCase(backend, false), pidlockCase(backend, true)]),
     {
       id: 'proper-default',
       label: 'proper-lockfile, stale 10000 (default), retries: 20 (default backoff)',
