@@ -1,8 +1,8 @@
 'use strict';
 // Judging an owner reads its /proc/<pid>/stat line, whose command name (field
 // 2) may hold spaces and ')': the fields are counted after the last ')'. A
-// holder started through a link with such a name must be judged alive, with
-// the start time it has, so its lock stays held.
+// holder with such a name (set through /proc/self/comm) must be judged alive,
+// with the start time it has, so its lock stays held.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -15,10 +15,11 @@ test(
   { skip: process.platform !== 'linux' && 'a /proc stat line: Linux only' },
   async (t) => {
     const dir = tmpDir('pidlock-stat-line-');
-    const exe = path.join(dir, 'n) 1 2 ) x');
-    fs.symlinkSync(process.execPath, exe);
     const file = path.join(dir, 'owner.lock');
-    const holder = spawn(exe, [fixture('holder.js'), file], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['-r', fixture('set-comm.js'), fixture('holder.js'), file], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, PIDLOCK_TEST_COMM: 'n) 1 2 ) x' },
+    });
     t.after(() => holder.kill('SIGKILL'));
     const line = String(await new Promise((resolve) => holder.stdout.once('data', resolve)));
     assert.match(line, /^acquired /);
