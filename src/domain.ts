@@ -1,9 +1,9 @@
 // Where a PID means something (one boot of one kernel, one PID namespace), and
 // the marker a lock carries to say where it was written.
-import crypto = require('node:crypto');
 import { sharedFs } from './backend/fsinfo';
 import { hostName } from './backend/host';
 import { inInitialPidNamespace, pidDomainIds } from './backend/procfs';
+import { sha256Hex } from './sha256';
 
 /**
  * Where a PID means something: one boot of one kernel and one PID namespace
@@ -28,7 +28,7 @@ export interface Marker {
 }
 
 function hash(kind: string, value: string, hexDigits: number): string {
-  return crypto.createHash('sha256').update(`pidlock-${kind}/1\0${value}`).digest('hex').slice(0, hexDigits);
+  return sha256Hex(`pidlock-${kind}/1\0${value}`).slice(0, hexDigits);
 }
 
 /** A tag as a file name carries it (a temp file's, src/sidefiles.ts): without its dot. */
@@ -85,10 +85,11 @@ export const DEFAULT_POLICY: Policy = { origin: 'auto', singleHost: false, lease
  */
 export function markerFor(dir: string, policy: Policy, kernelLock: boolean): Marker | null {
   if (policy.origin === 'never') return null;
-  const domain = ownDomain();
-  if (domain === null) return null;
   const shared = sharedFs(dir);
   if (policy.origin === 'auto' && shared === null && inInitialPidNs() === true && policy.leaseMs === null) return null;
+  // Only now: reading the boot and namespace ids is a cold start's cost that a plain pidfile needs not pay.
+  const domain = ownDomain();
+  if (domain === null) return null;
   return {
     tag: domain.tag,
     kernel: kernelLock && shared === null,

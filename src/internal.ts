@@ -13,6 +13,7 @@ export { isUncPath, sharedKind, sharedFs, askBackend, linuxFsKind } from './back
 // Side-file names and the lock id a ballot carries, so tests plant ballots and temp files as the package names them.
 export { sideBase, tmpPath, tmpPathOf, ballotPath, fileId, classify } from './sidefiles';
 export { ownDomain, tagInName } from './domain';
+export { sha256Hex } from './sha256';
 export { MAX_CONTENT, parseMarker, parsePid, formatContent } from './lockfile';
 export { lockFileName } from './paths';
 export { judge, judgeSideFile, tmpCreatorHere, GRACE_MS, START_MARGIN_MS } from './rules';

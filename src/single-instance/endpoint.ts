@@ -1,10 +1,10 @@
 // Where the first instance listens: a Unix socket in a private directory beside
 // the lock, or a named pipe on Windows; and the ownership checks that make
 // sending to it safe.
-import type * as crypto from 'node:crypto';
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
+import { sha256Hex } from '../sha256';
 import { SingleInstanceError } from './errors';
 
 /** sun_path is 108 bytes on Linux and 104 on macOS, NUL included; keep clear of both. */
@@ -19,9 +19,7 @@ export interface Endpoint {
 }
 
 function hash(text: string): string {
-  // node:crypto costs ~8 ms to load; only long paths and Windows pipe names need it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node:crypto') as typeof crypto).createHash('sha256').update(text).digest('hex').slice(0, 24);
+  return sha256Hex(text).slice(0, 24);
 }
 
 /**
