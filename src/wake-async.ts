@@ -42,8 +42,17 @@ export class AsyncWaiter extends Waiter {
   }
 
   override close(): void {
-    super.close();
     this.#wakeUp = null;
+    if (this.#armed === null) {
+      super.close();
+      return;
+    }
+    this.dropFile();
+    // Disarming joins the exit watch's thread, ~0.5 ms while it still waits
+    // (after a hand-off the holder lives on): done on the loop's next turn,
+    // after the caller has the lock. A callback in between only records a
+    // wake that nobody waits for.
+    setImmediate(() => this.dropExit());
   }
 
   protected watchFile(): 'watching' | 'gone' | 'none' {
