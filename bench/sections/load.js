@@ -22,10 +22,15 @@ const FLOOR_NAME = 'pidlock-bench-floor';
 // The require is timed inside the child too: the in-process figure has no spawn
 // noise. Its CPU time (cpuMs, in results.json and the log) is also kept: on a
 // loaded machine it moves far less than the wall time.
+// With a lock path (pidlock only), the child then times its first
+// tryAcquire()+release(): what an app's first lock costs after a cold start.
 const TIMED =
   'const c = process.cpuUsage();\nconst t = process.hrtime.bigint();\nconst m = require(process.argv[2]);\n' +
-  'const ms = Number(process.hrtime.bigint() - t) / 1e6;\nconst u = process.cpuUsage(c);\n' +
-  'process.stdout.write(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000, backend: m.backend }));\n';
+  'const ms = Number(process.hrtime.bigint() - t) / 1e6;\nconst u = process.cpuUsage(c);\nlet firstMs = null;\n' +
+  'if (process.argv[3]) {\n  const t1 = process.hrtime.bigint();\n  const lock = new m.PidLock({ path: process.argv[3] });\n' +
+  "  if (!lock.tryAcquire() || !lock.release()) throw new Error('the first lock failed');\n" +
+  '  firstMs = Number(process.hrtime.bigint() - t1) / 1e6;\n}\n' +
+  'process.stdout.write(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000, firstMs, backend: m.backend }));\n';
 
 const VARIANTS = [
   { id: 'empty', label: 'node <empty script>', name: null },
@@ -63,14 +68,15 @@ function envOf(v) {
 
 function once(app, v) {
   const args = v.name === null ? [path.join(app, 'empty.js')] : [path.join(app, 'timed.js'), v.name];
+  if (v.backend) args.push(path.join(app, `first-${v.id}.pid`));
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { cwd: app, env: envOf(v), encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`load ${v.id} failed: ${r.stderr}`);
-  if (v.name === null) return { wallMs, requireMs: NaN, cpuMs: NaN };
+  if (v.name === null) return { wallMs, requireMs: NaN, cpuMs: NaN, firstMs: NaN };
   const out = JSON.parse(r.stdout);
   if (v.backend && out.backend !== v.backend) throw new Error(`expected the ${v.backend} backend, the child loaded ${out.backend}`);
-  return { wallMs, requireMs: out.ms, cpuMs: out.cpuMs };
+  return { wallMs, requireMs: out.ms, cpuMs: out.cpuMs, firstMs: out.firstMs ?? NaN };
 }
 
 async function run(cfg, log) {
@@ -85,11 +91,13 @@ async function run(cfg, log) {
     wallMs: median(samples[v.id].map((s) => s.wallMs)),
     requireMs: median(samples[v.id].map((s) => s.requireMs)),
     cpuMs: median(samples[v.id].map((s) => s.cpuMs)),
+    firstMs: median(samples[v.id].map((s) => s.firstMs)),
   }));
   for (const r of results)
     log(
       `load ${r.id}: ${r.wallMs.toFixed(1)} ms wall` +
-        (Number.isNaN(r.requireMs) ? '' : `, ${r.requireMs.toFixed(1)} ms require (${r.cpuMs.toFixed(1)} ms CPU)`),
+        (Number.isNaN(r.requireMs) ? '' : `, ${r.requireMs.toFixed(1)} ms require (${r.cpuMs.toFixed(1)} ms CPU)`) +
+        (Number.isNaN(r.firstMs) ? '' : `, first tryAcquire()+release() ${r.firstMs.toFixed(2)} ms`),
     );
   return results;
 }
@@ -102,7 +110,8 @@ function rows(r) {
   return r.map((c) => {
     const extra = c.wallMs - empty;
     const vsFloor = Number.isFinite(floor) && c.id !== 'floor' ? `, ${(c.requireMs / floor).toFixed(2)}x the floor's` : '';
-    const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}`;
+    const first = Number.isNaN(c.firstMs) ? '' : `; then the first tryAcquire()+release() ${ms(c.firstMs)}`;
+    const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}${first}`;
     let goal = '';
     if (c.id === 'native') goal = target("require() ≤ 2x the floor's", c.requireMs <= 2 * floor);
     else if (c.id === 'js') goal = target('≤ +10 ms', extra <= 10);
