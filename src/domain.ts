@@ -87,7 +87,7 @@ export function markerFor(dir: string, policy: Policy, kernelLock: boolean): Mar
   if (policy.origin === 'never') return null;
   const shared = sharedFs(dir);
   if (policy.origin === 'auto' && shared === null && inInitialPidNs() === true && policy.leaseMs === null) return null;
-  // Only now: reading the boot and namespace ids is a cold start's cost that a plain pidfile needs not pay.
+  // Only now: reading the boot and namespace ids is a cold start's cost that a plain pidfile need not pay.
   const domain = ownDomain();
   if (domain === null) return null;
   return {
