@@ -18,8 +18,8 @@ const path = require('node:path');
  * script, node:worker_threads alone cost more than the rest of the package) and
  * that a plain tryAcquire() never touches. Each is bound lazily: its stand-in
  * carries the module's export names (read here, at build time) as getters that
- * load it on the first read, so `import { isMainThread } from 'node:worker_threads'` costs nothing
- * until a waiter asks. bench/sections/load.js measures what this saves.
+ * load it on the first read, so `import { isMainThread } from
+ * 'node:worker_threads'` costs nothing until a waiter asks. bench/sections/load.js measures what this saves.
  */
 const LAZY = ['node:net', 'node:worker_threads'];
 
