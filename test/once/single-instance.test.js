@@ -142,6 +142,15 @@ test('20 second instances at once each get their own reply', async (t) => {
     assert.deepEqual(r.reply.argv.slice(2), [`n${i}`]);
     assert.equal(r.pid, seconds[i].child.pid);
   });
+  // The first instance reports each message on its own stdout, a pipe this
+  // process reads apart from the seconds' pipes: a second may finish before
+  // its "got" line has been read here. Wait for each (bounded), then count.
+  const bound = 10_000 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1);
+  const seen = Promise.all(seconds.map((s) => first.report((l) => l.role === 'got' && l.from === s.child.pid)));
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, bound, 'late')));
+  t.after(() => clearTimeout(timer));
+  assert.equal(await Promise.race([seen.then(() => 'all'), late]), 'all', 'a message the first instance never reported');
   const got = first
     .lines()
     .filter((l) => l.role === 'got')
