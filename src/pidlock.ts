@@ -140,7 +140,7 @@ export class PidLock {
       try {
         const written = this.#written ?? this.#plan();
         this.#held = this.#backend.publish(this.path, written.content);
-        // Kept once the directory is known to exist (here: a publish into it succeeded).
+        // Kept once a publish succeeded: the directory existed to be asked about.
         this.#written = written;
         if (written.leaseSec !== null) this.#keepLease(written.leaseSec);
       } catch (err) {
@@ -163,8 +163,8 @@ export class PidLock {
 
   /**
    * What this object publishes. The marker depends only on the directory, the
-   * options and this process, so once the directory is known to exist (a
-   * publish into it, or a refusal before a wait) nothing asks again (#written).
+   * options and this process, so after the first successful publish the hot
+   * path does not ask again (#written).
    */
   #plan(): Written {
     const marker = markerFor(path.dirname(this.path), this.#policy, this.#backend.name === 'native');
@@ -282,9 +282,6 @@ export class PidLock {
       if (this.#tryUnwatched(waiter())) return true;
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      // What the takeover will publish, worked out now rather than after the
-      // holder is gone: the refusal proved the directory exists to be asked.
-      this.#written ??= this.#plan();
       yield left;
     }
   }
