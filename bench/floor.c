@@ -88,20 +88,23 @@ static int stat_once(pid_t pid, const char *path) {
 }
 
 /* The look's first two calls, as both backends make them: the open that never
- * follows a link or blocks on a FIFO, and the identity from that descriptor. */
-static int open_and_stat(const char *path, int *rc) {
+ * follows a link or blocks on a FIFO, and the identity from that descriptor.
+ * The descriptor, or -1 (closed) when either call failed. */
+static int open_and_stat(const char *path) {
   struct statx sx;
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0) *rc = statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx);
+  if (fd >= 0 && statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
+    close(fd);
+    return -1;
+  }
   return fd;
 }
 
 static int look_once(const char *path) {
   char head[64];
-  int rc = -1;
-  int fd = open_and_stat(path, &rc);
+  int fd = open_and_stat(path);
   if (fd < 0) return -1;
-  if (rc == 0 && pread(fd, head, sizeof head, 0) <= 0) rc = -1;
+  int rc = pread(fd, head, sizeof head, 0) > 0 ? 0 : -1;
   /* The holder's exclusive lock makes this fail: that failure is the answer. */
   if (rc == 0 && (flock(fd, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK)) rc = -1;
   close(fd);
@@ -147,10 +150,9 @@ static int publish_once(const char *dir, const char *path, const char *content, 
  * judge its owner with kill() and one /proc/<pid>/stat read, as probe() does. */
 static int jslook_once(const char *path) {
   char head[64];
-  int rc = -1;
-  int fd = open_and_stat(path, &rc);
+  int fd = open_and_stat(path);
   if (fd < 0) return -1;
-  ssize_t n = rc == 0 ? pread(fd, head, sizeof head - 1, 0) : -1;
+  ssize_t n = pread(fd, head, sizeof head - 1, 0);
   close(fd);
   if (n <= 0) return -1;
   head[n] = '\0';
