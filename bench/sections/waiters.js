@@ -22,6 +22,11 @@ const TARGETS = {
   jsHandoffMs: 3,
 };
 
+// The holders outlive the worker's default 120 s: a queue lasts as long as its
+// waiters take to start (200 polling JS waiters fill both cores), a churn run
+// the whole section.
+const HOLDER_TIMEOUT_MS = 600_000;
+
 const QUEUES = [
   { id: 'native', label: 'native waiters', backend: () => 'native' },
   { id: 'js', label: 'JS waiters', backend: () => 'js' },
@@ -37,8 +42,7 @@ const CHURN = [
 
 async function queue(q, cfg, log) {
   const dir = freshDir(`queue-${q.id}`);
-  // As long as the waiters may take to start: 200 polling JS waiters fill both cores.
-  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: 600_000 });
+  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: HOLDER_TIMEOUT_MS });
   const waiters = [];
   try {
     await holder.next('held');
@@ -96,8 +100,7 @@ function churn(dir, perSec, ms) {
 
 async function churnCpu(c, cfg, log) {
   const dir = freshDir(`churn-${c.id}`);
-  // A churn run outlasts no default either: the holder stays for the whole section.
-  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: 600_000 });
+  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env: envFor('native'), timeoutMs: HOLDER_TIMEOUT_MS });
   let waiter = null;
   try {
     await holder.next('held');
