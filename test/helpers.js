@@ -261,6 +261,17 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** `promise`'s value, or 'late' if it has not settled within `ms`; the timer never outlives the answer. */
+async function within(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, ms, 'late')));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 let internals;
 /** The package's internal entry (src/internal.ts), for the names it gives side files; loaded on first use. */
 function internal() {
@@ -311,6 +322,7 @@ module.exports = {
   buildPreload,
   bindfsMount,
   sleep,
+  within,
   lockId,
   ballotOf,
   tmpOf,

@@ -7,7 +7,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, sleep, within } = require('../helpers');
 
 const BOUND_MS = 15000;
 
@@ -28,7 +28,7 @@ for (const mode of ['sync', 'async']) {
           // Long enough for the wait to open its watches (the timer looks every 100 ms).
           await sleep(500);
           lock.release();
-          const line = await Promise.race([c.nextLine(), sleep(BOUND_MS).then(() => 'late')]);
+          const line = await within(c.nextLine(), BOUND_MS);
           assert.equal(line, 'acquired', `${free} free descriptors: ${line} ${c.stderr()}`);
         } finally {
           lock.release();

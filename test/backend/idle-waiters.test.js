@@ -8,7 +8,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, sleep, within } = require('../helpers');
 
 const CHURN_MS = 2000;
 const PER_TICK = 50; // files created and unlinked every 10 ms: 5,000 a second
@@ -83,7 +83,7 @@ for (const mode of modes) {
         assert.ok(used <= MAX_TICKS, `the idle waiter used ${used * 10} ms of CPU in ${CHURN_MS} ms of unrelated churn`);
         const t0 = performance.now();
         lock.release();
-        const line = await Promise.race([waiter.nextLine(), sleep(WAKE_BOUND_MS).then(() => 'late')]);
+        const line = await within(waiter.nextLine(), WAKE_BOUND_MS);
         assert.match(line, /^acquired /, `the release did not wake the waiter within ${WAKE_BOUND_MS} ms`);
         process.stdout.write(`# ${pkg.backend} ${mode}: release to acquired ${Math.round(performance.now() - t0)} ms\n`);
         waiter.child.stdin.write('release\n');

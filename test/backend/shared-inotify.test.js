@@ -7,7 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pkg, tmpDir, fixture, startChild, sleep } = require('../helpers');
+const { pkg, tmpDir, fixture, startChild, sleep, within } = require('../helpers');
 
 const THREADS = 8;
 const BOUND_MS = 20000; // woken threads need milliseconds; their timers a minute
@@ -53,7 +53,7 @@ test(
       const instances = fds.filter((f) => f.link === 'anon_inode:inotify').length;
       assert.equal(instances, 1, `${THREADS} waiting threads hold ${instances} inotify instances`);
       for (const lock of locks) lock.release();
-      const line = await Promise.race([c.nextLine(), sleep(BOUND_MS).then(() => 'late')]);
+      const line = await within(c.nextLine(), BOUND_MS);
       assert.match(line, /^done /, `not every thread was woken to take its lock within ${BOUND_MS} ms: ${c.stderr()}`);
       assert.equal((await c.exited).code, 0);
     } finally {
