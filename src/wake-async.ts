@@ -16,6 +16,7 @@ export class AsyncWaiter extends Waiter {
   #armed: object | null = null;
   #pending = false; // an event came while nobody waited
   #wakeUp: (() => void) | null = null;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(backend: Backend, lockPath: string, retryInterval: number) {
     super(backend, lockPath, retryInterval);
@@ -25,34 +26,47 @@ export class AsyncWaiter extends Waiter {
   /** Resolves when the lock may have changed, or after the timer; rejects on abort. */
   wait(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    this.#clearTimer();
     if (!this.prepare() || this.#takePending()) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      let done = false;
       const finish = (err?: Error) => {
-        clearTimeout(timer);
+        // The timer of a wait that ended otherwise may still fire: it is
+        // cleared at the next wait or at close, not on the way to the lock.
+        if (done) return;
+        done = true;
         signal?.removeEventListener('abort', onAbort);
         this.#wakeUp = null;
         if (err) reject(err);
         else resolve();
       };
       const onAbort = () => finish(new AbortError(signal?.reason));
-      const timer = setTimeout(finish, this.timer(ms));
+      this.#timer = setTimeout(finish, this.timer(ms));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#wakeUp = () => finish();
     });
   }
 
+  /**
+   * Everything is dropped after the caller has the lock: a wait ends in a
+   * promise job, and a tick queued from one runs once the jobs queued
+   * meanwhile (the caller's continuation among them) have run. Dropping at
+   * once put work that a first hand-off runs cold on its path: Node's first
+   * clearTimeout, closing the file watch, and the disarm, which joins the
+   * exit watch's thread (~0.5 ms while the holder lives on, as after a
+   * release). An event in between only records a wake that nobody waits for.
+   */
   override close(): void {
     this.#wakeUp = null;
-    if (this.#armed === null) {
+    process.nextTick(() => {
+      this.#clearTimer();
       super.close();
-      return;
-    }
-    this.dropFile();
-    // Disarming joins the exit watch's thread, ~0.5 ms while it still waits
-    // (after a hand-off the holder lives on): done on the loop's next turn,
-    // after the caller has the lock. A callback in between only records a
-    // wake that nobody waits for.
-    setImmediate(() => this.dropExit());
+    });
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
   protected watchFile(): 'watching' | 'gone' | 'none' {
