@@ -12,9 +12,10 @@ export { PREBUILDS } from './backend/addon';
 export { isUncPath, sharedKind, sharedFs, askBackend, linuxFsKind } from './backend/fsinfo';
 // Side-file names and the lock id a ballot carries, so tests plant ballots and temp files as the package names them.
 export { sideBase, tmpPath, tmpPathOf, ballotPath, fileId, classify } from './sidefiles';
-export { ownDomain, tagInName } from './domain';
+export { ownDomain, tagInName, DEFAULT_POLICY } from './domain';
 export { sha256Hex } from './sha256';
 export { MAX_CONTENT, parseMarker, parsePid, formatContent } from './lockfile';
 export { lockFileName } from './paths';
 export { judge, judgeSideFile, tmpCreatorHere, GRACE_MS, START_MARGIN_MS } from './rules';
+export { rehearseTakeover } from './rehearsal';
 export { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } from './wait';

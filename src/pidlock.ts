@@ -12,6 +12,7 @@ import { markerFor, type Policy } from './domain';
 import { formatContent } from './lockfile';
 import { leaseOf, lockPathOf, policyOf, type LockOptions } from './paths';
 import { fileKey, register, unregister } from './registry';
+import { rehearseOnce } from './rehearsal';
 import { refuseSelfDeadlock } from './sync-wait';
 import { AbortError, checkWait, type WaitOptions } from './wait';
 import { isFdExhaustion, type Waiter } from './wake';
@@ -243,7 +244,10 @@ export class PidLock {
     try {
       for (let step = loop.next(); ; step = loop.next()) {
         if (step.done) return step.value;
-        if (waiter === null) refuseSelfDeadlock(this.#backend, this.path);
+        if (waiter === null) {
+          refuseSelfDeadlock(this.#backend, this.path);
+          rehearseOnce(this.#backend, this.path, this.#policy);
+        }
         waiter ??= new SyncWaiter(this.#backend, this.path, retryInterval);
         waiter.waitSync(step.value);
       }
@@ -260,6 +264,7 @@ export class PidLock {
     try {
       for (let step = loop.next(); ; step = loop.next()) {
         if (step.done) return step.value;
+        if (waiter === null) rehearseOnce(this.#backend, this.path, this.#policy);
         waiter ??= new AsyncWaiter(this.#backend, this.path, retryInterval);
         await waiter.wait(step.value, signal);
       }

@@ -1,0 +1,124 @@
+// The takeover of a dead holder's lock, rehearsed once per process by its
+// first waiter, against files kept in memory.
+import path = require('node:path');
+import { read } from './assess';
+import type { Backend, FileState, Held, Probe, Removed } from './backend/types';
+import { breakStale, type BreakResult } from './breaking';
+import { markerFor, type Policy } from './domain';
+import { formatContent } from './lockfile';
+
+/**
+ * No process has it: Linux PIDs stay below PID_MAX_LIMIT (2^22), other
+ * systems' below 100,000 or 2^31 - 1 but are never asked (the memory answers).
+ */
+const NOBODY = 2 ** 22;
+
+let rehearsed = false;
+
+/** rehearseTakeover(), the first time a process waits. */
+export function rehearseOnce(real: Backend, lockPath: string, policy: Policy): void {
+  if (rehearsed) return;
+  rehearsed = true;
+  rehearseTakeover(real, lockPath, policy);
+}
+
+/**
+ * Runs breakStale() (the ballot, the look under it, the unlink, the litter
+ * collection) on a dead holder's lock that exists only in memory, so that its
+ * code is compiled before a real holder dies: that code runs nowhere else,
+ * and V8 compiles a function at its first call. Nothing is written, no
+ * process is asked about, no lock is registered: every question goes to the
+ * memory backend; `real` lends only its name (what a native publish writes).
+ * Returns what breakStale() returned ('broken': the whole takeover ran), or
+ * the error that cut it short, which costs the real takeover its warm start
+ * and nothing else.
+ */
+export function rehearseTakeover(real: Backend, lockPath: string, policy: Policy): BreakResult | Error {
+  const memory = new MemoryDir(real.name);
+  try {
+    const marker = markerFor(path.dirname(lockPath), policy, real.name === 'native');
+    memory.publish(lockPath, formatContent(NOBODY, marker), false);
+    const seen = read(memory, lockPath, policy);
+    return seen === null ? new Error('the rehearsal lock was not found') : breakStale(memory, lockPath, seen, policy);
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+interface MemoryFile {
+  content: Buffer;
+  ino: bigint;
+  mtimeNs: bigint;
+  /** A kernel lock, for a native rehearsal: its creator is "alive" (ours), the dead lock's is not. */
+  locked: boolean;
+}
+
+/** A directory in memory answering as the real backend would: only our own PID is alive. */
+class MemoryDir implements Backend {
+  readonly #files = new Map<string, MemoryFile>();
+  #lastIno = 0n;
+
+  constructor(readonly name: Backend['name']) {}
+
+  probe(pid: number): Probe {
+    return { alive: pid === process.pid, startMs: null };
+  }
+
+  publish(file: string, content: string, locked = true): Held {
+    if (this.#files.has(file)) throw Object.assign(new Error(`EEXIST: file already exists, '${file}'`), { code: 'EEXIST' });
+    const ino = ++this.#lastIno;
+    this.#files.set(file, { content: Buffer.from(content), ino, mtimeNs: BigInt(Date.now()) * 1000000n, locked });
+    return { handle: -1, dev: 0n, ino };
+  }
+
+  inspect(file: string): FileState | null {
+    const f = this.#files.get(file);
+    if (f === undefined) return null;
+    return {
+      type: 'file',
+      dev: 0n,
+      ino: f.ino,
+      size: f.content.length,
+      mtimeNs: f.mtimeNs,
+      ctimeNs: f.mtimeNs,
+      head: f.content,
+      kernelHeld: this.name === 'native' ? f.locked : null,
+    };
+  }
+
+  remove(file: string, held: Held): Removed {
+    const f = this.#files.get(file);
+    if (f === undefined) return 'vanished';
+    if (f.ino !== held.ino) return 'replaced';
+    this.#files.delete(file);
+    return 'removed';
+  }
+
+  close(): void {}
+
+  unlink(file: string): boolean {
+    return this.#files.delete(file);
+  }
+
+  list(dir: string): string[] {
+    return [...this.#files.keys()].filter((f) => path.dirname(f) === dir).map((f) => path.basename(f));
+  }
+
+  touch(): void {}
+
+  descriptor(): null {
+    return null;
+  }
+
+  holdsOpen(): null {
+    return null;
+  }
+
+  sameUser(): null {
+    return null;
+  }
+
+  watchLock(): null {
+    return null;
+  }
+}
