@@ -7,6 +7,7 @@
 // time of all their threads over `cpuWindowMs`, beside a floor: the same worker
 // idle on a timer, whose CPU is Node's own (a GC some seconds after start-up).
 const fs = require('node:fs');
+const path = require('node:path');
 const { median } = require('../lib/stats');
 const { ms, target } = require('../lib/format');
 const { envFor, withBaseline, worker, start, sleep, killAll } = require('../lib/proc');
@@ -16,6 +17,11 @@ const { buildFloor } = require('../lib/floor');
 const HANDOFF = withBaseline(
   [
     { id: 'floor', label: "floor: a C waiter's inotify sees the lock file go (bench/floor-wake.c)", backend: 'native' },
+    {
+      id: 'node-floor',
+      label: "Node's own: a bare Node process's fs.watch sees the lock file go (bench/workers/node-watch.js)",
+      backend: 'native',
+    },
     { id: 'native-async', label: 'pidlock-native, native, await acquire()', backend: 'native', opts: { async: true } },
     { id: 'native-sync', label: 'pidlock-native, native, acquireSync()', backend: 'native', opts: {} },
     { id: 'js-async', label: 'pidlock-native, JS, await acquire()', backend: 'js', opts: { async: true } },
@@ -44,10 +50,9 @@ async function handoff(c, cfg) {
   let waiter = null;
   try {
     await holder.next('held');
-    waiter =
-      c.id === 'floor'
-        ? start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock'])
-        : worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: 30000, ...c.opts })], { env });
+    if (c.id === 'floor') waiter = start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock']);
+    else if (c.id === 'node-floor') waiter = worker('node-watch.js', [path.join(dir, 'bench.lock')]);
+    else waiter = worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: 30000, ...c.opts })], { env });
     await waiter.next('waiting');
     await sleep(cfg.releaseAfterMs);
     holder.kill('SIGUSR2');
@@ -130,12 +135,18 @@ function handoffTarget(c) {
 
 function rows(r) {
   const floor = r.handoff.find((c) => c.id === 'floor');
-  const out = r.handoff.map((c) => ({
-    what: `${c.label}, from release() returned (n=${c.samples.length})`,
-    value: ms(c.median),
-    rel: c === floor ? 'floor' : `+${ms(c.median - floor.median)} over floor; release() took ${ms(c.releaseMs)}`,
-    target: c === floor || c.pkg ? '' : handoffTarget(c),
-  }));
+  const nodeFloor = r.handoff.find((c) => c.id === 'node-floor');
+  const out = r.handoff.map((c) => {
+    const isFloor = c === floor || c === nodeFloor;
+    let rel = c === floor ? 'floor' : `+${ms(c.median - floor.median)} over floor`;
+    if (!isFloor) rel += `, +${ms(c.median - nodeFloor.median)} over Node's own; release() took ${ms(c.releaseMs)}`;
+    return {
+      what: `${c.label}, from release() returned (n=${c.samples.length})`,
+      value: ms(c.median),
+      rel,
+      target: isFloor || c.pkg ? '' : handoffTarget(c),
+    };
+  });
   const idle = r.cpu.find((c) => c.id === 'idle');
   for (const c of r.cpu) {
     // What the wait itself costs: the waiter's CPU over the idle floor's.
