@@ -1,5 +1,6 @@
 // acquireSync()'s waits: the thread blocks in the kernel on the owner's exit and the lock file.
 import type { Backend } from './backend/types';
+import { installExitHook } from './registry';
 import { SignalGuard } from './sync-wait';
 import { Waiter } from './wake';
 
@@ -23,6 +24,9 @@ export class SyncWaiter extends Waiter {
 
   constructor(backend: Backend, lockPath: string, retryInterval: number) {
     super(backend, lockPath, retryInterval);
+    // Why a waiter installs it: installExitHook(). Before the guard, which traps
+    // (or takes off, for the wait's length) the listeners it installs.
+    installExitHook();
     this.#signals = new SignalGuard(this.wake, lockPath);
   }
 
