@@ -18,6 +18,11 @@ const HANDOFF = withBaseline(
   [
     { id: 'floor', label: "floor: a C waiter's inotify sees the lock file go (bench/floor-wake.c)", backend: 'native' },
     {
+      id: 'release-floor',
+      label: 'floor of release(): a C holder (bench/floor-wake.c hold) releases, a C waiter sees it',
+      backend: 'native',
+    },
+    {
       id: 'node-floor',
       label: "Node's own: a bare Node process's fs.watch sees the lock file go (bench/workers/node-watch.js)",
       backend: 'native',
@@ -46,11 +51,14 @@ const CPU = [
 async function handoff(c, cfg) {
   const dir = freshDir(`handoff-${c.id}`);
   const env = envFor(c.backend, c.pkg);
-  const holder = worker('holder.js', ['pidlock', dir, '{}'], { env });
+  const holder =
+    c.id === 'release-floor'
+      ? start(buildFloor('floor-wake'), ['hold', path.join(dir, 'bench.lock')])
+      : worker('holder.js', ['pidlock', dir, '{}'], { env });
   let waiter = null;
   try {
     await holder.next('held');
-    if (c.id === 'floor') waiter = start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock']);
+    if (c.id === 'floor' || c.id === 'release-floor') waiter = start(buildFloor('floor-wake'), ['dir', dir, 'bench.lock']);
     else if (c.id === 'node-floor') waiter = worker('node-watch.js', [path.join(dir, 'bench.lock')]);
     else waiter = worker('waiter.js', ['pidlock', dir, JSON.stringify({ timeout: 30000, ...c.opts })], { env });
     await waiter.next('waiting');
@@ -134,17 +142,21 @@ function handoffTarget(c) {
 }
 
 function rows(r) {
-  const floor = r.handoff.find((c) => c.id === 'floor');
-  const nodeFloor = r.handoff.find((c) => c.id === 'node-floor');
+  const by = (id) => r.handoff.find((c) => c.id === id);
+  const floor = by('floor');
+  const nodeFloor = by('node-floor');
+  const cRelease = by('release-floor').releaseMs;
   const out = r.handoff.map((c) => {
-    const isFloor = c === floor || c === nodeFloor;
-    let rel = c === floor ? 'floor' : `+${ms(c.median - floor.median)} over floor`;
-    if (!isFloor) rel += `, +${ms(c.median - nodeFloor.median)} over Node's own; release() took ${ms(c.releaseMs)}`;
+    let rel = 'floor';
+    if (c.id === 'release-floor') rel = `the C release (lstat, unlink, close) took ${ms(c.releaseMs)}`;
+    else if (c !== floor) rel = `+${ms(c.median - floor.median)} over floor`;
+    const ours = !c.id.endsWith('floor');
+    if (ours) rel += `, +${ms(c.median - nodeFloor.median)} over Node's own; release() took ${ms(c.releaseMs)} (C: ${ms(cRelease)})`;
     return {
       what: `${c.label}, from release() returned (n=${c.samples.length})`,
       value: ms(c.median),
       rel,
-      target: isFloor || c.pkg ? '' : handoffTarget(c),
+      target: ours && !c.pkg ? handoffTarget(c) : '',
     };
   });
   const idle = r.cpu.find((c) => c.id === 'idle');
