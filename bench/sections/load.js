@@ -19,18 +19,10 @@ const { freshDir } = require('../lib/tmp');
 
 const FLOOR_NAME = 'pidlock-bench-floor';
 
-// The require is timed inside the child too: the in-process figure has no spawn
-// noise. Its CPU time (cpuMs, in results.json and the log) is also kept: on a
-// loaded machine it moves far less than the wall time.
-// With a lock path (pidlock only), the child then times its first
-// tryAcquire()+release(): what an app's first lock costs after a cold start.
-const TIMED =
-  'const c = process.cpuUsage();\nconst t = process.hrtime.bigint();\nconst m = require(process.argv[2]);\n' +
-  'const ms = Number(process.hrtime.bigint() - t) / 1e6;\nconst u = process.cpuUsage(c);\nlet firstMs = null;\n' +
-  'if (process.argv[3]) {\n  const t1 = process.hrtime.bigint();\n  const lock = new m.PidLock({ path: process.argv[3] });\n' +
-  "  if (!lock.tryAcquire() || !lock.release()) throw new Error('the first lock failed');\n" +
-  '  firstMs = Number(process.hrtime.bigint() - t1) / 1e6;\n}\n' +
-  'process.stdout.write(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000, firstMs, backend: m.backend }));\n';
+// The require is timed inside the child too (bench/workers/timed-require.js):
+// the in-process figure has no spawn noise. Its CPU time (cpuMs, in
+// results.json and the log) is also kept: on a loaded machine it moves far
+// less than the wall time.
 
 const VARIANTS = [
   { id: 'empty', label: 'node <empty script>', name: null },
@@ -53,7 +45,7 @@ function makeApp() {
   fs.symlinkSync(ROOT, path.join(modules, 'pidlock-native'), 'dir');
   for (const dep of ['proper-lockfile', 'lockfile']) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(modules, dep), 'dir');
   fs.writeFileSync(path.join(app, 'empty.js'), '');
-  fs.writeFileSync(path.join(app, 'timed.js'), TIMED);
+  fs.copyFileSync(path.join(__dirname, '..', 'workers', 'timed-require.js'), path.join(app, 'timed.js'));
   return app;
 }
 
