@@ -67,7 +67,11 @@ async function queue(q, cfg, log) {
       waiters.map((w) =>
         w.next('acquired').then(
           (e) => BigInt(e.at),
-          () => null,
+          (err) => {
+            // A waiter that ended without the lock: why, for the log.
+            log(`queue ${q.id}: a waiter was not served: ${err.message.slice(0, 600)}`);
+            return null;
+          },
         ),
       ),
     );
