@@ -17,5 +17,8 @@ export { sha256Hex } from './sha256';
 export { MAX_CONTENT, parseMarker, parsePid, formatContent } from './lockfile';
 export { lockFileName } from './paths';
 export { judge, judgeSideFile, tmpCreatorHere, GRACE_MS, START_MARGIN_MS } from './rules';
-export { rehearseTakeover } from './rehearsal';
+export { rehearseTakeover, rehearseTenure } from './rehearsal';
+// The same registry and class the rehearsal uses: a lock from dist/index.js would be another bundle's.
+export { holdsAny } from './registry';
+export { PidLock } from './pidlock';
 export { checkWait, DEFAULT_TIMEOUT_MS, DEFAULT_RETRY_MS } from './wait';

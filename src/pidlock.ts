@@ -246,7 +246,7 @@ export class PidLock {
         if (step.done) return step.value;
         if (waiter === null) {
           refuseSelfDeadlock(this.#backend, this.path);
-          rehearseOnce(this.#backend, this.path, this.#policy);
+          this.#rehearse();
         }
         waiter ??= new SyncWaiter(this.#backend, this.path, retryInterval);
         waiter.waitSync(step.value);
@@ -264,13 +264,18 @@ export class PidLock {
     try {
       for (let step = loop.next(); ; step = loop.next()) {
         if (step.done) return step.value;
-        if (waiter === null) rehearseOnce(this.#backend, this.path, this.#policy);
+        if (waiter === null) this.#rehearse();
         waiter ??= new AsyncWaiter(this.#backend, this.path, retryInterval);
         await waiter.wait(step.value, signal);
       }
     } finally {
       waiter?.close();
     }
+  }
+
+  /** A process's first wait: a takeover and a tenure, rehearsed in memory (src/rehearsal.ts). */
+  #rehearse(): void {
+    rehearseOnce(this.#backend, this.path, this.#policy, (memory) => new PidLock({ path: this.path }, memory));
   }
 
   /**

@@ -1,5 +1,5 @@
-// The takeover of a dead holder's lock, rehearsed once per process by its
-// first waiter, against files kept in memory.
+// The takeover of a dead holder's lock and a tenure of the lock, rehearsed
+// once per process by its first waiter, against files kept in memory.
 import path = require('node:path');
 import { read } from './assess';
 import type { Backend, FileState, Held, Probe, Removed } from './backend/types';
@@ -13,13 +13,23 @@ import { formatContent } from './lockfile';
  */
 const NOBODY = 2 ** 22;
 
+/** No device has it: a rehearsal's registry key (dev:ino) never meets a real lock's. */
+const MEMORY_DEV = -1n;
+
+/** What rehearseTenure() asks of a lock; the caller, which owns PidLock, makes one on the memory backend. */
+export interface Tenure {
+  tryAcquire(): boolean;
+  release(): boolean;
+}
+
 let rehearsed = false;
 
-/** rehearseTakeover(), the first time a process waits. */
-export function rehearseOnce(real: Backend, lockPath: string, policy: Policy): void {
+/** rehearseTakeover() and rehearseTenure(), the first time a process waits. */
+export function rehearseOnce(real: Backend, lockPath: string, policy: Policy, lockOn: (memory: Backend) => Tenure): void {
   if (rehearsed) return;
   rehearsed = true;
   rehearseTakeover(real, lockPath, policy);
+  rehearseTenure(real, lockOn);
 }
 
 /**
@@ -42,6 +52,25 @@ export function rehearseTakeover(real: Backend, lockPath: string, policy: Policy
     return seen === null ? new Error('the rehearsal lock was not found') : breakStale(memory, lockPath, seen, policy);
   } catch (err) {
     return err as Error;
+  }
+}
+
+/**
+ * A whole tenure on the memory backend: the publish that succeeds and what
+ * follows it (the registry, the watchdog), then release(). A waiter's try that
+ * wins after a holder lets go is the first time its process runs that code,
+ * on the hand-off's path, while every try before it was refused. true: the
+ * tenure ran to the end; an Error: where it stopped. The lock is never left
+ * registered, whatever happens.
+ */
+export function rehearseTenure(real: Backend, lockOn: (memory: Backend) => Tenure): boolean | Error {
+  const lock = lockOn(new MemoryDir(real.name));
+  try {
+    return lock.tryAcquire() && lock.release();
+  } catch (err) {
+    return err as Error;
+  } finally {
+    lock.release();
   }
 }
 
@@ -68,7 +97,7 @@ class MemoryDir implements Backend {
     if (this.#files.has(file)) throw Object.assign(new Error(`EEXIST: file already exists, '${file}'`), { code: 'EEXIST' });
     const ino = ++this.#lastIno;
     this.#files.set(file, { content: Buffer.from(content), ino, mtimeNs: BigInt(Date.now()) * 1000000n, locked });
-    return { handle: -1, dev: 0n, ino };
+    return { handle: -1, dev: MEMORY_DEV, ino };
   }
 
   inspect(file: string): FileState | null {
@@ -76,7 +105,7 @@ class MemoryDir implements Backend {
     if (f === undefined) return null;
     return {
       type: 'file',
-      dev: 0n,
+      dev: MEMORY_DEV,
       ino: f.ino,
       size: f.content.length,
       mtimeNs: f.mtimeNs,
