@@ -46,7 +46,10 @@ test('the rehearsal runs a whole tenure (publish, registry, release) in memory a
   // The process's real locks are untouched by it: a real one taken before it is still held after.
   const real = new PidLock({ path: path.join(dir, 'real.pid') });
   assert.equal(real.tryAcquire(), true);
-  assert.equal(rehearseTenure(selected.backend, (memory) => new PidLock({ path: file }, memory)), true);
+  assert.equal(
+    rehearseTenure(selected.backend, (memory) => new PidLock({ path: file }, memory)),
+    true,
+  );
   assert.equal(real.held, true);
   assert.equal(holdsAny(), true);
   assert.equal(real.release(), true);
