@@ -27,12 +27,24 @@ let starting = false;
 export function watchHeld(): void {
   if (timer !== null || starting) return;
   starting = true;
-  process.nextTick(() => {
-    starting = false;
-    if (timer !== null) return;
-    timer = timers.setInterval(lookAtAll, WATCH_INTERVAL_MS);
-    timer.unref();
-  });
+  process.nextTick(start);
+}
+
+/**
+ * Starts it now: a process's first wait (src/rehearsal.ts), where Node's first
+ * interval timer is off the hand-off's path. An acquireSync() cannot run a
+ * tick until it returns, so the one its takeover deferred would run first
+ * thing after, ~0.3 ms cold, ahead of the caller's promise continuations.
+ */
+export function watchHeldNow(): void {
+  start();
+}
+
+function start(): void {
+  starting = false;
+  if (timer !== null) return;
+  timer = timers.setInterval(lookAtAll, WATCH_INTERVAL_MS);
+  timer.unref();
 }
 
 function lookAtAll(): void {

@@ -4,6 +4,7 @@ import path = require('node:path');
 import { read } from './assess';
 import type { Backend, FileState, Held, Probe, Removed } from './backend/types';
 import { breakStale, type BreakResult } from './breaking';
+import { watchHeldNow } from './compromise';
 import { markerFor, type Policy } from './domain';
 import { formatContent } from './lockfile';
 
@@ -24,12 +25,17 @@ export interface Tenure {
 
 let rehearsed = false;
 
-/** rehearseTakeover() and rehearseTenure(), the first time a process waits. */
+/**
+ * rehearseTakeover() and rehearseTenure(), the first time a process waits, and
+ * the held-lock watchdog started for real (it stops by itself once nothing has
+ * been held for one period).
+ */
 export function rehearseOnce(real: Backend, lockPath: string, policy: Policy, lockOn: (memory: Backend) => Tenure): void {
   if (rehearsed) return;
   rehearsed = true;
   rehearseTakeover(real, lockPath, policy);
   rehearseTenure(real, lockOn);
+  watchHeldNow();
 }
 
 /**

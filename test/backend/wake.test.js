@@ -148,19 +148,23 @@ test(
   },
 );
 
-test('a refused acquire() or acquireSync() installs the exit hook, so the takeover or hand-off that follows does not pay for it', async () => {
+test('a refused acquire() or acquireSync() installs the exit hook and starts the watchdog, so the takeover or hand-off that follows does not pay for them', async () => {
   const file = path.join(tmpDir(), 'hook.pid');
   const holder = startChild(fixture('holder.js'), [file]);
   await holder.firstLine;
   try {
     for (const call of ['acquire', 'acquireSync']) {
-      const r = runChild(fixture('hook-count.js'), [file, call, String(300 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1))]);
+      const r = runChild(fixture('first-wait.js'), [file, call, String(300 * Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1))]);
       assert.equal(r.status, 0, r.stderr);
-      const { ok, before, after } = JSON.parse(r.stdout);
+      const { ok, before, after, intervals } = JSON.parse(r.stdout);
       assert.equal(ok, false, 'the lock stayed held');
       assert.equal(before, 0);
       // A blocked acquireSync() cannot run them: the signal still ends it (test/backend/blocked-waits.test.js).
       assert.ok(after > 0, `the exit hook listens for SIGTERM after ${call}()'s wait`);
+      // Node's first interval timer (~0.3 ms cold) is paid inside the wait: a
+      // blocked acquireSync() would otherwise run the start it deferred right
+      // after it returned, ahead of the caller's promise continuations.
+      assert.deepEqual(intervals, ['setInterval', 'returned', 'a tick later'], `${call}(): ${intervals.join(', ')}`);
     }
   } finally {
     holder.child.kill('SIGKILL');
