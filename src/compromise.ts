@@ -34,7 +34,7 @@ export function watchHeld(): void {
  * Starts it now: a process's first wait (src/rehearsal.ts), where Node's first
  * interval timer is off the hand-off's path. An acquireSync() cannot run a
  * tick until it returns, so the one its takeover deferred would run first
- * thing after, ~0.3 ms cold, ahead of the caller's promise continuations.
+ * thing after, 0.3-0.6 ms cold, ahead of the caller's promise continuations.
  */
 export function watchHeldNow(): void {
   start();

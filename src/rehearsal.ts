@@ -70,13 +70,14 @@ export function rehearseTakeover(real: Backend, lockPath: string, policy: Policy
  * registered, whatever happens.
  */
 export function rehearseTenure(real: Backend, lockOn: (memory: Backend) => Tenure): boolean | Error {
-  const lock = lockOn(new MemoryDir(real.name));
+  let lock: Tenure | null = null;
   try {
+    lock = lockOn(new MemoryDir(real.name));
     return lock.tryAcquire() && lock.release();
   } catch (err) {
     return err as Error;
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 
