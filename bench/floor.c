@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "floor-calls.h"
+
 static double now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -87,19 +89,6 @@ static int stat_once(pid_t pid, const char *path) {
   return -1;
 }
 
-/* The look's first two calls, as both backends make them: the open that never
- * follows a link or blocks on a FIFO, and the identity from that descriptor.
- * The descriptor, or -1 (closed) when either call failed. */
-static int open_and_stat(const char *path) {
-  struct statx sx;
-  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0 && statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 static int look_once(const char *path) {
   char head[64];
   int fd = open_and_stat(path);
@@ -111,39 +100,11 @@ static int look_once(const char *path) {
   return rc;
 }
 
-/* The native backend's publish (an unnamed inode, locked, written, then named)
- * and release (is the name still our inode? unlink, close). Linux only. */
+/* The native backend's tryAcquire()+release(): publish, then release (floor-calls.h). */
 static int publish_once(const char *dir, const char *path, const char *content, size_t len) {
-#ifdef O_TMPFILE
-  struct statx sx;
-  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0) return -1;
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0 || write(fd, content, len) != (ssize_t)len ||
-      statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &sx) != 0) {
-    close(fd);
-    return -1;
-  }
-  /* The addon falls back to /proc/self/fd/N where AT_EMPTY_PATH needs a privilege (Linux < 6.10). */
-  if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) != 0) {
-    char proc[40];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) != 0) {
-      close(fd);
-      return -1;
-    }
-  }
-  struct statx now;
-  if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME, &now) != 0 ||
-      now.stx_ino != sx.stx_ino || unlink(path) != 0) {
-    close(fd);
-    return -1;
-  }
-  return close(fd);
-#else
-  (void)dir, (void)path, (void)content, (void)len;
-  errno = ENOSYS;
-  return -1;
-#endif
+  unsigned long long ino;
+  int fd = publish_fd(dir, path, content, len, &ino);
+  return fd < 0 ? -1 : release_fd(path, fd, ino);
 }
 
 /* The JS backend's refused poll: read the lock (no flock: Node has none), then
