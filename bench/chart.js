@@ -32,7 +32,7 @@ function panel(title, bars, y0, fmt) {
 }
 
 function kindOf(row) {
-  if (row.id.startsWith('floor')) return 'floor';
+  if (row.id.startsWith('floor') || row.lib === 'floor') return 'floor';
   return row.lib === undefined || row.lib.startsWith('pidlock') ? 'pidlock' : 'other';
 }
 

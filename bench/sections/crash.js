@@ -3,6 +3,7 @@
 // waiter holding the lock. Holder and waiter use the same library and options.
 const { median, ratio } = require('../lib/stats');
 const { ms, x, by, target } = require('../lib/format');
+const path = require('node:path');
 const { envFor, withBaseline, worker, start, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 const { buildFloor } = require('../lib/floor');
@@ -31,6 +32,15 @@ const CONFIGS = withBaseline(
       lib: 'floor',
       backend: 'native',
       opts: {},
+    },
+    {
+      id: 'takeover-floor',
+      label:
+        "C, the native takeover's calls after the same wake (bench/floor-wake.c takeover): look, kill, ballot, look, kill, unlink, listing, ballot release, publish",
+      lib: 'floor',
+      backend: 'native',
+      opts: {},
+      takeover: true,
     },
     ...['native', 'js'].flatMap((backend) => [pidlockCase(backend, false), pidlockCase(backend, true)]),
     {
@@ -74,8 +84,9 @@ async function once(c, cfg) {
   let waiter = null;
   try {
     const held = await holder.next('held');
-    waiter =
-      c.lib === 'floor' ? start(buildFloor('floor-wake'), ['exit', String(held.pid)]) : worker('waiter.js', [c.lib, dir, json], { env });
+    // The holder's lock is bench.lock in dir (bench/lib/libs.js), which the C takeover breaks.
+    const floorArgs = c.takeover ? ['takeover', String(held.pid), path.join(dir, 'bench.lock')] : ['exit', String(held.pid)];
+    waiter = c.lib === 'floor' ? start(buildFloor('floor-wake'), floorArgs) : worker('waiter.js', [c.lib, dir, json], { env });
     await waiter.next('waiting');
     // Let the waiter get into its retry loop before the holder dies.
     await sleep(cfg.killAfterMs);
@@ -108,11 +119,15 @@ const title = '3 crash recovery';
 function rows(r) {
   const proper = by(r, 'proper-default').median;
   const floor = by(r, 'floor').median;
+  const takeover = by(r, 'takeover-floor').median;
   return r.map((c) => {
     let rel = '';
     if (c.id === 'floor') rel = 'floor';
+    else if (c.id === 'takeover-floor') rel = `+${ms(c.median - floor)} over floor`;
     else if (c.lib === 'pidlock') {
-      rel = `+${ms(c.median - floor)} over floor (${x(ratio(c.median, floor))}); proper-lockfile (default) is ${x(ratio(proper, c.median))} this`;
+      rel =
+        `+${ms(c.median - floor)} over floor (${x(ratio(c.median, floor))}), +${ms(c.median - takeover)} over the C takeover; ` +
+        `proper-lockfile (default) is ${x(ratio(proper, c.median))} this`;
     }
     // Only the native backend can watch a holder's exit; the JS one waits for its timer.
     let goal = '';
