@@ -10,7 +10,9 @@ function buildFloor(name = 'floor') {
   const SRC = path.join(__dirname, '..', `${name}.c`);
   const BIN = path.join(OUT_DIR, name);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  const fresh = fs.existsSync(BIN) && fs.statSync(BIN).mtimeMs >= fs.statSync(SRC).mtimeMs;
+  // Both floors include floor-calls.h: a change there rebuilds them too.
+  const sources = [SRC, path.join(__dirname, '..', 'floor-calls.h')];
+  const fresh = fs.existsSync(BIN) && sources.every((f) => fs.statSync(BIN).mtimeMs >= fs.statSync(f).mtimeMs);
   if (!fresh) {
     const cc = process.env.CC || 'cc';
     execFileSync(cc, ['-O2', '-Wall', '-o', BIN, SRC], { stdio: 'inherit' });
