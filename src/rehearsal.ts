@@ -26,16 +26,17 @@ export interface Tenure {
 let rehearsed = false;
 
 /**
- * rehearseTakeover() and rehearseTenure(), the first time a process waits, and
- * the held-lock watchdog started for real (it stops by itself once nothing has
- * been held for one period).
+ * The first time a process waits: the held-lock watchdog started for real (it
+ * stops by itself once nothing has been held for one period; started first,
+ * the tenure's own start finds it running and defers nothing), then
+ * rehearseTakeover() and rehearseTenure().
  */
 export function rehearseOnce(real: Backend, lockPath: string, policy: Policy, lockOn: (memory: Backend) => Tenure): void {
   if (rehearsed) return;
   rehearsed = true;
+  watchHeldNow();
   rehearseTakeover(real, lockPath, policy);
   rehearseTenure(real, lockOn);
-  watchHeldNow();
 }
 
 /**

@@ -161,7 +161,7 @@ test('a refused acquire() or acquireSync() installs the exit hook and starts the
       assert.equal(before, 0);
       // A blocked acquireSync() cannot run them: the signal still ends it (test/backend/blocked-waits.test.js).
       assert.ok(after > 0, `the exit hook listens for SIGTERM after ${call}()'s wait`);
-      // Node's first interval timer (~0.3 ms cold) is paid inside the wait: a
+      // Node's first interval timer (0.3-0.6 ms cold) is paid inside the wait: a
       // blocked acquireSync() would otherwise run the start it deferred right
       // after it returned, ahead of the caller's promise continuations.
       assert.deepEqual(intervals, ['setInterval', 'returned', 'a tick later'], `${call}(): ${intervals.join(', ')}`);
