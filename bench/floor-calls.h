@@ -9,12 +9,29 @@
 /* The includer defines _GNU_SOURCE first (statx, O_TMPFILE). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define FLOOR_STATX_MASK (STATX_TYPE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME)
+
+static int alive_once(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM ? 0 : -1; }
+
+/* kill(pid, 0), then one read of a /proc file into buf (NUL-terminated): what a
+ * liveness check pays. -1 with errno ESRCH (kill) or ENOENT (open) when the
+ * process is gone. */
+static int alive_and_read(pid_t pid, const char *path, char *buf, size_t size) {
+  if (alive_once(pid) != 0) return -1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  return 0;
+}
 
 /* The look's first two calls, as both backends make them: the open that never
  * follows a link or blocks on a FIFO, and the identity from that descriptor.

@@ -60,15 +60,10 @@ static void waiting(void) {
 /* Whether the holder is dead as the addon's probe decides it: kill(pid, 0) says
  * gone, or, while its parent has not reaped it yet, /proc/<pid>/stat says zombie. */
 static int holder_dead(pid_t holder) {
-  if (kill(holder, 0) != 0) return errno == ESRCH;
   char path[48], buf[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)holder);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = '\0';
+  errno = 0;
+  if (alive_and_read(holder, path, buf, sizeof buf) != 0) return errno == ESRCH || errno == ENOENT;
   const char *p = strrchr(buf, ')');
   return p != NULL && (p[2] == 'Z' || p[2] == 'X');
 }

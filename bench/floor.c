@@ -49,20 +49,6 @@ static int cycle_once(const char *path, const char *content, size_t len) {
   return unlink(path);
 }
 
-static int alive_once(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM ? 0 : -1; }
-
-/* kill(pid, 0), then one read of a /proc file into buf (NUL-terminated): what a liveness check pays. */
-static int alive_and_read(pid_t pid, const char *path, char *buf, size_t size) {
-  if (alive_once(pid) != 0) return -1;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, size - 1);
-  close(fd);
-  if (n <= 0) return -1;
-  buf[n] = '\0';
-  return 0;
-}
-
 static int status_once(pid_t pid, const char *path) {
   char buf[512];
   if (alive_and_read(pid, path, buf, sizeof buf) != 0) return -1;
