@@ -2,7 +2,7 @@
 // (3) A holder is SIGKILLed while a waiter waits: time from the kill to the
 // waiter holding the lock. Holder and waiter use the same library and options.
 const { median, ratio } = require('../lib/stats');
-const { ms, x, by, target } = require('../lib/format');
+const { ms, plusMs, x, by, target } = require('../lib/format');
 const path = require('node:path');
 const { envFor, withBaseline, worker, start, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
@@ -123,10 +123,10 @@ function rows(r) {
   return r.map((c) => {
     let rel = '';
     if (c.id === 'floor') rel = 'floor';
-    else if (c.id === 'takeover-floor') rel = `+${ms(c.median - floor)} over floor`;
+    else if (c.id === 'takeover-floor') rel = `${plusMs(c.median - floor)} over floor`;
     else if (c.lib === 'pidlock') {
       rel =
-        `+${ms(c.median - floor)} over floor (${x(ratio(c.median, floor))}), +${ms(c.median - takeover)} over the C takeover; ` +
+        `${plusMs(c.median - floor)} over floor (${x(ratio(c.median, floor))}), ${plusMs(c.median - takeover)} over the C takeover; ` +
         `proper-lockfile (default) is ${x(ratio(proper, c.median))} this`;
     }
     // Only the native backend can watch a holder's exit; the JS one waits for its timer.

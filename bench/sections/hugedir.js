@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const { median } = require('../lib/stats');
 const { envFor, runWorker } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
-const { ms, target } = require('../lib/format');
+const { ms, plusMs, target } = require('../lib/format');
 
 function fill(dir, n) {
   for (let i = 0; i < n; i++) fs.closeSync(fs.openSync(path.join(dir, `entry-${i.toString(36)}`), 'w'));
@@ -37,7 +37,7 @@ function rows(r) {
   return r.map((c) => ({
     what: `pidlock-native, ${c.id}: stale lock in ${c.entries.toLocaleString('en')} entries vs an empty directory`,
     value: ms(c.huge),
-    rel: `empty: ${ms(c.empty)}; +${ms(c.huge - c.empty)}`,
+    rel: `empty: ${ms(c.empty)}; ${plusMs(c.huge - c.empty)}`,
     target: target('≤ +5 ms', c.huge - c.empty <= 5),
   }));
 }

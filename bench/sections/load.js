@@ -12,7 +12,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { median } = require('../lib/stats');
-const { ms, by, target } = require('../lib/format');
+const { ms, plusMs, by, target } = require('../lib/format');
 const { ROOT, envFor } = require('../lib/proc');
 const { buildFloorAddon } = require('../lib/floor');
 const { freshDir } = require('../lib/tmp');
@@ -103,7 +103,7 @@ function rows(r) {
     const extra = c.wallMs - empty;
     const vsFloor = Number.isFinite(floor) && c.id !== 'floor' ? `, ${(c.requireMs / floor).toFixed(2)}x the floor's` : '';
     const first = Number.isNaN(c.firstMs) ? '' : `; then the first tryAcquire()+release() ${ms(c.firstMs)}`;
-    const rel = c.id === 'empty' ? 'baseline' : `+${ms(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}${first}`;
+    const rel = c.id === 'empty' ? 'baseline' : `${plusMs(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}${first}`;
     let goal = '';
     if (c.id === 'native') goal = target("require() ≤ 2x the floor's", c.requireMs <= 2 * floor);
     else if (c.id === 'js') goal = target('≤ +10 ms', extra <= 10);

@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { median } = require('../lib/stats');
-const { ms, target } = require('../lib/format');
+const { ms, plusMs, target } = require('../lib/format');
 const { envFor, withBaseline, worker, start, sleep, killAll } = require('../lib/proc');
 const { freshDir } = require('../lib/tmp');
 const { buildFloor } = require('../lib/floor');
@@ -149,9 +149,9 @@ function rows(r) {
   const out = r.handoff.map((c) => {
     let rel = 'floor';
     if (c.id === 'release-floor') rel = `the C release (lstat, unlink, close) took ${ms(c.releaseMs)}`;
-    else if (c !== floor) rel = `+${ms(c.median - floor.median)} over floor`;
+    else if (c !== floor) rel = `${plusMs(c.median - floor.median)} over floor`;
     const ours = !c.id.endsWith('floor');
-    if (ours) rel += `, +${ms(c.median - nodeFloor.median)} over Node's own; release() took ${ms(c.releaseMs)} (C: ${ms(cRelease)})`;
+    if (ours) rel += `, ${plusMs(c.median - nodeFloor.median)} over Node's own; release() took ${ms(c.releaseMs)} (C: ${ms(cRelease)})`;
     return {
       what: `${c.label}, from release() returned (n=${c.samples.length})`,
       value: ms(c.median),
