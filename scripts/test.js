@@ -143,10 +143,25 @@ function run(job) {
         skipped: count('skipped') + count('todo'),
       };
       const how = status === 0 ? '' : `, exit ${status ?? signal}`;
-      process.stdout.write(`\n=== ${job.backend}: ${job.file} (${(ms / 1000).toFixed(1)} s${how}) ===\n${out}${err}`);
+      const title = `=== ${job.backend}: ${job.file} (${(ms / 1000).toFixed(1)} s${how}) ===`;
+      process.stdout.write(`\n${title}\n${out}${err}`);
+      if (result.fail) result.why = `${title}\n${whyFailed(out, err)}`;
       resolve(result);
     });
   });
+}
+
+/**
+ * What a failed file run says about its failure, repeated after all files: the
+ * run's log holds ~60 files' output, and CI shows only its end. The reporter's
+ * own list of failing tests when there is one; otherwise (a crash, a timeout, a
+ * non-zero exit with every test passing) the end of what the file printed.
+ */
+function whyFailed(out, err) {
+  const text = `${out}${err}`.replace(/\r/g, '');
+  const at = text.indexOf('\u2716 failing tests:');
+  const lines = (at >= 0 ? text.slice(at) : text).trimEnd().split('\n');
+  return (at >= 0 ? lines.slice(0, 80) : lines.slice(-40)).join('\n');
 }
 
 async function main() {
@@ -175,6 +190,8 @@ async function main() {
     });
   const line = (label, t) => `${label}: ${t.pass} passed, ${t.fail} failed, ${t.skipped} skipped`;
   const once = results.filter((r) => runsOn(r.file).length === 1 && backends.length > 1);
+  const failedRuns = results.filter((r) => r.why);
+  if (failedRuns.length) console.log(`\n\u2716 failed file runs:\n${failedRuns.map((r) => r.why).join('\n\n')}`);
   const wall = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\n${jobs.length} file runs, ${Math.min(jobsMax, jobs.length)} at a time, ${wall} s wall`);
   if (once.length) console.log(`test/unit and test/once ran once, on ${onceBackend} (counted there): ${line('', sum(once)).slice(2)}`);

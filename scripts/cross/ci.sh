@@ -125,8 +125,9 @@ step "summary"
 while read -r log; do
   [ -f "$log" ] || continue
   echo "--- $log ---"
-  if tr -d '\r' <"$log" | grep -q '^✖ failing tests:'; then
-    tr -d '\r' <"$log" | sed -n '/^✖ failing tests:/,$p' | head -n 80
+  # scripts/test.js repeats each failed file run's failures at its end.
+  if tr -d '\r' <"$log" | grep -q '^✖ failed file runs:'; then
+    tr -d '\r' <"$log" | sed -n '/^✖ failed file runs:/,$p' | head -n 200
   else
     tr -d '\r' <"$log" | tail -n 40
   fi
