@@ -15,6 +15,7 @@ const posixOnly = process.platform === 'win32' && 'POSIX signals: Windows kill()
 // sets the scale); the measured times are printed.
 const SCALE = Number(process.env.PIDLOCK_TEST_TIME_SCALE || 1);
 const DEATH_BOUND_MS = 3000 * SCALE;
+const WATCH_MS = 1500;
 
 async function lockHeld() {
   const dir = tmpDir('pidlock-blocked-');
@@ -124,6 +125,39 @@ test(
       assert.ok(end.ms < DEATH_BOUND_MS, `took ${end.ms} ms`);
       // The app exited: the exit hook released its lock.
       assert.equal(fs.existsSync(other), false);
+    } finally {
+      holder.child.kill('SIGKILL');
+    }
+  },
+);
+
+/** How often a thread has gone to sleep in the kernel (its voluntary context switches). */
+function sleeps(pid, tid) {
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'latin1'))[1]);
+}
+
+test(
+  "the main thread's acquireSync() on a watched holder sleeps in one poll(), not one per 250 ms",
+  {
+    skip:
+      (pkg.backend !== 'native' && 'the JS backend waits in Atomics.wait on its timer') ||
+      (process.platform !== 'linux' && "a thread's sleeps are read from /proc"),
+  },
+  async (t) => {
+    const { file, holder } = await lockHeld();
+    try {
+      const run = startChild(fixture('blocked-waiter.js'), [file]);
+      const pid = Number((await run.firstLine).split(' ')[1]);
+      await blocked(pid);
+      // The holder proven (its lock file open, its exit watched), the wait is armed for 10 s.
+      await sleep(300 * SCALE);
+      const before = sleeps(pid, pid);
+      await sleep(WATCH_MS);
+      const slept = sleeps(pid, pid) - before;
+      run.child.kill('SIGKILL');
+      t.diagnostic(`main thread went to sleep ${slept} times in ${WATCH_MS} ms`);
+      // Woken every 250 ms (what a worker needs, for terminate()), it would be 6.
+      assert.ok(slept <= 1, `the main thread went back to sleep ${slept} times in ${WATCH_MS} ms`);
     } finally {
       holder.child.kill('SIGKILL');
     }
