@@ -84,7 +84,8 @@ wine_suites() {
     files=${CROSS_WINE_FILES:-}
     [ "$scope" = core ] && files="$(ls test/unit/*.test.js test/backend/*.test.js | tr '\n' ' ')"
     # Wine's stdout must be a file (suite() redirects it), never a pipe.
-    PIDLOCK_TEST_TIME_SCALE=$EMULATED_TIME_SCALE \
+    # PIDLOCK_UNDER_WINE: scripts/test.js runs a file again once after Wine's own process-start failure.
+    PIDLOCK_UNDER_WINE=1 PIDLOCK_TEST_TIME_SCALE=$EMULATED_TIME_SCALE \
       suite "win32-x64 node$major" "$backend" "$files" "$WINE" "${!exe}"
   done
   # A timed-out run can leave Windows processes behind; they all belong to our prefix.
@@ -132,6 +133,12 @@ while read -r log; do
     tr -d '\r' <"$log" | tail -n 40
   fi
 done < <(cat "$LOGS/failed" 2>/dev/null)
+# A file run again after Wine's own process-start failure passed the second time; say so.
+for log in "$LOGS"/*.log; do
+  tr -d '\r' <"$log" | grep -q '^Run again after Wine' || continue
+  echo "--- $log ---"
+  tr -d '\r' <"$log" | sed -n '/^Run again after Wine/,/^[0-9]* file runs, /p' | head -n 60
+done
 sort "$LOGS/summary"
 echo "times: setup ${setup_s}s, prebuilds ${build_s}s, suites ${suites_s}s, total $((SECONDS - t0))s"
 if [ -s "$LOGS/failed" ] || [ ! -s "$LOGS/summary" ]; then
