@@ -69,8 +69,8 @@ export class AsyncWaiter extends Waiter {
     this.#timer = null;
   }
 
-  protected watchFile(): 'watching' | 'gone' | 'none' {
-    if (this.#watch !== null && !this.#fired) return 'watching';
+  protected watchFile(): 'kept' | 'watching' | 'gone' | 'none' {
+    if (this.#watch !== null && !this.#fired) return 'kept';
     // The new one first: the old one may share its inode, whose kernel watch then stays.
     const watch = this.backend.watchLock(this.path, () => {
       if (this.#watch === watch) this.#fired = true;

@@ -47,9 +47,9 @@ export class SyncWaiter extends Waiter {
     super.close();
   }
 
-  protected watchFile(): 'watching' | 'gone' | 'none' {
+  protected watchFile(): 'kept' | 'watching' | 'gone' | 'none' {
     if (this.wake === undefined || this.#failed) return 'none';
-    if (this.#file !== -1 && !this.#fired) return 'watching';
+    if (this.#file !== -1 && !this.#fired) return 'kept';
     // The new one first: the old one may share its inode, whose kernel watch then stays.
     const w = this.wake.watchFile(this.path);
     this.dropFile(false);

@@ -63,8 +63,12 @@ export abstract class Waiter {
     this.#retryInterval = retryInterval;
   }
 
-  /** Watches the lock file: 'gone' when nothing has its name now. */
-  protected abstract watchFile(): 'watching' | 'gone' | 'none';
+  /**
+   * Watches the lock file: 'kept' when the watch made for an earlier wait
+   * still stands (it has fired for nothing since), 'watching' when it was made
+   * just now, 'gone' when nothing has the lock's name now.
+   */
+  protected abstract watchFile(): 'kept' | 'watching' | 'gone' | 'none';
   protected abstract dropFile(now: boolean): void;
   /** Starts waiting for an exit watch this kind of wait needs armed; false: it cannot. */
   protected abstract armExit(watch: number): boolean;
@@ -97,7 +101,11 @@ export abstract class Waiter {
     if (!this.#shed) {
       const file = this.watchFile();
       if (file === 'gone') return false;
-      this.#fileWatched = file === 'watching';
+      // The attempt just before this wait looked at the lock, and a kept watch
+      // reports every change since. Without exit watches (the JS backend) the
+      // look below would only repeat that attempt's: one look per poll, not two.
+      if (file === 'kept' && this.wake === undefined) return true;
+      this.#fileWatched = file !== 'none';
     }
     try {
       return this.#settle();

@@ -63,16 +63,20 @@ __attribute__((destructor)) static void report(void) {
 }
 `;
 
-/** Runs the look-count fixture under the shim: [opens of /proc/<pid>/stat, listings of /proc/self/fd]. */
+/**
+ * Runs the look-count fixture under the shim: [opens of /proc/<pid>/stat,
+ * listings of /proc/self/fd, the fixture's own report].
+ */
 function counted(shim, file, ...args) {
   const r = runChild(fixture('look-count.js'), [file, ...args], { env: shim.env });
   assert.equal(r.status, 0, r.stderr);
-  checkBackend(JSON.parse(r.stdout).backend, 'the contender');
+  const report = JSON.parse(r.stdout);
+  checkBackend(report.backend, 'the contender');
   const hits = shim.hits(r.pid);
   assert.equal(hits[0], 'loaded', 'the shim ran in the contender');
   const counts = hits.find((h) => h.startsWith('counts '));
   assert.ok(counts, `the shim reported its counts: ${hits.join(', ')}`);
-  return counts.split(' ').slice(1).map(Number);
+  return [...counts.split(' ').slice(1).map(Number), report];
 }
 
 const POLLS = 50;
@@ -97,6 +101,22 @@ test('a refused poll at a live holder reads its /proc only where no kernel lock 
     assert.ok(statOpens >= POLLS, `the JS backend judges the holder at every poll: ${statOpens} reads for ${POLLS} polls`);
   }
 });
+
+test(
+  'a JS-backend acquire() waiter whose file watch stands looks at the lock once per poll',
+  { skip: pkg.backend === 'native' && 'a native look at a kernel-locked holder reads no /proc (the test above)' },
+  async (t) => {
+    const shim = buildPreload(t, SHIM);
+    if (shim === null) return;
+    const { file } = await held(t);
+    // Each of its looks judges the holder by one /proc/<pid>/stat read; each poll waits on one timer.
+    const [statOpens, , { timers }] = counted(shim, file, 'wait', 1500, 25);
+    t.diagnostic(`${statOpens} looks over ${timers} timers`);
+    assert.ok(timers >= 10, `the waiter polled: ${timers} timers`);
+    // The first try, then one look per poll (a look after each wait would double it).
+    assert.ok(statOpens <= timers + 2, `${statOpens} looks for ${timers} polls`);
+  },
+);
 
 test("the breaker of a dead holder's lock does not list its own descriptors to judge its own ballot", async (t) => {
   const shim = buildPreload(t, SHIM);
