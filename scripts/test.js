@@ -161,11 +161,11 @@ function run(job) {
 }
 
 /**
- * Wine 8.0 fails about one process start in 3,000 here, whatever the process
- * runs: WS2_32.dll's initialisation, which dlopen()s its Unix half
+ * Wine 8.0 now and then fails a process start here, whatever the process
+ * runs: WS2_32.dll's initialisation, which loads its Unix half
  * (ntdll/unix/virtual.c get_builtin_unix_funcs), fails, and the new process
- * ends with STATUS_DLL_INIT_FAILED (0xC0000142). Measured: 3,000 bare
- * `node.exe -e` children spawned by node.exe, 3 at a time, one such exit; and
+ * ends with STATUS_DLL_INIT_FAILED (0xC0000142). Measured: 1 such exit in
+ * 8,000 bare `node.exe -e` children spawned by node.exe, 2 or 3 at a time;
  * 2 of 13 local node22 suite runs (~450 starts each). When it happens before
  * CreateProcess returns, the parent's spawn() or spawnSync() fails with
  * UNKNOWN. scripts/cross/ci.sh says when the suite runs under Wine
