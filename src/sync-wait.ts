@@ -60,16 +60,13 @@ export class SignalGuard {
   readonly #path: string;
   #trapped = false;
   #restore: (() => void) | null = null;
-  readonly #chunkMs: number = Infinity;
+  readonly #chunkMs = isMainThread ? Infinity : SYNC_CHUNK_MS;
 
   constructor(wake: WakeApi | undefined, lockPath: string) {
     this.#wake = wake;
     this.#path = lockPath;
     // Signal events reach the main thread's listeners only.
-    if (!isMainThread) {
-      this.#chunkMs = SYNC_CHUNK_MS;
-      return;
-    }
+    if (!isMainThread) return;
     if (wake !== undefined && wake.trapSignals()) this.#trapped = true;
     else this.#restore = suspendSignalHooks();
   }

@@ -131,9 +131,9 @@ test(
   },
 );
 
-/** How often a thread has gone to sleep in the kernel (its voluntary context switches). */
-function sleeps(pid, tid) {
-  return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'latin1'))[1]);
+/** How often process `pid`'s main thread has gone to sleep in the kernel (its voluntary context switches). */
+function mainThreadSleeps(pid) {
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/task/${pid}/status`, 'latin1'))[1]);
 }
 
 test(
@@ -151,9 +151,9 @@ test(
       await blocked(pid);
       // The holder proven (its lock file open, its exit watched), the wait is armed for 10 s.
       await sleep(300 * SCALE);
-      const before = sleeps(pid, pid);
+      const before = mainThreadSleeps(pid);
       await sleep(WATCH_MS);
-      const slept = sleeps(pid, pid) - before;
+      const slept = mainThreadSleeps(pid) - before;
       run.child.kill('SIGKILL');
       t.diagnostic(`main thread went to sleep ${slept} times in ${WATCH_MS} ms`);
       // Woken every 250 ms (what a worker needs, for terminate()), it would be 6.
