@@ -123,7 +123,7 @@ function run(job) {
       // Node throws for some spawn errors instead of emitting 'error' (UNKNOWN among them).
       const title = `=== ${job.backend}: ${job.file} (not started) ===`;
       process.stdout.write(`\n${title}\n${e.stack}\n`);
-      resolve({ ...job, ms: 0, pass: 0, fail: 1, skipped: 0, text: e.stack, why: `${title}\n${e.stack}` });
+      resolve({ ...job, ms: 0, pass: 0, fail: 1, skipped: 0, startFault: wineStartFault(e.stack), why: `${title}\n${e.stack}` });
       return;
     }
     const timer = setTimeout(() => {
@@ -154,28 +154,26 @@ function run(job) {
       const how = status === 0 ? '' : `, exit ${status ?? signal}`;
       const title = `=== ${job.backend}: ${job.file} (${(ms / 1000).toFixed(1)} s${how}) ===`;
       process.stdout.write(`\n${title}\n${out}${err}`);
-      if (result.fail) Object.assign(result, { text: `${out}${err}`, why: `${title}\n${whyFailed(out, err)}` });
+      if (result.fail) Object.assign(result, { startFault: wineStartFault(`${out}${err}`), why: `${title}\n${whyFailed(out, err)}` });
       resolve(result);
     });
   });
 }
 
 /**
- * Wine 8.0 now and then fails a process start here, whatever the process
- * runs: WS2_32.dll's initialisation, which loads its Unix half
- * (ntdll/unix/virtual.c get_builtin_unix_funcs), fails, and the new process
- * ends with STATUS_DLL_INIT_FAILED (0xC0000142). Measured: 1 such exit in
- * 8,000 bare `node.exe -e` children spawned by node.exe, 2 or 3 at a time;
- * 2 of 13 local node22 suite runs (~450 starts each). When it happens before
- * CreateProcess returns, the parent's spawn() or spawnSync() fails with
- * UNKNOWN. scripts/cross/ci.sh says when the suite runs under Wine
- * (PIDLOCK_UNDER_WINE): there a file run that failed with one of those signs is
+ * Whether a failed file run failed by Wine's own process-start fault (how
+ * often: README, "Prebuilds, Node and Electron versions"). WS2_32.dll's
+ * initialisation, which loads its Unix half (ntdll/unix/virtual.c
+ * get_builtin_unix_funcs), fails and the new process ends with
+ * STATUS_DLL_INIT_FAILED (0xC0000142); when that happens before CreateProcess
+ * returns, the parent's spawn() or spawnSync() fails with UNKNOWN. Only under
+ * Wine (scripts/cross/ci.sh sets PIDLOCK_UNDER_WINE): there such a file run is
  * run once more, and its first run's failures are printed in the summary. Any
  * other failure, and a second failure of the same file, stands.
  */
 const underWine = process.platform === 'win32' && process.env.PIDLOCK_UNDER_WINE === '1';
 function wineStartFault(text) {
-  return /\bspawn(?:Sync)?\b[^\n]* UNKNOWN\b|\b(?:3221225794|-1073741502)\b|\b0xC0000142\b/i.test(text ?? '');
+  return underWine && /\bspawn(?:Sync)?\b[^\n]* UNKNOWN\b|\b(?:3221225794|-1073741502)\b|\b0xC0000142\b/i.test(text);
 }
 
 /**
@@ -200,7 +198,7 @@ async function main() {
     while (queue.length) {
       const job = queue.shift();
       let result = await run(job);
-      if (result.fail && underWine && wineStartFault(result.text)) {
+      if (result.startFault) {
         rerun.push(result.why);
         result = await run(job);
       }
