@@ -5,9 +5,12 @@
 // Node-API addon), interleaved in the same run. Every package is found by name in
 // one temp app's node_modules, as an app finds its dependencies: pidlock-native is a
 // symlink to this checkout there (as `npm link` leaves it), so both pay the same
-// resolution walk and realpath. The children run a script file, not `node -e`:
-// -e loads node:crypto for itself before the script, which would hide the cost of
-// a package that loads it.
+// resolution walk and realpath. A second floor is the same minimal package behind
+// pidlock-native's own `exports` map (read from its package.json): what resolving
+// through such a map costs by itself, as the C programs making the package's calls
+// are to the C floors. The children run a script file, not `node -e`: -e loads
+// node:crypto for itself before the script, which would hide the cost of a package
+// that loads it.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,6 +21,7 @@ const { buildFloorAddon } = require('../lib/floor');
 const { freshDir } = require('../lib/tmp');
 
 const FLOOR_NAME = 'pidlock-bench-floor';
+const MAPPED_NAME = 'pidlock-bench-floor-exports';
 
 // The require is timed inside the child too (bench/workers/timed-require.js):
 // the in-process figure has no spawn noise. Its CPU time (cpuMs, in
@@ -27,6 +31,11 @@ const FLOOR_NAME = 'pidlock-bench-floor';
 const VARIANTS = [
   { id: 'empty', label: 'node <empty script>', name: null },
   { id: 'floor', label: 'floor: require() of a minimal package (one-line index.js + a one-function Node-API addon)', name: FLOOR_NAME },
+  {
+    id: 'mapped',
+    label: "the same minimal package behind pidlock-native's `exports` map (its entries one-line files)",
+    name: MAPPED_NAME,
+  },
   { id: 'native', label: "require('pidlock-native'), native backend", name: 'pidlock-native', backend: 'native' },
   { id: 'js', label: "require('pidlock-native'), JS backend", name: 'pidlock-native', backend: 'js' },
   { id: 'proper-lockfile', label: "require('proper-lockfile')", name: 'proper-lockfile' },
@@ -42,11 +51,31 @@ function makeApp() {
   fs.copyFileSync(path.join(buildFloorAddon(), 'floor.node'), path.join(floor, 'floor.node'));
   fs.writeFileSync(path.join(floor, 'package.json'), JSON.stringify({ name: FLOOR_NAME, version: '1.0.0', main: 'index.js' }));
   fs.writeFileSync(path.join(floor, 'index.js'), "module.exports = require('./floor.node');\n");
+  makeMapped(path.join(modules, MAPPED_NAME), path.join(floor, 'floor.node'));
   fs.symlinkSync(ROOT, path.join(modules, 'pidlock-native'), 'dir');
   for (const dep of ['proper-lockfile', 'lockfile']) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(modules, dep), 'dir');
   fs.writeFileSync(path.join(app, 'empty.js'), '');
   fs.copyFileSync(path.join(__dirname, '..', 'workers', 'timed-require.js'), path.join(app, 'timed.js'));
   return app;
+}
+
+/**
+ * The floor behind pidlock-native's `exports` map: every file the map names exists
+ * (one line each), so require() resolves `.` through the map to a one-line entry
+ * that loads the floor's addon.
+ */
+function makeMapped(dir, addon) {
+  const { exports: map, main } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const files = new Set([main, ...Object.values(map['.']).flatMap((c) => Object.values(c))]);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(addon, path.join(dir, 'floor.node'));
+  for (const f of files) {
+    const file = path.join(dir, f);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const up = path.relative(path.dirname(file), path.join(dir, 'floor.node'));
+    fs.writeFileSync(file, f.endsWith('.js') ? `module.exports = require('./${up}');\n` : '\n');
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: MAPPED_NAME, version: '1.0.0', main, exports: map }));
 }
 
 function envOf(v) {
@@ -99,9 +128,11 @@ const title = '6 cold load';
 function rows(r) {
   const empty = by(r, 'empty').wallMs;
   const floor = by(r, 'floor').requireMs;
+  const mapped = by(r, 'mapped').requireMs;
   return r.map((c) => {
     const extra = c.wallMs - empty;
-    const vsFloor = Number.isFinite(floor) && c.id !== 'floor' ? `, ${(c.requireMs / floor).toFixed(2)}x the floor's` : '';
+    let vsFloor = Number.isFinite(floor) && c.id !== 'floor' ? `, ${(c.requireMs / floor).toFixed(2)}x the floor's` : '';
+    if (c.name === 'pidlock-native' && Number.isFinite(mapped)) vsFloor += `, ${(c.requireMs / mapped).toFixed(2)}x the same map's`;
     const first = Number.isNaN(c.firstMs) ? '' : `; then the first tryAcquire()+release() ${ms(c.firstMs)}`;
     const rel = c.id === 'empty' ? 'baseline' : `${plusMs(extra)} wall; require() itself ${ms(c.requireMs)}${vsFloor}${first}`;
     let goal = '';
