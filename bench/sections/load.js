@@ -66,14 +66,15 @@ function makeApp() {
  */
 function makeMapped(dir, addon) {
   const { exports: map, main } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const files = new Set([main, ...Object.values(map['.']).flatMap((c) => Object.values(c))]);
+  // `main` and the map's require entry name one file (dist/index.js, ./dist/index.js): written once.
+  const files = new Set([main, ...Object.values(map['.']).flatMap((c) => Object.values(c))].map((f) => path.join(dir, f)));
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(addon, path.join(dir, 'floor.node'));
-  for (const f of files) {
-    const file = path.join(dir, f);
+  for (const file of files) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const up = path.relative(path.dirname(file), path.join(dir, 'floor.node'));
-    fs.writeFileSync(file, f.endsWith('.js') ? `module.exports = require('./${up}');\n` : '\n');
+    const entry =
+      file.endsWith('.js') && `module.exports = require('./${path.relative(path.dirname(file), path.join(dir, 'floor.node'))}');\n`;
+    fs.writeFileSync(file, entry || '\n');
   }
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: MAPPED_NAME, version: '1.0.0', main, exports: map }));
 }
